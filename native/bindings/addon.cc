@@ -1,0 +1,22 @@
+#include "bindings/addon.h"
+
+namespace gilscope::bindings {
+
+AddonState& state(Napi::Env env) { return *env.GetInstanceData<AddonState>(); }
+
+Napi::Object init(Napi::Env env, Napi::Object exports) {
+  // Freed by Node when this environment is torn down (main thread exit or worker termination).
+  env.SetInstanceData(new AddonState());
+  registerTasks(env, exports);
+  registerProbes(env, exports);
+  exports.Set("napiVersion", Napi::Number::New(env, NAPI_VERSION));
+  return exports;
+}
+
+}  // namespace gilscope::bindings
+
+// Context-aware module (NAPI_MODULE_INIT under the hood): init runs once per environment.
+static Napi::Object InitGilscope(Napi::Env env, Napi::Object exports) {
+  return gilscope::bindings::init(env, exports);
+}
+NODE_API_MODULE(gilscope, InitGilscope)

@@ -1,0 +1,29 @@
+// N-API bindings: unpack arguments, call the runtime, pack results. Nothing else lives here.
+// Per-environment state (one per main thread or worker_thread) is AddonState, held as the
+// environment's instance data: the addon has no mutable statics.
+#pragma once
+
+#include <napi.h>
+
+#include <memory>
+
+#include "runtime/gil.h"
+
+namespace gilscope::bindings {
+
+struct AddonState {
+  // This environment's emulated interpreter lock. Shared with in-flight tasks so it outlives the
+  // environment if a worker is terminated while tasks still run on the pool.
+  std::shared_ptr<runtime::Gil> gil = std::make_shared<runtime::Gil>();
+};
+
+AddonState& state(Napi::Env env);
+
+// The module's init: sets the instance data and registers every area's functions.
+Napi::Object init(Napi::Env env, Napi::Object exports);
+
+// Each area registers its functions on exports.
+void registerTasks(Napi::Env env, Napi::Object exports);
+void registerProbes(Napi::Env env, Napi::Object exports);
+
+}  // namespace gilscope::bindings

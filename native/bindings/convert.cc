@@ -1,0 +1,77 @@
+#include "bindings/convert.h"
+
+#include <cmath>
+#include <string>
+
+namespace gilscope::bindings {
+
+uint64_t toUint(const Napi::Value& v, const char* name, uint64_t min, uint64_t max) {
+  const std::string range = "[" + std::to_string(min) + ", " + std::to_string(max) + "]";
+  if (!v.IsNumber()) {
+    throw Napi::TypeError::New(v.Env(), std::string(name) + " must be an integer in " + range);
+  }
+  const double d = v.As<Napi::Number>().DoubleValue();
+  if (!std::isfinite(d) || d != std::floor(d) || d < static_cast<double>(min) ||
+      d > static_cast<double>(max)) {
+    throw Napi::RangeError::New(v.Env(), std::string(name) + " must be an integer in " + range +
+                                             ", received " + v.ToString().Utf8Value());
+  }
+  return static_cast<uint64_t>(d);
+}
+
+bool toBool(const Napi::Value& v, const char* name) {
+  if (!v.IsBoolean()) throw Napi::TypeError::New(v.Env(), std::string(name) + " must be a boolean");
+  return v.As<Napi::Boolean>().Value();
+}
+
+kernels::Call toCall(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsString()) throw Napi::TypeError::New(env, "kernel must be a string");
+  const std::string name = info[0].As<Napi::String>().Utf8Value();
+  const kernels::KernelSpec* spec = kernels::findKernel(name);
+  if (spec == nullptr) throw Napi::RangeError::New(env, "kernel: unknown kernel '" + name + "'");
+  if (!info[1].IsArray()) throw Napi::TypeError::New(env, "args must be an array");
+  const Napi::Array args = info[1].As<Napi::Array>();
+  if (args.Length() != static_cast<uint32_t>(spec->paramCount)) {
+    throw Napi::RangeError::New(env, "args: kernel '" + name + "' takes " +
+                                         std::to_string(spec->paramCount) + " arguments, received " +
+                                         std::to_string(args.Length()));
+  }
+  kernels::Call call;
+  call.id = spec->id;
+  for (int i = 0; i < spec->paramCount; ++i) {
+    const kernels::ParamSpec& p = spec->params[i];
+    call.args[i] = toUint(args.Get(static_cast<uint32_t>(i)), p.name, p.min, p.max);
+  }
+  return call;
+}
+
+Napi::Object recordToJs(Napi::Env env, const runtime::TaskRecord& r) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("kernel", kernels::kernelTable()[static_cast<size_t>(r.kernel)].name);
+  o.Set("result", Napi::Number::New(env, static_cast<double>(r.result)));
+  o.Set("started", r.started);
+  o.Set("cancelled", r.cancelled);
+  o.Set("threadId", Napi::Number::New(env, static_cast<double>(r.threadId)));
+  o.Set("submitNs", Napi::BigInt::New(env, r.submitNs));
+  o.Set("startNs", Napi::BigInt::New(env, r.startNs));
+  o.Set("endNs", Napi::BigInt::New(env, r.endNs));
+  o.Set("cpuNs", Napi::Number::New(env, static_cast<double>(r.cpuNs)));
+  o.Set("userUs", Napi::Number::New(env, static_cast<double>(r.userUs)));
+  o.Set("systemUs", Napi::Number::New(env, static_cast<double>(r.systemUs)));
+  o.Set("voluntarySwitches", Napi::Number::New(env, static_cast<double>(r.voluntarySwitches)));
+  o.Set("involuntarySwitches", Napi::Number::New(env, static_cast<double>(r.involuntarySwitches)));
+  if (r.runQueueNs >= 0) {
+    o.Set("runQueueNs", Napi::Number::New(env, static_cast<double>(r.runQueueNs)));
+  } else {
+    o.Set("runQueueNs", env.Null());
+  }
+  o.Set("lockWaitNs", Napi::Number::New(env, static_cast<double>(r.lock.waitNs)));
+  o.Set("lockHoldNs", Napi::Number::New(env, static_cast<double>(r.lock.holdNs)));
+  o.Set("lockAcquisitions", Napi::Number::New(env, static_cast<double>(r.lock.acquisitions)));
+  o.Set("dropRequests", Napi::Number::New(env, static_cast<double>(r.lock.dropRequests)));
+  if (!r.error.empty()) o.Set("error", r.error);
+  return o;
+}
+
+}  // namespace gilscope::bindings

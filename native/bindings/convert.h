@@ -1,0 +1,22 @@
+// Argument unpacking shared by the bindings. Each throws a JS TypeError or RangeError naming the
+// parameter; none aborts the process.
+#pragma once
+
+#include <napi.h>
+
+#include <cstdint>
+#include <string>
+
+#include "kernels/kernels.h"
+#include "runtime/task.h"
+
+namespace gilscope::bindings {
+
+// An integer-valued finite number in [min, max].
+uint64_t toUint(const Napi::Value& v, const char* name, uint64_t min, uint64_t max);
+bool toBool(const Napi::Value& v, const char* name);
+// info[0] = kernel name (string), info[1] = array of arguments in the kernel's parameter order.
+kernels::Call toCall(const Napi::CallbackInfo& info);
+Napi::Object recordToJs(Napi::Env env, const runtime::TaskRecord& r);
+
+}  // namespace gilscope::bindings

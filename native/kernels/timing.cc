@@ -1,0 +1,57 @@
+// Kernels defined by time: spin (CPU time), sleep (blocked time) and mixed (both, alternating).
+#include <time.h>
+
+#include <chrono>
+#include <cstdint>
+#include <thread>
+
+#include "kernels/kernels.h"
+
+namespace gilscope::kernels {
+namespace {
+
+uint64_t threadCpuNs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+// Burns cpuUs of this thread's CPU; false when cancelled. The thread CPU clock is read about every
+// microsecond of work (it costs ~0.5 us), so the burn overshoots by at most a few microseconds.
+bool burn(uint64_t cpuUs, Context& ctx) {
+  const uint64_t targetNs = cpuUs * 1000ull;
+  const uint64_t startNs = threadCpuNs();
+  uint32_t x = 2463534242u;
+  while (threadCpuNs() - startNs < targetNs) {
+    for (int i = 0; i < 512; ++i) {
+      x ^= x << 13;
+      x ^= x >> 17;
+      x ^= x << 5;
+    }
+    // Keep x alive so the loop is not removed.
+    asm volatile("" : : "r"(x) : "memory");
+    if (!ctx.checkpoint()) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool FreeContext::block(uint64_t us) {
+  std::this_thread::sleep_for(std::chrono::microseconds(us));
+  return true;
+}
+
+uint64_t spin(uint64_t cpuUs, Context& ctx) { return burn(cpuUs, ctx) ? cpuUs : 0; }
+
+uint64_t sleep(uint64_t us, Context& ctx) { return ctx.block(us) ? us : 0; }
+
+uint64_t mixed(uint64_t computeUs, uint64_t waitUs, uint64_t repeats, Context& ctx) {
+  for (uint64_t r = 0; r < repeats; ++r) {
+    if (!burn(computeUs, ctx)) return 0;
+    if (!ctx.block(waitUs)) return 0;
+  }
+  return repeats * (computeUs + waitUs);
+}
+
+}  // namespace gilscope::kernels

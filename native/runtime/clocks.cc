@@ -1,0 +1,82 @@
+#include "runtime/clocks.h"
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+namespace gilscope::runtime {
+namespace {
+
+uint64_t toNs(const timespec& ts) {
+  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+uint64_t toUs(const timeval& tv) {
+  return static_cast<uint64_t>(tv.tv_sec) * 1'000'000ull + static_cast<uint64_t>(tv.tv_usec);
+}
+
+// Field 2 of /proc/thread-self/schedstat (ns spent runnable on a run queue), or -1.
+int64_t readRunQueueNs() {
+  const int fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  char buf[128];
+  const ssize_t n = read(fd, buf, sizeof(buf) - 1);
+  close(fd);
+  if (n <= 0) return -1;
+  buf[n] = '\0';
+  char* end = nullptr;
+  std::strtoull(buf, &end, 10);  // on-CPU ns: we take CPU from the thread clock instead
+  if (end == buf) return -1;
+  char* end2 = nullptr;
+  const unsigned long long wait = std::strtoull(end, &end2, 10);
+  if (end2 == end) return -1;
+  return static_cast<int64_t>(wait);
+}
+
+}  // namespace
+
+uint64_t monotonicNs() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return toNs(ts);
+}
+
+uint64_t threadCpuNs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return toNs(ts);
+}
+
+int64_t osThreadId() { return static_cast<int64_t>(syscall(SYS_gettid)); }
+
+ThreadUsage sampleThread() {
+  ThreadUsage u;
+  u.cpuNs = threadCpuNs();
+  rusage ru{};
+#ifdef RUSAGE_THREAD
+  if (getrusage(RUSAGE_THREAD, &ru) == 0) {
+    u.userUs = toUs(ru.ru_utime);
+    u.systemUs = toUs(ru.ru_stime);
+    u.voluntarySwitches = ru.ru_nvcsw;
+    u.involuntarySwitches = ru.ru_nivcsw;
+  }
+#endif
+  u.runQueueNs = readRunQueueNs();
+  return u;
+}
+
+ProcessUsage sampleProcess() {
+  rusage ru{};
+  ProcessUsage p;
+  if (getrusage(RUSAGE_SELF, &ru) == 0) {
+    p.userUs = toUs(ru.ru_utime);
+    p.systemUs = toUs(ru.ru_stime);
+  }
+  return p;
+}
+
+}  // namespace gilscope::runtime

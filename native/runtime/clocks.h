@@ -1,0 +1,38 @@
+// Clocks and per-thread usage, read by the thread itself. One clock per purpose:
+//   wall time:   CLOCK_MONOTONIC (the clock of process.hrtime.bigint(), so native and JS agree);
+//   thread CPU:  CLOCK_THREAD_CPUTIME_ID (exact to the nanosecond);
+//   user/system split and context switches: getrusage(RUSAGE_THREAD), refreshed by reading the
+//                thread CPU clock first (otherwise it can lag by up to one scheduler tick);
+//   run-queue wait: /proc/thread-self/schedstat (absent on kernels without schedstats).
+#pragma once
+
+#include <cstdint>
+
+namespace gilscope::runtime {
+
+uint64_t monotonicNs();
+uint64_t threadCpuNs();
+// The OS thread id (gettid), as shown in /proc/<pid>/task.
+int64_t osThreadId();
+
+struct ThreadUsage {
+  uint64_t cpuNs = 0;       // thread CPU clock
+  uint64_t userUs = 0;      // RUSAGE_THREAD
+  uint64_t systemUs = 0;    // RUSAGE_THREAD
+  int64_t voluntarySwitches = 0;
+  int64_t involuntarySwitches = 0;
+  int64_t runQueueNs = -1;  // schedstat field 2; -1 when the OS does not provide it
+};
+
+// Samples the calling thread: the CPU clock first (which brings rusage up to date), then rusage,
+// then schedstat. Cost about 7 us, nearly all of it schedstat.
+ThreadUsage sampleThread();
+
+struct ProcessUsage {
+  uint64_t userUs = 0;
+  uint64_t systemUs = 0;
+};
+// getrusage(RUSAGE_SELF): every thread of this process, dead ones included.
+ProcessUsage sampleProcess();
+
+}  // namespace gilscope::runtime

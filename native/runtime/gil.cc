@@ -1,0 +1,137 @@
+#include "runtime/gil.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "runtime/clocks.h"
+
+namespace gilscope::runtime {
+namespace {
+
+constexpr uint64_t kSliceNs = 1'000'000;  // longest single wait: bounds how late cancellation is seen
+
+}  // namespace
+
+bool Gil::acquire(const void* who, uint64_t switchIntervalUs, CancelToken& token, LockStats& stats) {
+  const uint64_t waitStartNs = monotonicNs();
+  const uint64_t intervalNs = switchIntervalUs * 1000ull;
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (locked_) {
+    ++waiters_;
+    uint64_t intervalStartNs = waitStartNs;
+    uint64_t savedSwitch = switchNumber_;
+    while (locked_) {
+      if (token.cancelled()) {
+        --waiters_;
+        stats.waitNs += monotonicNs() - waitStartNs;
+        switched_.notify_all();  // a forced releaser may be waiting for us
+        return false;
+      }
+      const uint64_t now = monotonicNs();
+      const uint64_t intervalEnd = intervalStartNs + intervalNs;
+      if (now >= intervalEnd) {
+        // Timed out: if no switch happened during the whole interval, ask the holder to drop.
+        if (switchNumber_ == savedSwitch && !dropRequest_.load(std::memory_order_relaxed)) {
+          dropRequest_.store(true, std::memory_order_relaxed);
+          ++stats.dropRequests;
+          ++counters_.dropRequests;
+        }
+        intervalStartNs = now;
+        savedSwitch = switchNumber_;
+        continue;
+      }
+      const uint64_t waitNs = std::min(intervalEnd - now, kSliceNs);
+      released_.wait_for(lock, std::chrono::nanoseconds(waitNs));
+    }
+    --waiters_;
+  }
+  locked_ = true;
+  if (lastHolder_ != nullptr && lastHolder_ != who) ++counters_.handoffs;
+  lastHolder_ = who;
+  ++switchNumber_;
+  ++counters_.acquisitions;
+  // The thread that takes the lock clears the pending drop request (as take_gil does).
+  dropRequest_.store(false, std::memory_order_relaxed);
+  acquiredNs_ = monotonicNs();
+  stats.waitNs += acquiredNs_ - waitStartNs;
+  ++stats.acquisitions;
+  switched_.notify_all();
+  return true;
+}
+
+void Gil::release(const void* who, bool forcedWait, CancelToken& token, LockStats& stats) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  const uint64_t held = monotonicNs() - acquiredNs_;
+  stats.holdNs += held;
+  counters_.holdNs += held;
+  locked_ = false;
+  released_.notify_one();
+  if (!forcedWait) return;
+  // Forced switching: do not come back for the lock until somebody else has had it.
+  while (lastHolder_ == who && waiters_ > 0 && !token.cancelled()) {
+    switched_.wait_for(lock, std::chrono::nanoseconds(kSliceNs));
+  }
+}
+
+Gil::Counters Gil::counters() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return counters_;
+}
+
+namespace {
+
+class GilContext final : public kernels::Context {
+ public:
+  GilContext(CancelToken& token, const GilUse& use, LockStats& stats)
+      : token_(token), use_(use), stats_(stats) {}
+
+  bool begin() { return held_ = use_.gil->acquire(this, use_.switchIntervalUs, token_, stats_); }
+
+  void end() {
+    if (held_) use_.gil->release(this, false, token_, stats_);
+    held_ = false;
+  }
+
+  bool checkpoint() override {
+    if (token_.cancelled()) return false;
+    if (use_.gil->dropRequested()) {
+      // The eval loop's answer to a drop request: release, then ask again.
+      use_.gil->release(this, use_.forcedSwitching, token_, stats_);
+      held_ = false;
+      if (!begin()) return false;
+    }
+    return true;
+  }
+
+  bool block(uint64_t us) override {
+    // Like Py_BEGIN_ALLOW_THREADS around blocking I/O.
+    use_.gil->release(this, false, token_, stats_);
+    held_ = false;
+    if (!token_.sleepFor(us)) return false;
+    return begin();
+  }
+
+ private:
+  CancelToken& token_;
+  const GilUse& use_;
+  LockStats& stats_;
+  bool held_ = false;
+};
+
+}  // namespace
+
+uint64_t runUnderGil(const kernels::Call& call, CancelToken& token, const GilUse& use, LockStats& stats) {
+  GilContext ctx(token, use, stats);
+  if (!ctx.begin()) return 0;
+  uint64_t result = 0;
+  try {
+    result = kernels::run(call, ctx);
+  } catch (...) {
+    ctx.end();
+    throw;
+  }
+  ctx.end();
+  return result;
+}
+
+}  // namespace gilscope::runtime

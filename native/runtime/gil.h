@@ -1,0 +1,71 @@
+// The emulated interpreter lock, following CPython 3.2+ (Python/ceval_gil.c):
+//  - a thread that wants the lock waits up to the switch interval; if no switch happened meanwhile
+//    it sets the drop request;
+//  - the holder polls the drop request at its kernel checkpoints (every ~10 us of work at most) and
+//    then releases and re-requests the lock;
+//  - with forced switching, a holder releasing because of a drop request waits until another thread
+//    has actually taken the lock, so it cannot grab it straight back; without it, the releaser
+//    usually wins again (the pre-3.2 "GIL battle");
+//  - blocking phases release the lock (as CPython does around I/O) without the forced-switch wait.
+// All waiting blocks on condition variables. Every wait is sliced to at most 1 ms so cancellation
+// is noticed within about a millisecond; no wait is unbounded.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+
+#include "kernels/kernels.h"
+#include "runtime/cancel.h"
+#include "runtime/task.h"
+
+namespace gilscope::runtime {
+
+class Gil {
+ public:
+  // Blocks until the calling task holds the lock. Returns false (lock not held) when token is
+  // cancelled while waiting. `who` identifies the task (any address unique while it runs).
+  bool acquire(const void* who, uint64_t switchIntervalUs, CancelToken& token, LockStats& stats);
+
+  // Releases the lock, which `who` must hold. With forcedWait (a release requested by a drop
+  // request under forced switching) waits until another task has taken it, or until nobody is
+  // waiting any more, or token is cancelled.
+  void release(const void* who, bool forcedWait, CancelToken& token, LockStats& stats);
+
+  // Cheap poll for the holder's checkpoints.
+  bool dropRequested() const { return dropRequest_.load(std::memory_order_relaxed); }
+
+  struct Counters {
+    uint64_t acquisitions = 0;  // every successful acquire
+    uint64_t handoffs = 0;      // acquisitions by a task other than the previous holder
+    uint64_t dropRequests = 0;
+    uint64_t holdNs = 0;        // total time held (completed holds)
+  };
+  Counters counters() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::condition_variable released_;  // signalled when the lock is released
+  std::condition_variable switched_;  // signalled when the lock is taken (forced switching)
+  bool locked_ = false;
+  const void* lastHolder_ = nullptr;
+  uint64_t switchNumber_ = 0;
+  uint64_t acquiredNs_ = 0;
+  int waiters_ = 0;
+  std::atomic<bool> dropRequest_{false};
+  Counters counters_;
+};
+
+// How a task uses a Gil: which lock and its switching rules.
+struct GilUse {
+  Gil* gil = nullptr;
+  uint64_t switchIntervalUs = 5000;
+  bool forcedSwitching = true;
+};
+
+// Runs call holding use.gil for its compute; blocking phases release it. Returns the kernel result
+// (0 when cancelled). Accumulates into stats. The lock is never held on return.
+uint64_t runUnderGil(const kernels::Call& call, CancelToken& token, const GilUse& use, LockStats& stats);
+
+}  // namespace gilscope::runtime

@@ -1,0 +1,62 @@
+#include "runtime/task.h"
+
+#include <exception>
+#include <new>
+
+#include "runtime/clocks.h"
+#include "runtime/gil.h"
+
+namespace gilscope::runtime {
+namespace {
+
+// Plain execution: only cancellation.
+class PlainContext final : public kernels::Context {
+ public:
+  explicit PlainContext(CancelToken& token) : token_(token) {}
+  bool checkpoint() override { return !token_.cancelled(); }
+  bool block(uint64_t us) override { return token_.sleepFor(us); }
+
+ private:
+  CancelToken& token_;
+};
+
+}  // namespace
+
+TaskRecord executeTask(const kernels::Call& call, CancelToken& token, uint64_t submitNs, const GilUse* gil) {
+  TaskRecord r;
+  r.kernel = call.id;
+  r.submitNs = submitNs;
+  r.threadId = osThreadId();
+  r.startNs = monotonicNs();
+  if (token.cancelled()) {
+    r.cancelled = true;
+    r.endNs = r.startNs;
+    return r;
+  }
+  r.started = true;
+  const ThreadUsage before = sampleThread();
+  try {
+    if (gil == nullptr) {
+      PlainContext ctx(token);
+      r.result = kernels::run(call, ctx);
+    } else {
+      r.result = runUnderGil(call, token, *gil, r.lock);
+    }
+  } catch (const std::bad_alloc&) {
+    r.error = "out of memory: the kernel could not allocate its buffer";
+  } catch (const std::exception& e) {
+    r.error = e.what();
+  }
+  const ThreadUsage after = sampleThread();
+  r.endNs = monotonicNs();
+  r.cancelled = token.cancelled();
+  r.cpuNs = after.cpuNs - before.cpuNs;
+  r.userUs = after.userUs - before.userUs;
+  r.systemUs = after.systemUs - before.systemUs;
+  r.voluntarySwitches = after.voluntarySwitches - before.voluntarySwitches;
+  r.involuntarySwitches = after.involuntarySwitches - before.involuntarySwitches;
+  r.runQueueNs = (before.runQueueNs >= 0 && after.runQueueNs >= 0) ? after.runQueueNs - before.runQueueNs : -1;
+  return r;
+}
+
+}  // namespace gilscope::runtime

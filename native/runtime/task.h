@@ -1,0 +1,49 @@
+// Running one task with its accounting, on whatever thread calls executeTask().
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "kernels/kernels.h"
+#include "runtime/cancel.h"
+
+namespace gilscope::runtime {
+
+struct GilUse;
+
+// Per-task use of the emulated GIL (all zero outside gil mode).
+struct LockStats {
+  uint64_t waitNs = 0;        // time spent waiting to acquire
+  uint64_t holdNs = 0;        // time spent holding
+  uint64_t acquisitions = 0;  // times acquired
+  uint64_t dropRequests = 0;  // drop requests this task set while waiting
+};
+
+// What one task did, measured on the thread that ran it.
+// Invariants: startNs <= endNs; cpuNs <= endNs - startNs (one thread cannot use more CPU than wall
+// time); queueNs = startNs - submitNs.
+struct TaskRecord {
+  kernels::KernelId kernel = kernels::KernelId::Noop;
+  uint64_t result = 0;
+  bool started = false;    // false: cancelled before it started, nothing ran
+  bool cancelled = false;  // cancelled before or while running; result is then meaningless
+  int64_t threadId = 0;    // OS tid
+  uint64_t submitNs = 0;   // CLOCK_MONOTONIC
+  uint64_t startNs = 0;
+  uint64_t endNs = 0;
+  uint64_t cpuNs = 0;
+  uint64_t userUs = 0;
+  uint64_t systemUs = 0;
+  int64_t voluntarySwitches = 0;
+  int64_t involuntarySwitches = 0;
+  int64_t runQueueNs = -1;  // -1: no schedstat on this OS
+  LockStats lock;
+  std::string error;  // non-empty when the kernel threw (e.g. allocation failure)
+};
+
+// Runs call on the calling thread and measures it. Never throws: a kernel exception lands in
+// record.error. With gil != nullptr the kernel's compute holds the emulated lock and its blocking
+// phases release it. The call's arguments must already be in range (kernels::firstOutOfRange).
+TaskRecord executeTask(const kernels::Call& call, CancelToken& token, uint64_t submitNs, const GilUse* gil);
+
+}  // namespace gilscope::runtime

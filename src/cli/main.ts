@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+/**
+ * The `gilscope` command. Each subcommand lives in its own module under src/cli/ and registers
+ * itself on the program here.
+ */
+import { Command } from 'commander';
+
+const program = new Command();
+program
+  .name('gilscope')
+  .description('Measure what a global lock does to parallel speed-up.')
+  .showHelpAfterError()
+  .configureOutput({ outputError: (str, write) => write(str) });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`gilscope: ${(err as Error).message}\n`);
+  process.exitCode = 1;
+});

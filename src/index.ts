@@ -1,0 +1,9 @@
+/** gilscope's public surface. */
+export type * from './types.js';
+export { kernels, kernelNames, exampleParams } from './kernels/catalog.js';
+export { reference } from './kernels/reference.js';
+export { runSync, run, batch, modes, MAX_TASKS, DEFAULT_SWITCH_INTERVAL_US } from './run.js';
+export { measure } from './measure.js';
+export { readCpuPerWall } from './verdict.js';
+export { poolSize } from './pool.js';
+export { addonPath } from './native.js';

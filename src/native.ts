@@ -1,0 +1,122 @@
+/**
+ * The one loader of the native addon. Lookup order:
+ *   1. `GILSCOPE_ADDON` (an explicit path, used by CI to test the cmake-js build),
+ *   2. `build/Release/gilscope.node` (node-gyp, what `npm install` builds),
+ *   3. `build-cmake/Release/gilscope.node` (cmake-js: `npm run build:cmake`),
+ *   4. `build/Debug/gilscope.node`.
+ * When none loads, one error says how to build.
+ */
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** A task record as the addon returns it (see native/runtime/task.h). */
+export interface NativeRecord {
+  kernel: string;
+  result: number;
+  started: boolean;
+  cancelled: boolean;
+  threadId: number;
+  submitNs: bigint;
+  startNs: bigint;
+  endNs: bigint;
+  cpuNs: number;
+  userUs: number;
+  systemUs: number;
+  voluntarySwitches: number;
+  involuntarySwitches: number;
+  runQueueNs: number | null;
+  lockWaitNs: number;
+  lockHoldNs: number;
+  lockAcquisitions: number;
+  dropRequests: number;
+  error?: string;
+}
+
+export interface NativeThreadUsage {
+  threadId: number;
+  cpuNs: bigint;
+  userUs: number;
+  systemUs: number;
+  voluntarySwitches: number;
+  involuntarySwitches: number;
+  runQueueNs: number | null;
+}
+
+export interface NativeGilOptions {
+  switchIntervalUs: number;
+  forcedSwitching: boolean;
+}
+
+/** An opaque handle that cancels one submitted task. */
+export type NativeToken = { readonly __brand: 'gilscope.token' };
+
+export interface NativeAddon {
+  readonly napiVersion: number;
+  runSync(kernel: string, args: number[]): NativeRecord;
+  submit(kernel: string, args: number[], gil?: NativeGilOptions): [Promise<NativeRecord>, NativeToken];
+  cancel(token: NativeToken): void;
+  kernelTable(): { name: string; params: { name: string; min: number; max: number }[] }[];
+  gilCounters(): { acquisitions: number; handoffs: number; dropRequests: number; holdNs: number };
+  monotonicNs(): bigint;
+  threadCpuNs(): bigint;
+  threadUsage(): NativeThreadUsage;
+  processUsage(): { userUs: number; systemUs: number };
+  noop(): void;
+  rawNoop(): void;
+  bareAsyncWork(): Promise<void>;
+}
+
+const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Where the addon may be, in lookup order. */
+export function addonCandidates(): string[] {
+  const list: string[] = [];
+  const explicit = process.env['GILSCOPE_ADDON'];
+  if (explicit) list.push(resolve(explicit));
+  list.push(
+    join(packageRoot, 'build', 'Release', 'gilscope.node'),
+    join(packageRoot, 'build-cmake', 'Release', 'gilscope.node'),
+    join(packageRoot, 'build', 'Debug', 'gilscope.node'),
+  );
+  return list;
+}
+
+let cached: { addon: NativeAddon; path: string } | undefined;
+
+function load(): { addon: NativeAddon; path: string } {
+  if (cached) return cached;
+  const require = createRequire(import.meta.url);
+  const explicit = process.env['GILSCOPE_ADDON'];
+  const failures: string[] = [];
+  for (const path of addonCandidates()) {
+    if (!existsSync(path)) {
+      if (explicit && resolve(explicit) === path) failures.push(`${path}: GILSCOPE_ADDON names a file that does not exist`);
+      continue;
+    }
+    try {
+      cached = { addon: require(path) as NativeAddon, path };
+      return cached;
+    } catch (err) {
+      failures.push(`${path}: ${(err as Error).message}`);
+    }
+    if (explicit) break; // an explicit choice is never silently replaced by another build
+  }
+  throw new Error(
+    'gilscope: the native addon is not built' +
+      (failures.length ? ` or failed to load:\n  ${failures.join('\n  ')}` : '.') +
+      '\nBuild it with `npm install` (node-gyp) or `npm run build:cmake` (cmake-js), from the package root ' +
+      packageRoot,
+  );
+}
+
+/** The loaded addon (loaded on first use). */
+export function native(): NativeAddon {
+  return load().addon;
+}
+
+/** The file the addon was loaded from. */
+export function addonPath(): string {
+  return load().path;
+}

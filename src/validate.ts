@@ -1,0 +1,105 @@
+/**
+ * Input validation, done once at the TypeScript boundary. A wrong type gets a TypeError, a value out
+ * of range a RangeError; every message names the parameter, what is accepted and what was received.
+ */
+import { kernels, kernelNames } from './kernels/catalog.js';
+import type { KernelName } from './types.js';
+
+/** A short, safe rendering of any received value for error messages. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value);
+  if (typeof value === 'symbol') return value.toString();
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return 'an array';
+  return `${typeof value === 'object' ? 'an object' : typeof value}`;
+}
+
+export function expectInteger(value: unknown, name: string, min: number, max: number): number {
+  const range = `an integer in [${min}, ${max}]`;
+  if (typeof value !== 'number') {
+    throw new TypeError(`${name} must be ${range}, received ${describe(value)}`);
+  }
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${name} must be ${range}, received ${describe(value)}`);
+  }
+  return value;
+}
+
+export function expectNumber(value: unknown, name: string, min: number, max: number): number {
+  const range = `a number in [${min}, ${max}]`;
+  if (typeof value !== 'number') throw new TypeError(`${name} must be ${range}, received ${describe(value)}`);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new RangeError(`${name} must be ${range}, received ${describe(value)}`);
+  }
+  return value;
+}
+
+export function expectBoolean(value: unknown, name: string): boolean {
+  if (typeof value !== 'boolean') throw new TypeError(`${name} must be a boolean, received ${describe(value)}`);
+  return value;
+}
+
+export function expectOneOf<T extends string>(value: unknown, name: string, accepted: readonly T[]): T {
+  const list = accepted.map((a) => `'${a}'`).join(', ');
+  if (typeof value !== 'string') throw new TypeError(`${name} must be one of ${list}, received ${describe(value)}`);
+  if (!(accepted as readonly string[]).includes(value)) {
+    throw new RangeError(`${name} must be one of ${list}, received ${describe(value)}`);
+  }
+  return value as T;
+}
+
+export function expectObject(value: unknown, name: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`${name} must be an object, received ${describe(value)}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Rejects keys that are not in `allowed` (a misspelt option must not be silently ignored). */
+export function expectKnownKeys(obj: Record<string, unknown>, name: string, allowed: readonly string[]): void {
+  for (const key of Object.keys(obj)) {
+    if (!allowed.includes(key)) {
+      throw new TypeError(
+        `${name}.${key} is not a known option (accepted: ${allowed.join(', ') || 'none'})`,
+      );
+    }
+  }
+}
+
+export function expectAbortSignal(value: unknown, name: string): AbortSignal | undefined {
+  if (value === undefined) return undefined;
+  if (!(value instanceof AbortSignal)) throw new TypeError(`${name} must be an AbortSignal, received ${describe(value)}`);
+  return value;
+}
+
+export function expectKernel(value: unknown, name = 'kernel'): KernelName {
+  return expectOneOf(value, name, kernelNames);
+}
+
+/**
+ * Checks a kernel's params (every parameter present, none extra, each an integer in range) and
+ * returns the arguments in the native parameter order.
+ */
+export function kernelArgs(kernel: KernelName, params: unknown, name = 'params'): number[] {
+  const info = kernels[kernel];
+  const names = Object.keys(info.params);
+  const obj = params === undefined && names.length === 0 ? {} : expectObject(params, name);
+  for (const key of Object.keys(obj)) {
+    if (!names.includes(key)) {
+      throw new TypeError(
+        `${name}.${key} is not a parameter of kernel '${kernel}' (accepted: ${names.join(', ') || 'none'})`,
+      );
+    }
+  }
+  return names.map((key) => {
+    const spec = info.params[key]!;
+    if (!(key in obj)) {
+      throw new TypeError(`${name}.${key} is required: an integer in [${spec.min}, ${spec.max}] (${spec.description})`);
+    }
+    return expectInteger(obj[key], `${name}.${key}`, spec.min, spec.max);
+  });
+}
