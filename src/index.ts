@@ -2,7 +2,9 @@
 export type * from './types.js';
 export { kernels, kernelNames, exampleParams } from './kernels/catalog.js';
 export { reference } from './kernels/reference.js';
-export { runSync, run, batch, modes, MAX_TASKS, DEFAULT_SWITCH_INTERVAL_US } from './run.js';
+export { runSync, run, batch, modes, cores, MAX_TASKS, MAX_NATIVE_TASKS, DEFAULT_SWITCH_INTERVAL_US } from './run.js';
+export { startupCost } from './startup.js';
+export { shutdownPools } from './modes/host-pool.js';
 export { measure } from './measure.js';
 export { readCpuPerWall } from './verdict.js';
 export { poolSize } from './pool.js';

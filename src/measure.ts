@@ -13,7 +13,11 @@ import { readCpuPerWall } from './verdict.js';
 
 /** An open measurement; `stop()` closes it once. */
 export interface Meter {
-  stop(): Measurement;
+  /**
+   * Closes the measurement. extraUserUs/extraSystemUs: CPU of other processes that did this
+   * work (mode 'process' children), added to the process figures.
+   */
+  stop(extraUserUs?: number, extraSystemUs?: number): Measurement;
 }
 
 /** Starts measuring now. Event-loop delay comes from a 1 ms timer chain (see LoopProbe). */
@@ -27,7 +31,7 @@ export function startMeter(): Meter {
   const t0 = addon.monotonicNs();
   let stopped = false;
   return {
-    stop(): Measurement {
+    stop(extraUserUs = 0, extraSystemUs = 0): Measurement {
       if (stopped) throw new Error('meter already stopped');
       stopped = true;
       const t1 = addon.monotonicNs();
@@ -36,8 +40,8 @@ export function startMeter(): Meter {
       const elu = performance.eventLoopUtilization(elu0);
       const delays = probe.stop();
       const wallNs = Number(t1 - t0);
-      const processUserUs = process1.userUs - process0.userUs;
-      const processSystemUs = process1.systemUs - process0.systemUs;
+      const processUserUs = process1.userUs - process0.userUs + extraUserUs;
+      const processSystemUs = process1.systemUs - process0.systemUs + extraSystemUs;
       const cpuPerWall = wallNs > 0 ? ((processUserUs + processSystemUs) * 1000) / wallNs : Number.NaN;
       const cores = availableParallelism();
       const eventLoop: EventLoopReport = {

@@ -54,7 +54,7 @@ export type NativeToken = { readonly __brand: 'gilscope.token' };
 
 export interface NativeAddon {
   readonly napiVersion: number;
-  runSync(kernel: string, args: number[]): NativeRecord;
+  runSync(kernel: string, args: number[], cancelFlag?: Int32Array): NativeRecord;
   submit(kernel: string, args: number[], gil?: NativeGilOptions): [Promise<NativeRecord>, NativeToken];
   cancel(token: NativeToken): void;
   kernelTable(): { name: string; params: { name: string; min: number; max: number }[] }[];
@@ -66,7 +66,15 @@ export interface NativeAddon {
   noop(): void;
   rawNoop(): void;
   bareAsyncWork(): Promise<void>;
+  runNative(kernel: string, args: number[], tasks: number): [Promise<NativeRecord[]>, NativeToken];
+  startConvoy(options: { switchIntervalUs: number; workUs: number; waitUs: number }): NativeConvoy;
+  stopConvoy(probe: NativeConvoy): Float64Array;
+  threadStartCost(): { createNs: number; rssBytes: number };
+  residentBytes(): number;
 }
+
+/** An opaque handle to a running convoy probe. */
+export type NativeConvoy = { readonly __brand: 'gilscope.convoy' };
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 

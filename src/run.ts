@@ -2,13 +2,20 @@
  * Running kernels: `runSync` (held), `run` (one task in any mode) and `batch` (many at once,
  * measured as a whole).
  */
+import { availableParallelism } from 'node:os';
+
 import { native, type NativeGilOptions, type NativeRecord } from './native.js';
+import { delayStats } from './loop-probe.js';
 import { startMeter } from './measure.js';
+import { abortError, hostPool } from './modes/host-pool.js';
+import { runBatchInChild } from './modes/child-batch.js';
+import { poolSize, MAX_POOL_SIZE } from './pool.js';
 import type {
   BatchOptions,
   BatchReport,
   KernelName,
   KernelParams,
+  LatencyStats,
   LockReport,
   Mode,
   RunOptions,
@@ -24,20 +31,18 @@ import {
   expectOneOf,
   kernelArgs,
 } from './validate.js';
-import { poolSize } from './pool.js';
 
-export const modes: readonly Mode[] = Object.freeze(['held', 'released', 'gil'] as Mode[]);
+export const modes: readonly Mode[] = Object.freeze(['held', 'released', 'gil', 'worker', 'process', 'native'] as Mode[]);
 
-/** Most tasks one batch accepts. */
+/** Most tasks one batch accepts (mode 'native' starts one thread per task: at most 1024). */
 export const MAX_TASKS = 100_000;
+export const MAX_NATIVE_TASKS = 1024;
 
 export const DEFAULT_SWITCH_INTERVAL_US = 5000;
 
-function abortError(signal: AbortSignal): DOMException {
-  const err = new DOMException('The operation was aborted', 'AbortError');
-  if (signal.reason !== undefined) (err as { cause?: unknown }).cause = signal.reason;
-  return err;
-}
+/** The convoy probe's short piece of work under the lock, and its "I/O" wait between rounds. */
+export const CONVOY_WORK_US = 20;
+export const CONVOY_WAIT_US = 1000;
 
 function toReport(r: NativeRecord, mode: Mode): TaskReport {
   return {
@@ -93,17 +98,10 @@ export function runSync<K extends KernelName>(kernel: K, params: KernelParams[K]
   return toReport(native().runSync(name, args), 'held');
 }
 
-/** Submits one task; resolves with its report. Validated arguments only. */
-function submitTask(
-  kernel: KernelName,
-  args: number[],
-  c: Checked,
-): Promise<TaskReport> {
+/** Submits one released or gil task to the libuv pool. */
+function submitToPool(kernel: KernelName, args: number[], c: Checked): Promise<TaskReport> {
   const { signal } = c;
   if (signal?.aborted) return Promise.reject(abortError(signal));
-  if (c.mode === 'held') {
-    return Promise.resolve(toReport(native().runSync(kernel, args), 'held'));
-  }
   const addon = native();
   const [promise, token] = addon.submit(kernel, args, c.gil);
   if (!signal) return promise.then((r) => toReport(r, c.mode));
@@ -122,19 +120,46 @@ function submitTask(
   );
 }
 
+/** Starts `tasks` raw threads in the addon, one task each. */
+async function runOnRawThreads(kernel: KernelName, args: number[], tasks: number, signal?: AbortSignal): Promise<TaskReport[]> {
+  if (signal?.aborted) throw abortError(signal);
+  const addon = native();
+  const [promise, token] = addon.runNative(kernel, args, tasks);
+  const onAbort = (): void => addon.cancel(token);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const records = await promise;
+    if (signal?.aborted) throw abortError(signal);
+    return records.map((r) => toReport(r, 'native'));
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
 /**
  * Runs one task in `options.mode` (default 'released': on the libuv threadpool while JS keeps
  * running). Rejects with an AbortError when `options.signal` aborts first.
  */
-export function run<K extends KernelName>(kernel: K, params: KernelParams[K], options: RunOptions = {}): Promise<TaskReport> {
-  try {
-    const name = expectKernel(kernel);
-    const args = kernelArgs(name, params);
-    const o = expectObject(options, 'options');
-    expectKnownKeys(o, 'options', ['mode', 'signal', 'switchIntervalUs', 'forcedSwitching']);
-    return submitTask(name, args, checkModeOptions(o, 'options'));
-  } catch (err) {
-    return Promise.reject(err);
+export async function run<K extends KernelName>(kernel: K, params: KernelParams[K], options: RunOptions = {}): Promise<TaskReport> {
+  const name = expectKernel(kernel);
+  const args = kernelArgs(name, params);
+  const o = expectObject(options, 'options');
+  expectKnownKeys(o, 'options', ['mode', 'signal', 'switchIntervalUs', 'forcedSwitching']);
+  const c = checkModeOptions(o, 'options');
+  if (c.signal?.aborted) throw abortError(c.signal);
+  switch (c.mode) {
+    case 'held':
+      return toReport(native().runSync(name, args), 'held');
+    case 'released':
+    case 'gil':
+      return submitToPool(name, args, c);
+    case 'worker':
+    case 'process': {
+      const pool = hostPool(c.mode);
+      return toReport(await pool.run(name, args, c.signal), c.mode);
+    }
+    case 'native':
+      return (await runOnRawThreads(name, args, 1, c.signal))[0]!;
   }
 }
 
@@ -150,47 +175,138 @@ function lockReport(tasks: readonly TaskReport[], wallNs: number, before: { hand
   };
 }
 
+const batchKeys = [
+  'kernel',
+  'params',
+  'mode',
+  'tasks',
+  'threads',
+  'signal',
+  'switchIntervalUs',
+  'forcedSwitching',
+  'convoyProbe',
+] as const;
+
 /**
  * Starts `tasks` copies of a kernel at once in one mode and measures the whole. Held tasks run one
  * after another on the JS thread. On abort, waits for every started task to stop, then rejects.
  */
 export async function batch<K extends KernelName>(options: BatchOptions<K>): Promise<BatchReport> {
   const o = expectObject(options, 'options');
-  expectKnownKeys(o, 'options', ['kernel', 'params', 'mode', 'tasks', 'signal', 'switchIntervalUs', 'forcedSwitching']);
+  expectKnownKeys(o, 'options', batchKeys);
   const kernel = expectKernel(o['kernel'], 'options.kernel');
   const args = kernelArgs(kernel, o['params'], 'options.params');
-  const tasks = o['tasks'] === undefined ? 1 : expectInteger(o['tasks'], 'options.tasks', 1, MAX_TASKS);
   const c = checkModeOptions(o, 'options');
+  const maxTasks = c.mode === 'native' ? MAX_NATIVE_TASKS : MAX_TASKS;
+  const tasks = o['tasks'] === undefined ? 1 : expectInteger(o['tasks'], 'options.tasks', 1, maxTasks);
+  const threads = o['threads'] === undefined ? undefined : expectInteger(o['threads'], 'options.threads', 1, MAX_POOL_SIZE);
+  const convoyProbe = o['convoyProbe'] === undefined ? true : expectBoolean(o['convoyProbe'], 'options.convoyProbe');
   if (c.signal?.aborted) throw abortError(c.signal);
 
-  const gilBefore = native().gilCounters();
-  const meter = startMeter();
-  let settled: PromiseSettledResult<TaskReport>[];
-  if (c.mode === 'held') {
-    settled = [];
-    for (let i = 0; i < tasks; i++) {
-      if (c.signal?.aborted) break;
-      settled.push({ status: 'fulfilled', value: toReport(native().runSync(kernel, args), 'held') });
-    }
-  } else {
-    const pending: Promise<TaskReport>[] = [];
-    for (let i = 0; i < tasks; i++) pending.push(submitTask(kernel, args, c));
-    settled = await Promise.allSettled(pending);
+  // libuv fixes its pool size when the pool starts: another size needs a fresh process.
+  if ((c.mode === 'released' || c.mode === 'gil') && threads !== undefined && threads !== poolSize()) {
+    const { signal: _signal, ...rest } = options;
+    return runBatchInChild({ ...rest, tasks, threads }, threads, c.signal);
   }
-  const m = meter.stop();
+
+  let inForce: number;
+  switch (c.mode) {
+    case 'held':
+      inForce = 1;
+      break;
+    case 'released':
+    case 'gil':
+      inForce = poolSize();
+      break;
+    case 'native':
+      inForce = tasks;
+      break;
+    case 'worker':
+    case 'process':
+      inForce = threads ?? tasks;
+      break;
+  }
+  const hosts = c.mode === 'worker' || c.mode === 'process' ? hostPool(c.mode, inForce) : undefined;
+  if (hosts) {
+    await hosts.ready(); // starting the pool is not part of the batch
+    inForce = hosts.size; // larger than asked only while another batch still uses the extra hosts
+  }
+
+  const addon = native();
+  const gilBefore = addon.gilCounters();
+  const meter = startMeter();
+  const convoy =
+    c.mode === 'gil' && convoyProbe
+      ? addon.startConvoy({ switchIntervalUs: c.gil!.switchIntervalUs, workUs: CONVOY_WORK_US, waitUs: CONVOY_WAIT_US })
+      : undefined;
+  let settled: PromiseSettledResult<TaskReport>[];
+  let convoyNs: Float64Array | undefined;
+  let childUserUs = 0; // mode 'process': the children's own RUSAGE_SELF over their tasks
+  let childSystemUs = 0;
+  try {
+    switch (c.mode) {
+      case 'held':
+        settled = [];
+        for (let i = 0; i < tasks; i++) {
+          if (c.signal?.aborted) break;
+          settled.push({ status: 'fulfilled', value: toReport(addon.runSync(kernel, args), 'held') });
+        }
+        break;
+      case 'released':
+      case 'gil':
+        settled = await Promise.allSettled(Array.from({ length: tasks }, () => submitToPool(kernel, args, c)));
+        break;
+      case 'worker':
+      case 'process':
+        settled = await Promise.allSettled(
+          Array.from({ length: tasks }, () =>
+            hosts!.run(kernel, args, c.signal).then((r) => {
+              if (c.mode === 'process') {
+                childUserUs += r.hostUserUs;
+                childSystemUs += r.hostSystemUs;
+              }
+              return toReport(r, c.mode);
+            }),
+          ),
+        );
+        break;
+      case 'native':
+        settled = await runOnRawThreads(kernel, args, tasks, c.signal).then(
+          (reports) => reports.map((value) => ({ status: 'fulfilled' as const, value })),
+          (reason: unknown) => [{ status: 'rejected' as const, reason }],
+        );
+        break;
+    }
+  } finally {
+    // Always stop the probe thread, even when the batch failed.
+    if (convoy) convoyNs = addon.stopConvoy(convoy);
+  }
+  const m = meter.stop(childUserUs, childSystemUs);
   if (c.signal?.aborted) throw abortError(c.signal);
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) throw failed.reason;
   const taskReports = settled.map((s) => (s as PromiseFulfilledResult<TaskReport>).value);
   const taskCpuNs = taskReports.reduce((s, t) => s + t.cpuNs, 0);
+  const timer: LatencyStats = {
+    samples: m.eventLoop.samples,
+    p50Ns: m.eventLoop.delayP50Ns,
+    p99Ns: m.eventLoop.delayP99Ns,
+    maxNs: m.eventLoop.delayMaxNs,
+  };
   return {
     ...m,
     kernel,
     mode: c.mode,
     tasks,
-    poolSize: poolSize(),
+    poolSize: inForce,
     parallelism: m.wallNs > 0 ? taskCpuNs / m.wallNs : Number.NaN,
     taskReports,
     lock: c.mode === 'gil' ? lockReport(taskReports, m.wallNs, gilBefore) : null,
+    probe: { timer, convoy: convoyNs ? delayStats(Array.from(convoyNs)) : null },
   };
+}
+
+/** Cores this machine offers (os.availableParallelism). */
+export function cores(): number {
+  return availableParallelism();
 }

@@ -25,8 +25,12 @@ export interface KernelParams {
  * - `released`: on libuv's threadpool beside JS (C code between Py_BEGIN/END_ALLOW_THREADS).
  * - `gil`: on the threadpool, but compute must hold one emulated interpreter lock with CPython's
  *   switching rules; blocking phases release it (pure-Python threads).
+ * - `worker`: in worker_threads, each its own V8 isolate running the kernel held on its own thread
+ *   (sub-interpreters with their own GIL).
+ * - `process`: in child processes (multiprocessing / ProcessPoolExecutor).
+ * - `native`: raw std::threads started by the addon for the batch: the hardware's own limit.
  */
-export type Mode = 'held' | 'released' | 'gil';
+export type Mode = 'held' | 'released' | 'gil' | 'worker' | 'process' | 'native';
 
 /** The emulated GIL's switching rules (mode `gil` only). */
 export interface GilOptions {
@@ -86,7 +90,10 @@ export interface EventLoopReport {
 /** The process-level measurement of any piece of work (see `measure`). */
 export interface Measurement {
   readonly wallNs: number;
-  /** getrusage(RUSAGE_SELF) deltas: every thread of the process. */
+  /**
+   * getrusage(RUSAGE_SELF) deltas: every thread of the process. For a batch in mode 'process' the
+   * child processes' own RUSAGE_SELF over their tasks is added (the parent cannot see it otherwise).
+   */
   readonly processUserUs: number;
   readonly processSystemUs: number;
   /** CPU used by the JS thread itself (its thread CPU clock). */
@@ -106,7 +113,51 @@ export interface BatchOptions<K extends KernelName = KernelName> extends GilOpti
   mode?: Mode;
   /** Copies of the task started at once. @default 1 */
   tasks?: number;
+  /**
+   * Threads that serve the batch: the libuv pool size for `released` and `gil` (a size other than
+   * this process's runs the batch in a fresh child process with UV_THREADPOOL_SIZE set), the pool
+   * size for `worker` and `process`. Ignored by `held` (always 1) and `native` (one thread per task).
+   * Accepted 1..1024. @default the current libuv pool size for released/gil; `tasks` for worker/process
+   */
+  threads?: number;
+  /** Mode `gil`: run the convoy probe beside the batch (see ProbeReport.convoy). @default true */
+  convoyProbe?: boolean;
   signal?: AbortSignal;
+}
+
+/** Latency percentiles of a probe; null when it took no sample. */
+export interface LatencyStats {
+  readonly samples: number;
+  readonly p50Ns: number | null;
+  readonly p99Ns: number | null;
+  readonly maxNs: number | null;
+}
+
+/** Responsiveness while a batch runs. */
+export interface ProbeReport {
+  /** A 1 ms timer chain on the JS thread: how late each timer fired. */
+  readonly timer: LatencyStats;
+  /**
+   * Mode `gil` only (else null): a short task that needs the lock for a moment and then waits, over
+   * and over (the I/O thread of Beazley's convoy-effect experiment): the latency of each round.
+   */
+  readonly convoy: LatencyStats | null;
+}
+
+/** Creation cost of one unit of parallelism. */
+export interface StartupCost {
+  /** Median time from asking for it to its first instruction of work (ns), and every sample. */
+  readonly createNsMedian: number;
+  readonly createNs: readonly number[];
+  /** Median growth of resident memory (bytes) that one more of it costs. */
+  readonly rssBytesMedian: number;
+}
+
+export interface StartupCostReport {
+  readonly samples: number;
+  readonly thread: StartupCost;
+  readonly worker: StartupCost;
+  readonly process: StartupCost;
 }
 
 export interface LockReport {
@@ -122,8 +173,10 @@ export interface BatchReport extends Measurement {
   readonly kernel: KernelName;
   readonly mode: Mode;
   readonly tasks: number;
-  /** libuv threadpool size in force for this batch. */
+  /** Threads serving the batch, as in force: the libuv pool size (held: 1, native: tasks). */
   readonly poolSize: number;
+  /** Responsiveness of the JS thread (and, under the GIL, of a lock-needing probe task). */
+  readonly probe: ProbeReport;
   /** Sum of the tasks' CPU over wall time: how many tasks' worth of CPU ran at once on average. */
   readonly parallelism: number;
   readonly taskReports: readonly TaskReport[];

@@ -25,5 +25,6 @@ Napi::Object init(Napi::Env env, Napi::Object exports);
 // Each area registers its functions on exports.
 void registerTasks(Napi::Env env, Napi::Object exports);
 void registerProbes(Napi::Env env, Napi::Object exports);
+void registerThreads(Napi::Env env, Napi::Object exports);
 
 }  // namespace gilscope::bindings

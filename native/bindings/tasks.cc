@@ -55,10 +55,21 @@ class TaskWorker final : public Napi::AsyncWorker {
   runtime::TaskRecord record_;
 };
 
-// runSync(kernel, args): runs on the JS thread (held) and returns the record.
+// runSync(kernel, args, cancelFlag?): runs on the JS thread (held) and returns the record.
+// cancelFlag: an Int32Array over a SharedArrayBuffer; another thread cancels the task by storing a
+// non-zero value in cell 0 (worker mode: the parent aborts a worker's held task this way). The flag
+// is only read during this synchronous call, while the caller keeps it alive.
 Napi::Value runSync(const Napi::CallbackInfo& info) {
   const kernels::Call call = toCall(info);
-  CancelToken token;  // a held call cannot be cancelled: JS is not running to cancel it
+  const int32_t* flag = nullptr;
+  if (info.Length() > 2 && !info[2].IsUndefined()) {
+    if (!info[2].IsTypedArray() || info[2].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array ||
+        info[2].As<Napi::Int32Array>().ElementLength() < 1) {
+      throw Napi::TypeError::New(info.Env(), "cancelFlag must be an Int32Array of length >= 1");
+    }
+    flag = info[2].As<Napi::Int32Array>().Data();
+  }
+  CancelToken token(flag);
   const runtime::TaskRecord r = runtime::executeTask(call, token, runtime::monotonicNs(), nullptr);
   if (!r.error.empty()) throw Napi::Error::New(info.Env(), r.error);
   return recordToJs(info.Env(), r);

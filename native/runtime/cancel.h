@@ -1,6 +1,7 @@
-// Cancellation shared between the JS thread (which cancels) and the thread running a task.
+// Cancellation shared between the thread that cancels and the thread running a task.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -11,6 +12,11 @@ namespace gilscope::runtime {
 
 class CancelToken {
  public:
+  CancelToken() = default;
+  // Also cancelled when *external becomes non-zero: a flag in shared memory (a SharedArrayBuffer
+  // cell) set by another thread, read with atomic loads only. It must outlive the token's use.
+  explicit CancelToken(const int32_t* external) : external_(external) {}
+
   // Safe from any thread; wakes a task blocked in sleepFor().
   void cancel() {
     {
@@ -20,16 +26,31 @@ class CancelToken {
     wake_.notify_all();
   }
 
-  bool cancelled() const { return cancelled_.load(std::memory_order_acquire); }
+  bool cancelled() const {
+    return cancelled_.load(std::memory_order_acquire) ||
+           (external_ != nullptr && __atomic_load_n(external_, __ATOMIC_ACQUIRE) != 0);
+  }
 
   // Blocks for us microseconds without using CPU, or until cancelled. Returns false if cancelled.
+  // An external flag cannot wake the wait, so with one the wait is sliced to 1 ms.
   bool sleepFor(uint64_t us) {
     std::unique_lock<std::mutex> lock(mutex_);
-    return !wake_.wait_for(lock, std::chrono::microseconds(us), [this] { return cancelled(); });
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::microseconds(us);
+    if (external_ == nullptr) {
+      return !wake_.wait_until(lock, deadline, [this] { return cancelled(); });
+    }
+    while (!cancelled()) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= deadline) return true;
+      const auto slice = std::min<std::chrono::steady_clock::duration>(deadline - now, std::chrono::milliseconds(1));
+      wake_.wait_for(lock, slice, [this] { return cancelled_.load(std::memory_order_acquire); });
+    }
+    return false;
   }
 
  private:
   std::atomic<bool> cancelled_{false};
+  const int32_t* external_ = nullptr;
   std::mutex mutex_;
   std::condition_variable wake_;
 };

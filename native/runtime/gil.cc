@@ -12,7 +12,7 @@ constexpr uint64_t kSliceNs = 1'000'000;  // longest single wait: bounds how lat
 
 }  // namespace
 
-bool Gil::acquire(const void* who, uint64_t switchIntervalUs, CancelToken& token, LockStats& stats) {
+bool Gil::acquire(uint64_t who, uint64_t switchIntervalUs, CancelToken& token, LockStats& stats, bool probe) {
   const uint64_t waitStartNs = monotonicNs();
   const uint64_t intervalNs = switchIntervalUs * 1000ull;
   std::unique_lock<std::mutex> lock(mutex_);
@@ -46,7 +46,10 @@ bool Gil::acquire(const void* who, uint64_t switchIntervalUs, CancelToken& token
     --waiters_;
   }
   locked_ = true;
-  if (lastHolder_ != nullptr && lastHolder_ != who) ++counters_.handoffs;
+  if (!probe) {
+    if (lastTaskHolder_ != 0 && lastTaskHolder_ != who) ++counters_.handoffs;
+    lastTaskHolder_ = who;
+  }
   lastHolder_ = who;
   ++switchNumber_;
   ++counters_.acquisitions;
@@ -59,7 +62,7 @@ bool Gil::acquire(const void* who, uint64_t switchIntervalUs, CancelToken& token
   return true;
 }
 
-void Gil::release(const void* who, bool forcedWait, CancelToken& token, LockStats& stats) {
+void Gil::release(uint64_t who, bool forcedWait, CancelToken& token, LockStats& stats) {
   std::unique_lock<std::mutex> lock(mutex_);
   const uint64_t held = monotonicNs() - acquiredNs_;
   stats.holdNs += held;
@@ -83,12 +86,12 @@ namespace {
 class GilContext final : public kernels::Context {
  public:
   GilContext(CancelToken& token, const GilUse& use, LockStats& stats)
-      : token_(token), use_(use), stats_(stats) {}
+      : token_(token), use_(use), stats_(stats), id_(use.gil->newHolderId()) {}
 
-  bool begin() { return held_ = use_.gil->acquire(this, use_.switchIntervalUs, token_, stats_); }
+  bool begin() { return held_ = use_.gil->acquire(id_, use_.switchIntervalUs, token_, stats_); }
 
   void end() {
-    if (held_) use_.gil->release(this, false, token_, stats_);
+    if (held_) use_.gil->release(id_, false, token_, stats_);
     held_ = false;
   }
 
@@ -96,7 +99,7 @@ class GilContext final : public kernels::Context {
     if (token_.cancelled()) return false;
     if (use_.gil->dropRequested()) {
       // The eval loop's answer to a drop request: release, then ask again.
-      use_.gil->release(this, use_.forcedSwitching, token_, stats_);
+      use_.gil->release(id_, use_.forcedSwitching, token_, stats_);
       held_ = false;
       if (!begin()) return false;
     }
@@ -105,7 +108,7 @@ class GilContext final : public kernels::Context {
 
   bool block(uint64_t us) override {
     // Like Py_BEGIN_ALLOW_THREADS around blocking I/O.
-    use_.gil->release(this, false, token_, stats_);
+    use_.gil->release(id_, false, token_, stats_);
     held_ = false;
     if (!token_.sleepFor(us)) return false;
     return begin();
@@ -115,6 +118,7 @@ class GilContext final : public kernels::Context {
   CancelToken& token_;
   const GilUse& use_;
   LockStats& stats_;
+  const uint64_t id_;
   bool held_ = false;
 };
 

@@ -25,20 +25,26 @@ namespace gilscope::runtime {
 class Gil {
  public:
   // Blocks until the calling task holds the lock. Returns false (lock not held) when token is
-  // cancelled while waiting. `who` identifies the task (any address unique while it runs).
-  bool acquire(const void* who, uint64_t switchIntervalUs, CancelToken& token, LockStats& stats);
+  // cancelled while waiting. `who` identifies the task: an id from newHolderId(), never 0.
+  // A probe (the convoy probe) takes part in the protocol like any thread, but its acquisitions
+  // are not counted as hand-offs between tasks.
+  bool acquire(uint64_t who, uint64_t switchIntervalUs, CancelToken& token, LockStats& stats,
+               bool probe = false);
 
   // Releases the lock, which `who` must hold. With forcedWait (a release requested by a drop
   // request under forced switching) waits until another task has taken it, or until nobody is
   // waiting any more, or token is cancelled.
-  void release(const void* who, bool forcedWait, CancelToken& token, LockStats& stats);
+  void release(uint64_t who, bool forcedWait, CancelToken& token, LockStats& stats);
+
+  // A fresh holder id (unique for this lock's lifetime).
+  uint64_t newHolderId() { return nextId_.fetch_add(1, std::memory_order_relaxed); }
 
   // Cheap poll for the holder's checkpoints.
   bool dropRequested() const { return dropRequest_.load(std::memory_order_relaxed); }
 
   struct Counters {
-    uint64_t acquisitions = 0;  // every successful acquire
-    uint64_t handoffs = 0;      // acquisitions by a task other than the previous holder
+    uint64_t acquisitions = 0;  // every successful acquire, probes included
+    uint64_t handoffs = 0;      // task acquisitions by a task other than the previous task holder
     uint64_t dropRequests = 0;
     uint64_t holdNs = 0;        // total time held (completed holds)
   };
@@ -49,7 +55,9 @@ class Gil {
   std::condition_variable released_;  // signalled when the lock is released
   std::condition_variable switched_;  // signalled when the lock is taken (forced switching)
   bool locked_ = false;
-  const void* lastHolder_ = nullptr;
+  uint64_t lastHolder_ = 0;      // forced switching compares against any holder
+  uint64_t lastTaskHolder_ = 0;  // hand-offs are counted between tasks only
+  std::atomic<uint64_t> nextId_{1};
   uint64_t switchNumber_ = 0;
   uint64_t acquiredNs_ = 0;
   int waiters_ = 0;

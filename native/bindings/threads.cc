@@ -1,0 +1,154 @@
+// Raw-thread batches (mode 'native'), the convoy probe, and start-up costs of a libuv thread.
+#include <uv.h>
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+
+#include "bindings/addon.h"
+#include "bindings/convert.h"
+#include "runtime/clocks.h"
+#include "runtime/raw_threads.h"
+
+namespace gilscope::bindings {
+namespace {
+
+using TokenHandle = std::shared_ptr<runtime::CancelToken>;
+
+// Waits for a raw-thread batch on one libuv thread; the batch's own threads run the kernels.
+class RawBatchWorker final : public Napi::AsyncWorker {
+ public:
+  RawBatchWorker(Napi::Env env, const kernels::Call& call, uint32_t tasks, TokenHandle token)
+      : Napi::AsyncWorker(env, "gilscope:native-batch"),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        call_(call),
+        tasks_(tasks),
+        token_(std::move(token)) {}
+
+  Napi::Promise promise() { return deferred_.Promise(); }
+
+  void Execute() override { records_ = runtime::runOnRawThreads(call_, tasks_, *token_); }
+
+  void OnOK() override {
+    Napi::Env env = Env();
+    for (const auto& r : records_) {
+      if (!r.error.empty()) {
+        deferred_.Reject(Napi::Error::New(env, r.error).Value());
+        return;
+      }
+    }
+    Napi::Array out = Napi::Array::New(env, records_.size());
+    for (size_t i = 0; i < records_.size(); ++i) out.Set(static_cast<uint32_t>(i), recordToJs(env, records_[i]));
+    deferred_.Resolve(out);
+  }
+
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  kernels::Call call_;
+  uint32_t tasks_;
+  TokenHandle token_;
+  std::vector<runtime::TaskRecord> records_;
+};
+
+// runNative(kernel, args, tasks) -> [Promise<record[]>, token]
+Napi::Value runNative(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const kernels::Call call = toCall(info);
+  const auto tasks = static_cast<uint32_t>(toUint(info[2], "tasks", 1, 1024));
+  auto token = std::make_shared<runtime::CancelToken>();
+  auto* worker = new RawBatchWorker(env, call, tasks, token);
+  Napi::Promise promise = worker->promise();
+  auto handle = Napi::External<TokenHandle>::New(env, new TokenHandle(std::move(token)),
+                                                 [](Napi::Env, TokenHandle* h) { delete h; });
+  worker->Queue();
+  Napi::Array out = Napi::Array::New(env, 2);
+  out.Set(0u, promise);
+  out.Set(1u, handle);
+  return out;
+}
+
+// startConvoy({ switchIntervalUs, workUs, waitUs }) -> handle; stopConvoy(handle) -> Float64Array (ns).
+// The probe thread touches no JS value; an unstopped probe is stopped when its handle is collected.
+Napi::Value startConvoy(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsObject()) throw Napi::TypeError::New(env, "options must be an object");
+  const Napi::Object o = info[0].As<Napi::Object>();
+  const uint64_t interval = toUint(o.Get("switchIntervalUs"), "switchIntervalUs", 1, 1'000'000);
+  const uint64_t work = toUint(o.Get("workUs"), "workUs", 0, 1'000'000);
+  const uint64_t wait = toUint(o.Get("waitUs"), "waitUs", 1, 1'000'000);
+  auto* probe = new runtime::ConvoyProbe(state(env).gil, interval, work, wait);
+  return Napi::External<runtime::ConvoyProbe>::New(env, probe, [](Napi::Env, runtime::ConvoyProbe* p) { delete p; });
+}
+
+Napi::Value stopConvoy(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsExternal()) throw Napi::TypeError::New(env, "probe must be a convoy probe handle");
+  const std::vector<uint64_t> latencies = info[0].As<Napi::External<runtime::ConvoyProbe>>().Data()->stop();
+  Napi::Float64Array out = Napi::Float64Array::New(env, latencies.size());
+  for (size_t i = 0; i < latencies.size(); ++i) out[i] = static_cast<double>(latencies[i]);
+  return out;
+}
+
+struct ThreadStart {
+  std::mutex mutex;
+  std::condition_variable cv;
+  uint64_t startedNs = 0;
+  bool exit = false;
+};
+
+// threadStartCost() -> { createNs, rssBytes }: one libuv thread made as libuv makes its pool
+// threads (uv_thread_create_ex, 8 MiB stack), timed from the create call to its first instruction;
+// rssBytes is the growth of resident memory while it is alive.
+Napi::Value threadStartCost(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  ThreadStart s;
+  const int64_t rss0 = runtime::residentBytes();
+  uv_thread_options_t opts;
+  opts.flags = UV_THREAD_HAS_STACK_SIZE;
+  opts.stack_size = 8u << 20;
+  uv_thread_t tid;
+  const uint64_t t0 = runtime::monotonicNs();
+  const int rc = uv_thread_create_ex(
+      &tid, &opts,
+      [](void* arg) {
+        auto* st = static_cast<ThreadStart*>(arg);
+        const uint64_t now = runtime::monotonicNs();
+        std::unique_lock<std::mutex> lock(st->mutex);
+        st->startedNs = now;
+        st->cv.notify_all();
+        st->cv.wait(lock, [st] { return st->exit; });
+      },
+      &s);
+  if (rc != 0) throw Napi::Error::New(env, std::string("uv_thread_create_ex failed: ") + uv_strerror(rc));
+  int64_t rss1 = -1;
+  {
+    std::unique_lock<std::mutex> lock(s.mutex);
+    s.cv.wait(lock, [&s] { return s.startedNs != 0; });
+    rss1 = runtime::residentBytes();
+    s.exit = true;
+    s.cv.notify_all();
+  }
+  uv_thread_join(&tid);
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("createNs", Napi::Number::New(env, static_cast<double>(s.startedNs - t0)));
+  o.Set("rssBytes", Napi::Number::New(env, static_cast<double>(rss0 >= 0 && rss1 >= 0 ? rss1 - rss0 : 0)));
+  return o;
+}
+
+Napi::Value residentBytes(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(runtime::residentBytes()));
+}
+
+}  // namespace
+
+void registerThreads(Napi::Env env, Napi::Object exports) {
+  exports.Set("runNative", Napi::Function::New(env, runNative, "runNative"));
+  exports.Set("startConvoy", Napi::Function::New(env, startConvoy, "startConvoy"));
+  exports.Set("stopConvoy", Napi::Function::New(env, stopConvoy, "stopConvoy"));
+  exports.Set("threadStartCost", Napi::Function::New(env, threadStartCost, "threadStartCost"));
+  exports.Set("residentBytes", Napi::Function::New(env, residentBytes, "residentBytes"));
+}
+
+}  // namespace gilscope::bindings

@@ -1,0 +1,33 @@
+/** Messages between the parent and a task host (a worker_thread or a child process). */
+import type { NativeRecord } from '../native.js';
+import type { BatchOptions, BatchReport } from '../types.js';
+
+/** Run one kernel held on the host's own thread. `flag` (worker only) cancels it when set to 1. */
+export interface TaskMessage {
+  type: 'task';
+  id: number;
+  kernel: string;
+  args: number[];
+  flag?: Int32Array;
+}
+
+/** Run a whole batch in this (fresh) process, e.g. under another UV_THREADPOOL_SIZE. */
+export interface BatchMessage {
+  type: 'batch';
+  id: number;
+  options: Omit<BatchOptions, 'signal'>;
+}
+
+export type HostRequest = TaskMessage | BatchMessage;
+
+export type HostReply =
+  | { type: 'ready'; threadId: number }
+  | { type: 'record'; id: number; record: NativeRecord; hostUserUs: number; hostSystemUs: number }
+  | { type: 'batch'; id: number; report: BatchReport }
+  | { type: 'error'; id: number; name: string; message: string };
+
+/** The file that hosts tasks, next to this one (.ts under tsx, .js once compiled). */
+export function hostFile(name: 'worker-host' | 'process-host'): URL {
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  return new URL(`./${name}${ext}`, import.meta.url);
+}
