@@ -9,3 +9,5 @@ export { measure } from './measure.js';
 export { readCpuPerWall } from './verdict.js';
 export { poolSize } from './pool.js';
 export { addonPath } from './native.js';
+export { toChromeTrace, EVENT_KINDS } from './timeline.js';
+export type { ChromeTrace, ChromeTraceEvent } from './timeline.js';

@@ -37,6 +37,10 @@ export class LoopProbe {
   private readonly lateNs: number[] = [];
   private timer: NodeJS.Timeout | undefined;
   private dueNs = 0n;
+  /** With keepPings: [due, fired] CLOCK_MONOTONIC pairs of every ping, for timelines. */
+  readonly pings: [bigint, bigint][] = [];
+
+  constructor(private readonly keepPings = false) {}
 
   start(): void {
     const addon = native();
@@ -45,8 +49,10 @@ export class LoopProbe {
       this.timer = setTimeout(tick, PROBE_INTERVAL_MS);
     };
     const tick = (): void => {
-      const late = addon.monotonicNs() - this.dueNs;
+      const now = addon.monotonicNs();
+      const late = now - this.dueNs;
       this.lateNs.push(late > 0n ? Number(late) : 0);
+      if (this.keepPings) this.pings.push([this.dueNs, now > this.dueNs ? now : this.dueNs]);
       arm();
     };
     arm();
@@ -60,8 +66,12 @@ export class LoopProbe {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
-      const late = native().monotonicNs() - this.dueNs;
-      if (late > 0n) this.lateNs.push(Number(late));
+      const now = native().monotonicNs();
+      const late = now - this.dueNs;
+      if (late > 0n) {
+        this.lateNs.push(Number(late));
+        if (this.keepPings) this.pings.push([this.dueNs, now]);
+      }
     }
     return delayStats(this.lateNs);
   }

@@ -13,6 +13,9 @@ import { readCpuPerWall } from './verdict.js';
 
 /** An open measurement; `stop()` closes it once. */
 export interface Meter {
+  /** The JS-thread timer probe (its pings are kept when the meter was started with keepPings). */
+  readonly probe: LoopProbe;
+  readonly startNs: bigint;
   /**
    * Closes the measurement. extraUserUs/extraSystemUs: CPU of other processes that did this
    * work (mode 'process' children), added to the process figures.
@@ -21,9 +24,9 @@ export interface Meter {
 }
 
 /** Starts measuring now. Event-loop delay comes from a 1 ms timer chain (see LoopProbe). */
-export function startMeter(): Meter {
+export function startMeter(keepPings = false): Meter {
   const addon = native();
-  const probe = new LoopProbe();
+  const probe = new LoopProbe(keepPings);
   probe.start();
   const elu0 = performance.eventLoopUtilization();
   const process0 = addon.processUsage();
@@ -31,6 +34,8 @@ export function startMeter(): Meter {
   const t0 = addon.monotonicNs();
   let stopped = false;
   return {
+    probe,
+    startNs: t0,
     stop(extraUserUs = 0, extraSystemUs = 0): Measurement {
       if (stopped) throw new Error('meter already stopped');
       stopped = true;

@@ -32,6 +32,15 @@ export interface NativeRecord {
   lockAcquisitions: number;
   dropRequests: number;
   error?: string;
+  /** Present when tracing was asked for. */
+  events?: NativeEvents;
+  eventsDropped?: number;
+}
+
+/** Recorded events: timestamps (CLOCK_MONOTONIC ns) and kinds (see EVENT_KINDS in timeline.ts). */
+export interface NativeEvents {
+  ns: BigUint64Array;
+  kinds: Uint8Array;
 }
 
 export interface NativeThreadUsage {
@@ -54,8 +63,8 @@ export type NativeToken = { readonly __brand: 'gilscope.token' };
 
 export interface NativeAddon {
   readonly napiVersion: number;
-  runSync(kernel: string, args: number[], cancelFlag?: Int32Array): NativeRecord;
-  submit(kernel: string, args: number[], gil?: NativeGilOptions): [Promise<NativeRecord>, NativeToken];
+  runSync(kernel: string, args: number[], cancelFlag?: Int32Array, traceCapacity?: number): NativeRecord;
+  submit(kernel: string, args: number[], gil?: NativeGilOptions, traceCapacity?: number): [Promise<NativeRecord>, NativeToken];
   cancel(token: NativeToken): void;
   kernelTable(): { name: string; params: { name: string; min: number; max: number }[] }[];
   gilCounters(): { acquisitions: number; handoffs: number; dropRequests: number; holdNs: number };
@@ -66,9 +75,9 @@ export interface NativeAddon {
   noop(): void;
   rawNoop(): void;
   bareAsyncWork(): Promise<void>;
-  runNative(kernel: string, args: number[], tasks: number): [Promise<NativeRecord[]>, NativeToken];
-  startConvoy(options: { switchIntervalUs: number; workUs: number; waitUs: number }): NativeConvoy;
-  stopConvoy(probe: NativeConvoy): Float64Array;
+  runNative(kernel: string, args: number[], tasks: number, traceCapacity?: number): [Promise<NativeRecord[]>, NativeToken];
+  startConvoy(options: { switchIntervalUs: number; workUs: number; waitUs: number; traceCapacity?: number }): NativeConvoy;
+  stopConvoy(probe: NativeConvoy): { latenciesNs: Float64Array; threadId: number; events?: NativeEvents; eventsDropped?: number };
   threadStartCost(): { createNs: number; rssBytes: number };
   residentBytes(): number;
 }

@@ -4,9 +4,10 @@
  */
 import { availableParallelism } from 'node:os';
 
-import { native, type NativeGilOptions, type NativeRecord } from './native.js';
+import { native, type NativeEvents, type NativeGilOptions, type NativeRecord } from './native.js';
 import { delayStats } from './loop-probe.js';
-import { startMeter } from './measure.js';
+import { startMeter, type Meter } from './measure.js';
+import { buildTimeline, decodeEvents, DEFAULT_TRACE_CAPACITY, spansOf, type ExtraThread } from './timeline.js';
 import { abortError, hostPool } from './modes/host-pool.js';
 import { runBatchInChild } from './modes/child-batch.js';
 import { poolSize, MAX_POOL_SIZE } from './pool.js';
@@ -20,6 +21,8 @@ import type {
   Mode,
   RunOptions,
   TaskReport,
+  Timeline,
+  TimelineSpan,
 } from './types.js';
 import {
   expectAbortSignal,
@@ -44,7 +47,8 @@ export const DEFAULT_SWITCH_INTERVAL_US = 5000;
 export const CONVOY_WORK_US = 20;
 export const CONVOY_WAIT_US = 1000;
 
-function toReport(r: NativeRecord, mode: Mode): TaskReport {
+function toReport(r: NativeRecord & { pid?: number }, mode: Mode): TaskReport {
+  const trace = decodeEvents(r.events, r.eventsDropped);
   return {
     kernel: r.kernel as KernelName,
     mode,
@@ -64,6 +68,8 @@ function toReport(r: NativeRecord, mode: Mode): TaskReport {
     lockHoldNs: r.lockHoldNs,
     lockAcquisitions: r.lockAcquisitions,
     dropRequests: r.dropRequests,
+    pid: r.pid ?? process.pid,
+    ...(trace ? { trace } : {}),
   };
 }
 
@@ -71,6 +77,8 @@ interface Checked {
   mode: Mode;
   gil: NativeGilOptions | undefined;
   signal: AbortSignal | undefined;
+  /** Events per task to record; 0 when not tracing. */
+  traceCapacity: number;
 }
 
 function checkModeOptions(o: Record<string, unknown>, name: string): Checked {
@@ -84,10 +92,16 @@ function checkModeOptions(o: Record<string, unknown>, name: string): Checked {
   if (mode !== 'gil' && (o['switchIntervalUs'] !== undefined || o['forcedSwitching'] !== undefined)) {
     throw new TypeError(`${name}.switchIntervalUs and ${name}.forcedSwitching apply to mode 'gil' only (mode is '${mode}')`);
   }
+  const trace = o['trace'] === undefined ? false : expectBoolean(o['trace'], `${name}.trace`);
+  const capacity =
+    o['traceCapacity'] === undefined
+      ? DEFAULT_TRACE_CAPACITY
+      : expectInteger(o['traceCapacity'], `${name}.traceCapacity`, 16, 1 << 20);
   return {
     mode,
     gil: mode === 'gil' ? { switchIntervalUs, forcedSwitching } : undefined,
     signal: expectAbortSignal(o['signal'], `${name}.signal`),
+    traceCapacity: trace ? capacity : 0,
   };
 }
 
@@ -103,7 +117,7 @@ function submitToPool(kernel: KernelName, args: number[], c: Checked): Promise<T
   const { signal } = c;
   if (signal?.aborted) return Promise.reject(abortError(signal));
   const addon = native();
-  const [promise, token] = addon.submit(kernel, args, c.gil);
+  const [promise, token] = addon.submit(kernel, args, c.gil, c.traceCapacity);
   if (!signal) return promise.then((r) => toReport(r, c.mode));
   const onAbort = (): void => addon.cancel(token);
   signal.addEventListener('abort', onAbort, { once: true });
@@ -121,10 +135,11 @@ function submitToPool(kernel: KernelName, args: number[], c: Checked): Promise<T
 }
 
 /** Starts `tasks` raw threads in the addon, one task each. */
-async function runOnRawThreads(kernel: KernelName, args: number[], tasks: number, signal?: AbortSignal): Promise<TaskReport[]> {
+async function runOnRawThreads(kernel: KernelName, args: number[], tasks: number, c: Checked): Promise<TaskReport[]> {
+  const { signal } = c;
   if (signal?.aborted) throw abortError(signal);
   const addon = native();
-  const [promise, token] = addon.runNative(kernel, args, tasks);
+  const [promise, token] = addon.runNative(kernel, args, tasks, c.traceCapacity);
   const onAbort = (): void => addon.cancel(token);
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
@@ -144,22 +159,22 @@ export async function run<K extends KernelName>(kernel: K, params: KernelParams[
   const name = expectKernel(kernel);
   const args = kernelArgs(name, params);
   const o = expectObject(options, 'options');
-  expectKnownKeys(o, 'options', ['mode', 'signal', 'switchIntervalUs', 'forcedSwitching']);
+  expectKnownKeys(o, 'options', ['mode', 'signal', 'switchIntervalUs', 'forcedSwitching', 'trace', 'traceCapacity']);
   const c = checkModeOptions(o, 'options');
   if (c.signal?.aborted) throw abortError(c.signal);
   switch (c.mode) {
     case 'held':
-      return toReport(native().runSync(name, args), 'held');
+      return toReport(native().runSync(name, args, undefined, c.traceCapacity), 'held');
     case 'released':
     case 'gil':
       return submitToPool(name, args, c);
     case 'worker':
     case 'process': {
       const pool = hostPool(c.mode);
-      return toReport(await pool.run(name, args, c.signal), c.mode);
+      return toReport(await pool.run(name, args, c.signal, c.traceCapacity), c.mode);
     }
     case 'native':
-      return (await runOnRawThreads(name, args, 1, c.signal))[0]!;
+      return (await runOnRawThreads(name, args, 1, c))[0]!;
   }
 }
 
@@ -185,6 +200,8 @@ const batchKeys = [
   'switchIntervalUs',
   'forcedSwitching',
   'convoyProbe',
+  'trace',
+  'traceCapacity',
 ] as const;
 
 /**
@@ -234,13 +251,19 @@ export async function batch<K extends KernelName>(options: BatchOptions<K>): Pro
 
   const addon = native();
   const gilBefore = addon.gilCounters();
-  const meter = startMeter();
+  const tracing = c.traceCapacity > 0;
+  const meter = startMeter(tracing);
   const convoy =
     c.mode === 'gil' && convoyProbe
-      ? addon.startConvoy({ switchIntervalUs: c.gil!.switchIntervalUs, workUs: CONVOY_WORK_US, waitUs: CONVOY_WAIT_US })
+      ? addon.startConvoy({
+          switchIntervalUs: c.gil!.switchIntervalUs,
+          workUs: CONVOY_WORK_US,
+          waitUs: CONVOY_WAIT_US,
+          traceCapacity: c.traceCapacity,
+        })
       : undefined;
   let settled: PromiseSettledResult<TaskReport>[];
-  let convoyNs: Float64Array | undefined;
+  let convoyResult: ReturnType<typeof addon.stopConvoy> | undefined;
   let childUserUs = 0; // mode 'process': the children's own RUSAGE_SELF over their tasks
   let childSystemUs = 0;
   try {
@@ -249,7 +272,7 @@ export async function batch<K extends KernelName>(options: BatchOptions<K>): Pro
         settled = [];
         for (let i = 0; i < tasks; i++) {
           if (c.signal?.aborted) break;
-          settled.push({ status: 'fulfilled', value: toReport(addon.runSync(kernel, args), 'held') });
+          settled.push({ status: 'fulfilled', value: toReport(addon.runSync(kernel, args, undefined, c.traceCapacity), 'held') });
         }
         break;
       case 'released':
@@ -260,7 +283,7 @@ export async function batch<K extends KernelName>(options: BatchOptions<K>): Pro
       case 'process':
         settled = await Promise.allSettled(
           Array.from({ length: tasks }, () =>
-            hosts!.run(kernel, args, c.signal).then((r) => {
+            hosts!.run(kernel, args, c.signal, c.traceCapacity).then((r) => {
               if (c.mode === 'process') {
                 childUserUs += r.hostUserUs;
                 childSystemUs += r.hostSystemUs;
@@ -271,7 +294,7 @@ export async function batch<K extends KernelName>(options: BatchOptions<K>): Pro
         );
         break;
       case 'native':
-        settled = await runOnRawThreads(kernel, args, tasks, c.signal).then(
+        settled = await runOnRawThreads(kernel, args, tasks, c).then(
           (reports) => reports.map((value) => ({ status: 'fulfilled' as const, value })),
           (reason: unknown) => [{ status: 'rejected' as const, reason }],
         );
@@ -279,7 +302,7 @@ export async function batch<K extends KernelName>(options: BatchOptions<K>): Pro
     }
   } finally {
     // Always stop the probe thread, even when the batch failed.
-    if (convoy) convoyNs = addon.stopConvoy(convoy);
+    if (convoy) convoyResult = addon.stopConvoy(convoy);
   }
   const m = meter.stop(childUserUs, childSystemUs);
   if (c.signal?.aborted) throw abortError(c.signal);
@@ -302,8 +325,37 @@ export async function batch<K extends KernelName>(options: BatchOptions<K>): Pro
     parallelism: m.wallNs > 0 ? taskCpuNs / m.wallNs : Number.NaN,
     taskReports,
     lock: c.mode === 'gil' ? lockReport(taskReports, m.wallNs, gilBefore) : null,
-    probe: { timer, convoy: convoyNs ? delayStats(Array.from(convoyNs)) : null },
+    probe: { timer, convoy: convoyResult ? delayStats(Array.from(convoyResult.latenciesNs)) : null },
+    timeline: tracing ? batchTimeline(taskReports, meter, m.wallNs, convoyResult) : null,
   };
+}
+
+/** The batch's timeline: its tasks, the JS thread's late timers, and the convoy probe. */
+function batchTimeline(
+  tasks: readonly TaskReport[],
+  meter: Meter,
+  wallNs: number,
+  convoy: { threadId: number; events?: NativeEvents; eventsDropped?: number } | undefined,
+): Timeline {
+  const jsTid = native().threadUsage().threadId;
+  // A late timer's span starts where the held calls that delayed it ended, so the JS thread's
+  // spans nest properly: the held call itself is already on this row.
+  const held = tasks.filter((t) => t.mode === 'held');
+  const timerSpans: TimelineSpan[] = [];
+  for (const [due, fired] of meter.probe.pings) {
+    let start = due;
+    for (const t of held) if (t.startNs < fired && t.endNs > start) start = t.endNs < fired ? t.endNs : fired;
+    if (fired > start) timerSpans.push({ kind: 'timer-delay', startNs: start, endNs: fired, task: -1 });
+  }
+  const extra: ExtraThread[] = [
+    { pid: process.pid, tid: jsTid, role: 'js', name: `js ${jsTid}`, spans: timerSpans, instants: [], dropped: 0 },
+  ];
+  const convoyTrace = convoy && decodeEvents(convoy.events, convoy.eventsDropped);
+  if (convoy && convoyTrace) {
+    const { spans, instants } = spansOf(convoyTrace, -1, meter.startNs + BigInt(wallNs));
+    extra.push({ pid: process.pid, tid: convoy.threadId, role: 'native', name: `convoy probe ${convoy.threadId}`, spans, instants, dropped: convoyTrace.dropped });
+  }
+  return buildTimeline(tasks, extra, meter.startNs, meter.startNs + BigInt(wallNs));
 }
 
 /** Cores this machine offers (os.availableParallelism). */

@@ -4,10 +4,9 @@
  */
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
 
 import { native } from './native.js';
-import { hostFile, type HostReply } from './modes/protocol.js';
+import { hostFile, newHostWorker, type HostReply } from './modes/protocol.js';
 import type { StartupCost, StartupCostReport } from './types.js';
 import { expectInteger, expectKnownKeys, expectObject } from './validate.js';
 
@@ -45,7 +44,7 @@ async function workerOnce(): Promise<{ createNs: number; rssBytes: number }> {
   const addon = native();
   const rss0 = addon.residentBytes();
   const t0 = addon.monotonicNs();
-  const worker = new Worker(hostFile('worker-host'));
+  const worker = newHostWorker();
   try {
     await withTimeout(
       new Promise<void>((resolve, reject) => {

@@ -40,7 +40,15 @@ export interface GilOptions {
   forcedSwitching?: boolean;
 }
 
-export interface RunOptions extends GilOptions {
+/** Event recording for timelines (off unless asked for). */
+export interface TraceOptions {
+  /** Record each task's events (and the JS thread's timer probe). @default false */
+  trace?: boolean;
+  /** Most events one task records; more are counted as dropped. 16..1,048,576. @default 65536 */
+  traceCapacity?: number;
+}
+
+export interface RunOptions extends GilOptions, TraceOptions {
   /** @default 'released' */
   mode?: Mode;
   /** Aborted before start: the kernel never runs. While running: it stops within about 1 ms. */
@@ -75,6 +83,80 @@ export interface TaskReport {
   readonly lockHoldNs: number;
   readonly lockAcquisitions: number;
   readonly dropRequests: number;
+  /** Process that ran the task (differs from this process in mode 'process'). */
+  readonly pid: number;
+  /** The task's own timeline, when tracing was asked for. */
+  readonly trace?: TaskTrace;
+}
+
+/** What a task recorded on its own thread (CLOCK_MONOTONIC), when tracing. */
+export interface TaskTrace {
+  readonly events: readonly TraceEvent[];
+  /** Events that did not fit the task's buffer (`traceCapacity`) and were dropped. */
+  readonly dropped: number;
+}
+
+export type TraceEventKind =
+  | 'task-start'
+  | 'task-end'
+  | 'lock-wait-start'
+  | 'lock-acquired'
+  | 'lock-released'
+  | 'drop-request-set'
+  | 'drop-request-seen'
+  | 'block-start'
+  | 'block-end'
+  | 'lock-wait-cancelled';
+
+export interface TraceEvent {
+  readonly ns: bigint;
+  readonly kind: TraceEventKind;
+}
+
+/** Which kind of thread a timeline row is. */
+export type ThreadRole = 'js' | 'pool' | 'worker' | 'process' | 'native';
+
+/** A state a thread was in, from startNs to endNs. Spans of one thread nest properly. */
+export interface TimelineSpan {
+  readonly kind: 'task' | 'lock-wait' | 'lock-held' | 'blocked' | 'timer-delay';
+  readonly startNs: bigint;
+  readonly endNs: bigint;
+  /** Index of the task in the batch (-1 for the probes). */
+  readonly task: number;
+  /** True when the closing event was dropped and the span was closed at the task's end. */
+  readonly truncated?: boolean;
+}
+
+export interface TimelineInstant {
+  readonly kind: 'drop-request-set' | 'drop-request-seen';
+  readonly ns: bigint;
+  readonly task: number;
+}
+
+export interface TimelineThread {
+  readonly pid: number;
+  readonly tid: number;
+  readonly role: ThreadRole;
+  readonly name: string;
+  readonly spans: readonly TimelineSpan[];
+  readonly instants: readonly TimelineInstant[];
+}
+
+/** The emulated lock passing from one task to another. */
+export interface Handoff {
+  readonly fromTid: number;
+  readonly toTid: number;
+  readonly releasedNs: bigint;
+  readonly acquiredNs: bigint;
+}
+
+export interface Timeline {
+  readonly startNs: bigint;
+  readonly endNs: bigint;
+  readonly threads: readonly TimelineThread[];
+  readonly handoffs: readonly Handoff[];
+  /** Events dropped because a buffer was full, summed over all threads. Never silently lost. */
+  readonly droppedEvents: number;
 }
 
 export interface EventLoopReport {
@@ -106,7 +188,7 @@ export interface Measurement {
   readonly verdict: string;
 }
 
-export interface BatchOptions<K extends KernelName = KernelName> extends GilOptions {
+export interface BatchOptions<K extends KernelName = KernelName> extends GilOptions, TraceOptions {
   kernel: K;
   params: KernelParams[K];
   /** @default 'released' */
@@ -182,6 +264,8 @@ export interface BatchReport extends Measurement {
   readonly taskReports: readonly TaskReport[];
   /** Emulated-GIL totals for mode `gil`; null otherwise. */
   readonly lock: LockReport | null;
+  /** Every thread's spans when the batch was traced (`trace: true`); null otherwise. */
+  readonly timeline: Timeline | null;
 }
 
 /** One parameter of a kernel. */

@@ -71,7 +71,29 @@ Napi::Object recordToJs(Napi::Env env, const runtime::TaskRecord& r) {
   o.Set("lockAcquisitions", Napi::Number::New(env, static_cast<double>(r.lock.acquisitions)));
   o.Set("dropRequests", Napi::Number::New(env, static_cast<double>(r.lock.dropRequests)));
   if (!r.error.empty()) o.Set("error", r.error);
+  setTrace(env, o, r.trace);
   return o;
+}
+
+size_t toTraceCapacity(const Napi::Value& v) {
+  if (v.IsUndefined()) return 0;
+  return static_cast<size_t>(toUint(v, "traceCapacity", 0, 1u << 20));
+}
+
+void setTrace(Napi::Env env, Napi::Object o, const runtime::TraceBuffer& trace) {
+  if (!trace.enabled()) return;
+  const auto& events = trace.events();
+  Napi::BigUint64Array ns = Napi::BigUint64Array::New(env, events.size());
+  Napi::Uint8Array kinds = Napi::Uint8Array::New(env, events.size());
+  for (size_t i = 0; i < events.size(); ++i) {
+    ns[i] = events[i].ns;
+    kinds[i] = static_cast<uint8_t>(events[i].kind);
+  }
+  Napi::Object e = Napi::Object::New(env);
+  e.Set("ns", ns);
+  e.Set("kinds", kinds);
+  o.Set("events", e);
+  o.Set("eventsDropped", Napi::Number::New(env, static_cast<double>(trace.dropped())));
 }
 
 }  // namespace gilscope::bindings

@@ -18,5 +18,9 @@ bool toBool(const Napi::Value& v, const char* name);
 // info[0] = kernel name (string), info[1] = array of arguments in the kernel's parameter order.
 kernels::Call toCall(const Napi::CallbackInfo& info);
 Napi::Object recordToJs(Napi::Env env, const runtime::TaskRecord& r);
+// Events per task to record: undefined -> 0 (tracing off), else an integer in [0, 2^20].
+size_t toTraceCapacity(const Napi::Value& v);
+// Sets o.events = { ns: BigUint64Array, kinds: Uint8Array } and o.eventsDropped when trace is on.
+void setTrace(Napi::Env env, Napi::Object o, const runtime::TraceBuffer& trace);
 
 }  // namespace gilscope::bindings

@@ -19,19 +19,20 @@ using TokenHandle = std::shared_ptr<CancelToken>;
 class TaskWorker final : public Napi::AsyncWorker {
  public:
   TaskWorker(Napi::Env env, const kernels::Call& call, TokenHandle token,
-             std::optional<runtime::GilUse> gilUse, std::shared_ptr<runtime::Gil> gil)
+             std::optional<runtime::GilUse> gilUse, std::shared_ptr<runtime::Gil> gil, size_t traceCapacity)
       : Napi::AsyncWorker(env, "gilscope:task"),
         deferred_(Napi::Promise::Deferred::New(env)),
         call_(call),
         token_(std::move(token)),
         gilUse_(gilUse),
         gil_(std::move(gil)),
+        traceCapacity_(traceCapacity),
         submitNs_(runtime::monotonicNs()) {}
 
   Napi::Promise promise() { return deferred_.Promise(); }
 
   void Execute() override {
-    record_ = runtime::executeTask(call_, *token_, submitNs_, gilUse_ ? &*gilUse_ : nullptr);
+    record_ = runtime::executeTask(call_, *token_, submitNs_, gilUse_ ? &*gilUse_ : nullptr, traceCapacity_);
   }
 
   void OnOK() override {
@@ -51,11 +52,12 @@ class TaskWorker final : public Napi::AsyncWorker {
   TokenHandle token_;
   std::optional<runtime::GilUse> gilUse_;
   std::shared_ptr<runtime::Gil> gil_;  // keeps gilUse_->gil alive
+  size_t traceCapacity_;
   uint64_t submitNs_;
   runtime::TaskRecord record_;
 };
 
-// runSync(kernel, args, cancelFlag?): runs on the JS thread (held) and returns the record.
+// runSync(kernel, args, cancelFlag?, traceCapacity?): runs on the JS thread (held), returns the record.
 // cancelFlag: an Int32Array over a SharedArrayBuffer; another thread cancels the task by storing a
 // non-zero value in cell 0 (worker mode: the parent aborts a worker's held task this way). The flag
 // is only read during this synchronous call, while the caller keeps it alive.
@@ -69,13 +71,15 @@ Napi::Value runSync(const Napi::CallbackInfo& info) {
     }
     flag = info[2].As<Napi::Int32Array>().Data();
   }
+  const size_t traceCapacity = toTraceCapacity(info[3]);
   CancelToken token(flag);
-  const runtime::TaskRecord r = runtime::executeTask(call, token, runtime::monotonicNs(), nullptr);
+  const runtime::TaskRecord r = runtime::executeTask(call, token, runtime::monotonicNs(), nullptr, traceCapacity);
   if (!r.error.empty()) throw Napi::Error::New(info.Env(), r.error);
   return recordToJs(info.Env(), r);
 }
 
-// submit(kernel, args, gil?: { switchIntervalUs, forcedSwitching }) -> [Promise<record>, token]
+// submit(kernel, args, gil?: { switchIntervalUs, forcedSwitching }, traceCapacity?)
+//   -> [Promise<record>, token]
 Napi::Value submit(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const kernels::Call call = toCall(info);
@@ -91,8 +95,9 @@ Napi::Value submit(const Napi::CallbackInfo& info) {
     use.forcedSwitching = toBool(o.Get("forcedSwitching"), "forcedSwitching");
     gilUse = use;
   }
+  const size_t traceCapacity = toTraceCapacity(info[3]);
   auto token = std::make_shared<CancelToken>();
-  auto* worker = new TaskWorker(env, call, token, gilUse, std::move(gil));
+  auto* worker = new TaskWorker(env, call, token, gilUse, std::move(gil), traceCapacity);
   Napi::Promise promise = worker->promise();
   auto handle = Napi::External<TokenHandle>::New(
       env, new TokenHandle(std::move(token)), [](Napi::Env, TokenHandle* h) { delete h; });

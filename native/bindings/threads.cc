@@ -18,16 +18,17 @@ using TokenHandle = std::shared_ptr<runtime::CancelToken>;
 // Waits for a raw-thread batch on one libuv thread; the batch's own threads run the kernels.
 class RawBatchWorker final : public Napi::AsyncWorker {
  public:
-  RawBatchWorker(Napi::Env env, const kernels::Call& call, uint32_t tasks, TokenHandle token)
+  RawBatchWorker(Napi::Env env, const kernels::Call& call, uint32_t tasks, TokenHandle token, size_t traceCapacity)
       : Napi::AsyncWorker(env, "gilscope:native-batch"),
         deferred_(Napi::Promise::Deferred::New(env)),
         call_(call),
         tasks_(tasks),
-        token_(std::move(token)) {}
+        token_(std::move(token)),
+        traceCapacity_(traceCapacity) {}
 
   Napi::Promise promise() { return deferred_.Promise(); }
 
-  void Execute() override { records_ = runtime::runOnRawThreads(call_, tasks_, *token_); }
+  void Execute() override { records_ = runtime::runOnRawThreads(call_, tasks_, *token_, traceCapacity_); }
 
   void OnOK() override {
     Napi::Env env = Env();
@@ -49,16 +50,17 @@ class RawBatchWorker final : public Napi::AsyncWorker {
   kernels::Call call_;
   uint32_t tasks_;
   TokenHandle token_;
+  size_t traceCapacity_;
   std::vector<runtime::TaskRecord> records_;
 };
 
-// runNative(kernel, args, tasks) -> [Promise<record[]>, token]
+// runNative(kernel, args, tasks, traceCapacity?) -> [Promise<record[]>, token]
 Napi::Value runNative(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const kernels::Call call = toCall(info);
   const auto tasks = static_cast<uint32_t>(toUint(info[2], "tasks", 1, 1024));
   auto token = std::make_shared<runtime::CancelToken>();
-  auto* worker = new RawBatchWorker(env, call, tasks, token);
+  auto* worker = new RawBatchWorker(env, call, tasks, token, toTraceCapacity(info[3]));
   Napi::Promise promise = worker->promise();
   auto handle = Napi::External<TokenHandle>::New(env, new TokenHandle(std::move(token)),
                                                  [](Napi::Env, TokenHandle* h) { delete h; });
@@ -69,7 +71,8 @@ Napi::Value runNative(const Napi::CallbackInfo& info) {
   return out;
 }
 
-// startConvoy({ switchIntervalUs, workUs, waitUs }) -> handle; stopConvoy(handle) -> Float64Array (ns).
+// startConvoy({ switchIntervalUs, workUs, waitUs, traceCapacity? }) -> handle;
+// stopConvoy(handle) -> { latenciesNs: Float64Array, threadId, events?, eventsDropped? }.
 // The probe thread touches no JS value; an unstopped probe is stopped when its handle is collected.
 Napi::Value startConvoy(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -78,16 +81,21 @@ Napi::Value startConvoy(const Napi::CallbackInfo& info) {
   const uint64_t interval = toUint(o.Get("switchIntervalUs"), "switchIntervalUs", 1, 1'000'000);
   const uint64_t work = toUint(o.Get("workUs"), "workUs", 0, 1'000'000);
   const uint64_t wait = toUint(o.Get("waitUs"), "waitUs", 1, 1'000'000);
-  auto* probe = new runtime::ConvoyProbe(state(env).gil, interval, work, wait);
+  auto* probe = new runtime::ConvoyProbe(state(env).gil, interval, work, wait, toTraceCapacity(o.Get("traceCapacity")));
   return Napi::External<runtime::ConvoyProbe>::New(env, probe, [](Napi::Env, runtime::ConvoyProbe* p) { delete p; });
 }
 
 Napi::Value stopConvoy(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsExternal()) throw Napi::TypeError::New(env, "probe must be a convoy probe handle");
-  const std::vector<uint64_t> latencies = info[0].As<Napi::External<runtime::ConvoyProbe>>().Data()->stop();
-  Napi::Float64Array out = Napi::Float64Array::New(env, latencies.size());
-  for (size_t i = 0; i < latencies.size(); ++i) out[i] = static_cast<double>(latencies[i]);
+  runtime::ConvoyProbe* probe = info[0].As<Napi::External<runtime::ConvoyProbe>>().Data();
+  const std::vector<uint64_t> latencies = probe->stop();
+  Napi::Float64Array lat = Napi::Float64Array::New(env, latencies.size());
+  for (size_t i = 0; i < latencies.size(); ++i) lat[i] = static_cast<double>(latencies[i]);
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("latenciesNs", lat);
+  out.Set("threadId", Napi::Number::New(env, static_cast<double>(probe->threadId())));
+  setTrace(env, out, probe->trace());
   return out;
 }
 

@@ -12,7 +12,9 @@ constexpr uint64_t kSliceNs = 1'000'000;  // longest single wait: bounds how lat
 
 }  // namespace
 
-bool Gil::acquire(uint64_t who, uint64_t switchIntervalUs, CancelToken& token, LockStats& stats, bool probe) {
+bool Gil::acquire(uint64_t who, uint64_t switchIntervalUs, CancelToken& token, LockStats& stats,
+                  TraceBuffer& trace, bool probe) {
+  trace.record(EventKind::LockWaitStart);
   const uint64_t waitStartNs = monotonicNs();
   const uint64_t intervalNs = switchIntervalUs * 1000ull;
   std::unique_lock<std::mutex> lock(mutex_);
@@ -24,6 +26,7 @@ bool Gil::acquire(uint64_t who, uint64_t switchIntervalUs, CancelToken& token, L
       if (token.cancelled()) {
         --waiters_;
         stats.waitNs += monotonicNs() - waitStartNs;
+        trace.record(EventKind::LockWaitCancelled);
         switched_.notify_all();  // a forced releaser may be waiting for us
         return false;
       }
@@ -33,6 +36,7 @@ bool Gil::acquire(uint64_t who, uint64_t switchIntervalUs, CancelToken& token, L
         // Timed out: if no switch happened during the whole interval, ask the holder to drop.
         if (switchNumber_ == savedSwitch && !dropRequest_.load(std::memory_order_relaxed)) {
           dropRequest_.store(true, std::memory_order_relaxed);
+          trace.record(EventKind::DropRequestSet);
           ++stats.dropRequests;
           ++counters_.dropRequests;
         }
@@ -56,14 +60,18 @@ bool Gil::acquire(uint64_t who, uint64_t switchIntervalUs, CancelToken& token, L
   // The thread that takes the lock clears the pending drop request (as take_gil does).
   dropRequest_.store(false, std::memory_order_relaxed);
   acquiredNs_ = monotonicNs();
+  trace.record(EventKind::LockAcquired);
   stats.waitNs += acquiredNs_ - waitStartNs;
   ++stats.acquisitions;
   switched_.notify_all();
   return true;
 }
 
-void Gil::release(uint64_t who, bool forcedWait, CancelToken& token, LockStats& stats) {
+void Gil::release(uint64_t who, bool forcedWait, CancelToken& token, LockStats& stats, TraceBuffer& trace,
+                  bool finished) {
   std::unique_lock<std::mutex> lock(mutex_);
+  if (finished && lastTaskHolder_ == who) lastTaskHolder_ = 0;
+  trace.record(EventKind::LockReleased);
   const uint64_t held = monotonicNs() - acquiredNs_;
   stats.holdNs += held;
   counters_.holdNs += held;
@@ -85,13 +93,13 @@ namespace {
 
 class GilContext final : public kernels::Context {
  public:
-  GilContext(CancelToken& token, const GilUse& use, LockStats& stats)
-      : token_(token), use_(use), stats_(stats), id_(use.gil->newHolderId()) {}
+  GilContext(CancelToken& token, const GilUse& use, LockStats& stats, TraceBuffer& trace)
+      : token_(token), use_(use), stats_(stats), trace_(trace), id_(use.gil->newHolderId()) {}
 
-  bool begin() { return held_ = use_.gil->acquire(id_, use_.switchIntervalUs, token_, stats_); }
+  bool begin() { return held_ = use_.gil->acquire(id_, use_.switchIntervalUs, token_, stats_, trace_); }
 
   void end() {
-    if (held_) use_.gil->release(id_, false, token_, stats_);
+    if (held_) use_.gil->release(id_, false, token_, stats_, trace_, /*finished=*/true);
     held_ = false;
   }
 
@@ -99,7 +107,8 @@ class GilContext final : public kernels::Context {
     if (token_.cancelled()) return false;
     if (use_.gil->dropRequested()) {
       // The eval loop's answer to a drop request: release, then ask again.
-      use_.gil->release(id_, use_.forcedSwitching, token_, stats_);
+      trace_.record(EventKind::DropRequestSeen);
+      use_.gil->release(id_, use_.forcedSwitching, token_, stats_, trace_);
       held_ = false;
       if (!begin()) return false;
     }
@@ -108,9 +117,12 @@ class GilContext final : public kernels::Context {
 
   bool block(uint64_t us) override {
     // Like Py_BEGIN_ALLOW_THREADS around blocking I/O.
-    use_.gil->release(id_, false, token_, stats_);
+    use_.gil->release(id_, false, token_, stats_, trace_);
     held_ = false;
-    if (!token_.sleepFor(us)) return false;
+    trace_.record(EventKind::BlockStart);
+    const bool ok = token_.sleepFor(us);
+    trace_.record(EventKind::BlockEnd);
+    if (!ok) return false;
     return begin();
   }
 
@@ -118,14 +130,16 @@ class GilContext final : public kernels::Context {
   CancelToken& token_;
   const GilUse& use_;
   LockStats& stats_;
+  TraceBuffer& trace_;
   const uint64_t id_;
   bool held_ = false;
 };
 
 }  // namespace
 
-uint64_t runUnderGil(const kernels::Call& call, CancelToken& token, const GilUse& use, LockStats& stats) {
-  GilContext ctx(token, use, stats);
+uint64_t runUnderGil(const kernels::Call& call, CancelToken& token, const GilUse& use, LockStats& stats,
+                     TraceBuffer& trace) {
+  GilContext ctx(token, use, stats, trace);
   if (!ctx.begin()) return 0;
   uint64_t result = 0;
   try {

@@ -19,6 +19,7 @@
 #include "kernels/kernels.h"
 #include "runtime/cancel.h"
 #include "runtime/task.h"
+#include "runtime/trace.h"
 
 namespace gilscope::runtime {
 
@@ -29,12 +30,14 @@ class Gil {
   // A probe (the convoy probe) takes part in the protocol like any thread, but its acquisitions
   // are not counted as hand-offs between tasks.
   bool acquire(uint64_t who, uint64_t switchIntervalUs, CancelToken& token, LockStats& stats,
-               bool probe = false);
+               TraceBuffer& trace, bool probe = false);
 
   // Releases the lock, which `who` must hold. With forcedWait (a release requested by a drop
   // request under forced switching) waits until another task has taken it, or until nobody is
-  // waiting any more, or token is cancelled.
-  void release(uint64_t who, bool forcedWait, CancelToken& token, LockStats& stats);
+  // waiting any more, or token is cancelled. finished: this is the holder's last release (its task
+  // ends), so the next acquisition is not a hand-off: nothing was taken from a task that needed it.
+  void release(uint64_t who, bool forcedWait, CancelToken& token, LockStats& stats, TraceBuffer& trace,
+               bool finished = false);
 
   // A fresh holder id (unique for this lock's lifetime).
   uint64_t newHolderId() { return nextId_.fetch_add(1, std::memory_order_relaxed); }
@@ -44,7 +47,8 @@ class Gil {
 
   struct Counters {
     uint64_t acquisitions = 0;  // every successful acquire, probes included
-    uint64_t handoffs = 0;      // task acquisitions by a task other than the previous task holder
+    uint64_t handoffs = 0;      // task acquisitions by a task other than the previous task holder,
+                                // when that holder's release was not its last
     uint64_t dropRequests = 0;
     uint64_t holdNs = 0;        // total time held (completed holds)
   };
@@ -73,7 +77,9 @@ struct GilUse {
 };
 
 // Runs call holding use.gil for its compute; blocking phases release it. Returns the kernel result
-// (0 when cancelled). Accumulates into stats. The lock is never held on return.
-uint64_t runUnderGil(const kernels::Call& call, CancelToken& token, const GilUse& use, LockStats& stats);
+// (0 when cancelled). Accumulates into stats, records lock events into trace. The lock is never
+// held on return.
+uint64_t runUnderGil(const kernels::Call& call, CancelToken& token, const GilUse& use, LockStats& stats,
+                     TraceBuffer& trace);
 
 }  // namespace gilscope::runtime

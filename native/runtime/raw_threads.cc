@@ -9,15 +9,16 @@
 
 namespace gilscope::runtime {
 
-std::vector<TaskRecord> runOnRawThreads(const kernels::Call& call, uint32_t tasks, CancelToken& token) {
+std::vector<TaskRecord> runOnRawThreads(const kernels::Call& call, uint32_t tasks, CancelToken& token,
+                                        size_t traceCapacity) {
   std::vector<TaskRecord> records(tasks);
   std::vector<std::thread> threads;
   threads.reserve(tasks);
   const uint64_t submitNs = monotonicNs();
   for (uint32_t i = 0; i < tasks; ++i) {
     try {
-      threads.emplace_back([&records, &call, &token, submitNs, i] {
-        records[i] = executeTask(call, token, submitNs, nullptr);
+      threads.emplace_back([&records, &call, &token, submitNs, i, traceCapacity] {
+        records[i] = executeTask(call, token, submitNs, nullptr, traceCapacity);
       });
     } catch (const std::exception& e) {
       // The OS refused a thread: stop the ones started and report it on the first missing task.
@@ -34,8 +35,10 @@ std::vector<TaskRecord> runOnRawThreads(const kernels::Call& call, uint32_t task
   return records;
 }
 
-ConvoyProbe::ConvoyProbe(std::shared_ptr<Gil> gil, uint64_t switchIntervalUs, uint64_t workUs, uint64_t waitUs)
+ConvoyProbe::ConvoyProbe(std::shared_ptr<Gil> gil, uint64_t switchIntervalUs, uint64_t workUs, uint64_t waitUs,
+                         size_t traceCapacity)
     : gil_(std::move(gil)), switchIntervalUs_(switchIntervalUs), workUs_(workUs), waitUs_(waitUs) {
+  if (traceCapacity > 0) trace_ = TraceBuffer(traceCapacity);
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -49,16 +52,20 @@ std::vector<uint64_t> ConvoyProbe::stop() {
 
 void ConvoyProbe::loop() {
   LockStats stats;
+  threadId_ = osThreadId();
   const uint64_t id = gil_->newHolderId();
   while (!token_.cancelled()) {
     const uint64_t wantNs = monotonicNs();
-    if (!gil_->acquire(id, switchIntervalUs_, token_, stats, /*probe=*/true)) break;
+    if (!gil_->acquire(id, switchIntervalUs_, token_, stats, trace_, /*probe=*/true)) break;
     const uint64_t workStart = threadCpuNs();
     while (threadCpuNs() - workStart < workUs_ * 1000ull) {
     }
-    gil_->release(id, false, token_, stats);
+    gil_->release(id, false, token_, stats, trace_);
     latenciesNs_.push_back(monotonicNs() - wantNs);
-    if (!token_.sleepFor(waitUs_)) break;
+    trace_.record(EventKind::BlockStart);
+    const bool ok = token_.sleepFor(waitUs_);
+    trace_.record(EventKind::BlockEnd);
+    if (!ok) break;
   }
 }
 

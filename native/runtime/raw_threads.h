@@ -17,7 +17,8 @@ namespace gilscope::runtime {
 // Runs `tasks` copies of call, each on a std::thread started for this batch, and returns when all
 // have ended, records in start order. submitNs of every record is the time before the first thread
 // was created, so queueNs is each thread's start-up latency. Cancelling token stops them all.
-std::vector<TaskRecord> runOnRawThreads(const kernels::Call& call, uint32_t tasks, CancelToken& token);
+std::vector<TaskRecord> runOnRawThreads(const kernels::Call& call, uint32_t tasks, CancelToken& token,
+                                        size_t traceCapacity = 0);
 
 // The convoy probe of Beazley's experiment: a thread that, until stopped, takes the lock, does
 // workUs of CPU work, releases it, then blocks for waitUs (its "I/O"). Each round's latency is the
@@ -25,13 +26,19 @@ std::vector<TaskRecord> runOnRawThreads(const kernels::Call& call, uint32_t task
 // CPU-bound holders make it wait. Destroying the probe stops it (bounded: about 1 ms).
 class ConvoyProbe {
  public:
-  ConvoyProbe(std::shared_ptr<Gil> gil, uint64_t switchIntervalUs, uint64_t workUs, uint64_t waitUs);
+  // traceCapacity > 0 records the probe's lock events (see trace()).
+  ConvoyProbe(std::shared_ptr<Gil> gil, uint64_t switchIntervalUs, uint64_t workUs, uint64_t waitUs,
+              size_t traceCapacity = 0);
   ~ConvoyProbe();
   ConvoyProbe(const ConvoyProbe&) = delete;
   ConvoyProbe& operator=(const ConvoyProbe&) = delete;
 
   // Stops the thread (idempotent) and returns the latency of every completed round, in ns.
   std::vector<uint64_t> stop();
+
+  // The probe thread's events and OS tid; read only after stop().
+  const TraceBuffer& trace() const { return trace_; }
+  int64_t threadId() const { return threadId_; }
 
  private:
   void loop();
@@ -42,6 +49,8 @@ class ConvoyProbe {
   uint64_t waitUs_;
   CancelToken token_;
   std::vector<uint64_t> latenciesNs_;  // written by the probe thread only until it is joined
+  TraceBuffer trace_;                  // likewise
+  int64_t threadId_ = 0;               // likewise
   std::thread thread_;
 };
 

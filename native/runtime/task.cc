@@ -12,17 +12,24 @@ namespace {
 // Plain execution: only cancellation.
 class PlainContext final : public kernels::Context {
  public:
-  explicit PlainContext(CancelToken& token) : token_(token) {}
+  PlainContext(CancelToken& token, TraceBuffer& trace) : token_(token), trace_(trace) {}
   bool checkpoint() override { return !token_.cancelled(); }
-  bool block(uint64_t us) override { return token_.sleepFor(us); }
+  bool block(uint64_t us) override {
+    trace_.record(EventKind::BlockStart);
+    const bool ok = token_.sleepFor(us);
+    trace_.record(EventKind::BlockEnd);
+    return ok;
+  }
 
  private:
   CancelToken& token_;
+  TraceBuffer& trace_;
 };
 
 }  // namespace
 
-TaskRecord executeTask(const kernels::Call& call, CancelToken& token, uint64_t submitNs, const GilUse* gil) {
+TaskRecord executeTask(const kernels::Call& call, CancelToken& token, uint64_t submitNs, const GilUse* gil,
+                       size_t traceCapacity) {
   TaskRecord r;
   r.kernel = call.id;
   r.submitNs = submitNs;
@@ -34,19 +41,22 @@ TaskRecord executeTask(const kernels::Call& call, CancelToken& token, uint64_t s
     return r;
   }
   r.started = true;
+  if (traceCapacity > 0) r.trace = TraceBuffer(traceCapacity);
   const ThreadUsage before = sampleThread();
+  r.trace.record(EventKind::TaskStart);
   try {
     if (gil == nullptr) {
-      PlainContext ctx(token);
+      PlainContext ctx(token, r.trace);
       r.result = kernels::run(call, ctx);
     } else {
-      r.result = runUnderGil(call, token, *gil, r.lock);
+      r.result = runUnderGil(call, token, *gil, r.lock, r.trace);
     }
   } catch (const std::bad_alloc&) {
     r.error = "out of memory: the kernel could not allocate its buffer";
   } catch (const std::exception& e) {
     r.error = e.what();
   }
+  r.trace.record(EventKind::TaskEnd);
   const ThreadUsage after = sampleThread();
   r.endNs = monotonicNs();
   r.cancelled = token.cancelled();

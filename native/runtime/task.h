@@ -6,6 +6,7 @@
 
 #include "kernels/kernels.h"
 #include "runtime/cancel.h"
+#include "runtime/trace.h"
 
 namespace gilscope::runtime {
 
@@ -39,11 +40,14 @@ struct TaskRecord {
   int64_t runQueueNs = -1;  // -1: no schedstat on this OS
   LockStats lock;
   std::string error;  // non-empty when the kernel threw (e.g. allocation failure)
+  TraceBuffer trace;  // events, when tracing was asked for (else disabled and empty)
 };
 
 // Runs call on the calling thread and measures it. Never throws: a kernel exception lands in
 // record.error. With gil != nullptr the kernel's compute holds the emulated lock and its blocking
-// phases release it. The call's arguments must already be in range (kernels::firstOutOfRange).
-TaskRecord executeTask(const kernels::Call& call, CancelToken& token, uint64_t submitNs, const GilUse* gil);
+// phases release it. traceCapacity > 0 records up to that many events in record.trace.
+// The call's arguments must already be in range (kernels::firstOutOfRange).
+TaskRecord executeTask(const kernels::Call& call, CancelToken& token, uint64_t submitNs, const GilUse* gil,
+                       size_t traceCapacity = 0);
 
 }  // namespace gilscope::runtime

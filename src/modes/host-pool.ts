@@ -5,20 +5,20 @@
  * it and is replaced; the pool carries on.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { Worker } from 'node:worker_threads';
 
 import { native, type NativeRecord } from '../native.js';
-import { hostFile, type HostReply, type HostRequest } from './protocol.js';
+import { hostFile, newHostWorker, type HostReply, type HostRequest } from './protocol.js';
 
 export type HostKind = 'worker' | 'process';
 
 /** A record from a host, with the host process's own CPU over the task. */
-export type HostedRecord = NativeRecord & { hostUserUs: number; hostSystemUs: number };
+export type HostedRecord = NativeRecord & { pid: number; hostUserUs: number; hostSystemUs: number };
 
 interface Job {
   id: number;
   kernel: string;
   args: number[];
+  traceCapacity: number;
   submitNs: bigint;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
@@ -75,7 +75,7 @@ export class HostPool {
     await Promise.all(this.hosts.map((h) => h.ready));
   }
 
-  run(kernel: string, args: number[], signal?: AbortSignal): Promise<HostedRecord> {
+  run(kernel: string, args: number[], signal?: AbortSignal, traceCapacity = 0): Promise<HostedRecord> {
     if (this.closed) return Promise.reject(new Error(`the ${this.kind} pool is closed`));
     if (signal?.aborted) return Promise.reject(abortError(signal));
     return new Promise<HostedRecord>((resolve, reject) => {
@@ -83,6 +83,7 @@ export class HostPool {
         id: nextJobId++,
         kernel,
         args,
+        traceCapacity,
         submitNs: native().monotonicNs(),
         signal,
         onAbort: undefined,
@@ -150,7 +151,14 @@ export class HostPool {
       h.job = job;
       Atomics.store(h.flag, 0, 0);
       h.setRef(true);
-      h.send({ type: 'task', id: job.id, kernel: job.kernel, args: job.args, ...(h.kind === 'worker' ? { flag: h.flag } : {}) });
+      h.send({
+        type: 'task',
+        id: job.id,
+        kernel: job.kernel,
+        args: job.args,
+        traceCapacity: job.traceCapacity,
+        ...(h.kind === 'worker' ? { flag: h.flag } : {}),
+      });
     }
   }
 
@@ -166,6 +174,7 @@ export class HostPool {
         this.settle(job, {
           ...reply.record,
           submitNs: job.submitNs,
+          pid: reply.pid,
           hostUserUs: reply.hostUserUs,
           hostSystemUs: reply.hostSystemUs,
         });
@@ -208,7 +217,7 @@ export class HostPool {
   }
 
   private spawnWorker(): Host {
-    const worker = new Worker(hostFile('worker-host'));
+    const worker = newHostWorker();
     let markReady!: () => void;
     const host: Host = {
       kind: 'worker',
@@ -217,7 +226,11 @@ export class HostPool {
       flag: new Int32Array(new SharedArrayBuffer(4)),
       pid: process.pid,
       send: (msg) => worker.postMessage(msg),
-      kill: () => void worker.terminate(),
+      // Stop a running kernel first (it polls the flag), so termination is not held up by it.
+      kill: () => {
+        Atomics.store(host.flag, 0, 1);
+        void worker.terminate();
+      },
       setRef: (on) => (on ? worker.ref() : worker.unref()),
     };
     worker.on('message', (reply: HostReply) => {

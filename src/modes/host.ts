@@ -9,12 +9,13 @@ export async function handle(msg: HostRequest): Promise<HostReply> {
       // cannot see it until the child is reaped, so it is sent back with the record.
       const addon = native();
       const before = addon.processUsage();
-      const record = addon.runSync(msg.kernel, msg.args, msg.flag);
+      const record = addon.runSync(msg.kernel, msg.args, msg.flag, msg.traceCapacity);
       const after = addon.processUsage();
       return {
         type: 'record',
         id: msg.id,
         record,
+        pid: process.pid,
         hostUserUs: after.userUs - before.userUs,
         hostSystemUs: after.systemUs - before.systemUs,
       };

@@ -1,4 +1,6 @@
 /** Messages between the parent and a task host (a worker_thread or a child process). */
+import { Worker } from 'node:worker_threads';
+
 import type { NativeRecord } from '../native.js';
 import type { BatchOptions, BatchReport } from '../types.js';
 
@@ -9,6 +11,8 @@ export interface TaskMessage {
   kernel: string;
   args: number[];
   flag?: Int32Array;
+  /** Events to record (0: tracing off). */
+  traceCapacity: number;
 }
 
 /** Run a whole batch in this (fresh) process, e.g. under another UV_THREADPOOL_SIZE. */
@@ -22,9 +26,22 @@ export type HostRequest = TaskMessage | BatchMessage;
 
 export type HostReply =
   | { type: 'ready'; threadId: number }
-  | { type: 'record'; id: number; record: NativeRecord; hostUserUs: number; hostSystemUs: number }
+  | { type: 'record'; id: number; record: NativeRecord; pid: number; hostUserUs: number; hostSystemUs: number }
   | { type: 'batch'; id: number; report: BatchReport }
   | { type: 'error'; id: number; name: string; message: string };
+
+/**
+ * Starts a worker running the worker host. From compiled JavaScript that is the host file itself;
+ * when gilscope runs from its TypeScript sources (tests under tsx), the worker first registers tsx,
+ * since loader hooks of the parent thread do not reach workers on Node 20.
+ */
+export function newHostWorker(): Worker {
+  const url = hostFile('worker-host');
+  if (!url.pathname.endsWith('.ts')) return new Worker(url);
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const code = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`;
+  return new Worker(code, { eval: true });
+}
 
 /** The file that hosts tasks, next to this one (.ts under tsx, .js once compiled). */
 export function hostFile(name: 'worker-host' | 'process-host'): URL {
