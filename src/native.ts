@@ -80,6 +80,7 @@ export interface NativeAddon {
   stopConvoy(probe: NativeConvoy): { latenciesNs: Float64Array; threadId: number; events?: NativeEvents; eventsDropped?: number };
   threadStartCost(): { createNs: number; rssBytes: number };
   residentBytes(): number;
+  traceCost(events: number): { nsPerEvent: number; nsPerEventOff: number };
 }
 
 /** An opaque handle to a running convoy probe. */

@@ -102,3 +102,11 @@ test('run() can trace a single task', async () => {
   assert.equal(kinds.at(-1), 'task-end');
   assert.ok(kinds.includes('lock-acquired') && kinds.includes('block-start'));
 });
+
+test('the cost of recording an event is measured, not assumed', async () => {
+  const { native } = await import('../src/native.js');
+  const c = native().traceCost(100_000);
+  assert.ok(c.nsPerEvent > 0 && Number.isFinite(c.nsPerEvent));
+  assert.ok(c.nsPerEventOff >= 0 && c.nsPerEventOff <= c.nsPerEvent);
+  assert.throws(() => native().traceCost(0), RangeError);
+});
