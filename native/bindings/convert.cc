@@ -75,6 +75,22 @@ Napi::Object recordToJs(Napi::Env env, const runtime::TaskRecord& r) {
   return o;
 }
 
+using TokenHandle = std::shared_ptr<runtime::CancelToken>;
+
+Napi::Array promiseWithToken(Napi::Env env, Napi::Promise promise, TokenHandle token) {
+  auto handle = Napi::External<TokenHandle>::New(env, new TokenHandle(std::move(token)),
+                                                 [](Napi::Env, TokenHandle* h) { delete h; });
+  Napi::Array out = Napi::Array::New(env, 2);
+  out.Set(0u, promise);
+  out.Set(1u, handle);
+  return out;
+}
+
+runtime::CancelToken& tokenOf(const Napi::Value& v) {
+  if (!v.IsExternal()) throw Napi::TypeError::New(v.Env(), "token must be a task token");
+  return **v.As<Napi::External<TokenHandle>>().Data();
+}
+
 size_t toTraceCapacity(const Napi::Value& v) {
   if (v.IsUndefined()) return 0;
   return static_cast<size_t>(toUint(v, "traceCapacity", 0, 1u << 20));

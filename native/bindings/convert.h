@@ -5,6 +5,7 @@
 #include <napi.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "kernels/kernels.h"
@@ -18,6 +19,12 @@ bool toBool(const Napi::Value& v, const char* name);
 // info[0] = kernel name (string), info[1] = array of arguments in the kernel's parameter order.
 kernels::Call toCall(const Napi::CallbackInfo& info);
 Napi::Object recordToJs(Napi::Env env, const runtime::TaskRecord& r);
+// [promise, token]: what submit() and runNative() return. The token is an External owning a
+// reference to the cancel token, released when JS drops it.
+Napi::Array promiseWithToken(Napi::Env env, Napi::Promise promise, std::shared_ptr<runtime::CancelToken> token);
+// The CancelToken behind a token from promiseWithToken; throws a TypeError for anything else.
+runtime::CancelToken& tokenOf(const Napi::Value& v);
+
 // Events per task to record: undefined -> 0 (tracing off), else an integer in [0, 2^20].
 size_t toTraceCapacity(const Napi::Value& v);
 // Sets o.events = { ns: BigUint64Array, kinds: Uint8Array } and o.eventsDropped when trace is on.

@@ -99,19 +99,13 @@ Napi::Value submit(const Napi::CallbackInfo& info) {
   auto token = std::make_shared<CancelToken>();
   auto* worker = new TaskWorker(env, call, token, gilUse, std::move(gil), traceCapacity);
   Napi::Promise promise = worker->promise();
-  auto handle = Napi::External<TokenHandle>::New(
-      env, new TokenHandle(std::move(token)), [](Napi::Env, TokenHandle* h) { delete h; });
   worker->Queue();
-  Napi::Array out = Napi::Array::New(env, 2);
-  out.Set(0u, promise);
-  out.Set(1u, handle);
-  return out;
+  return promiseWithToken(env, promise, std::move(token));
 }
 
 // cancel(token): safe at any time, any number of times.
 Napi::Value cancel(const Napi::CallbackInfo& info) {
-  if (!info[0].IsExternal()) throw Napi::TypeError::New(info.Env(), "token must be a task token");
-  (*info[0].As<Napi::External<TokenHandle>>().Data())->cancel();
+  tokenOf(info[0]).cancel();
   return info.Env().Undefined();
 }
 

@@ -63,13 +63,8 @@ Napi::Value runNative(const Napi::CallbackInfo& info) {
   auto token = std::make_shared<runtime::CancelToken>();
   auto* worker = new RawBatchWorker(env, call, tasks, token, toTraceCapacity(info[3]));
   Napi::Promise promise = worker->promise();
-  auto handle = Napi::External<TokenHandle>::New(env, new TokenHandle(std::move(token)),
-                                                 [](Napi::Env, TokenHandle* h) { delete h; });
   worker->Queue();
-  Napi::Array out = Napi::Array::New(env, 2);
-  out.Set(0u, promise);
-  out.Set(1u, handle);
-  return out;
+  return promiseWithToken(env, promise, std::move(token));
 }
 
 // startConvoy({ switchIntervalUs, workUs, waitUs, traceCapacity? }) -> handle;
