@@ -2,7 +2,7 @@
  * Running kernels: `runSync` (held), `run` (one task in any mode) and `batch` (many at once,
  * measured as a whole).
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 
 import { native, type NativeEvents, type NativeGilOptions, type NativeRecord } from './native.js';
 import { delayStats } from './loop-probe.js';
@@ -243,6 +243,7 @@ export async function batch<K extends KernelName>(options: BatchOptions<K>): Pro
       inForce = threads ?? tasks;
       break;
   }
+  checkMemory(kernel, args, Math.min(tasks, inForce));
   const hosts = c.mode === 'worker' || c.mode === 'process' ? hostPool(c.mode, inForce) : undefined;
   if (hosts) {
     await hosts.ready(); // starting the pool is not part of the batch
@@ -356,6 +357,27 @@ function batchTimeline(
     extra.push({ pid: process.pid, tid: convoy.threadId, role: 'native', name: `convoy probe ${convoy.threadId}`, spans, instants, dropped: convoyTrace.dropped });
   }
   return buildTimeline(tasks, extra, meter.startNs, meter.startNs + BigInt(wallNs));
+}
+
+/** Share of the machine's memory that the buffers of tasks running at once may take. */
+export const MEMORY_BUDGET_FRACTION = 0.5;
+
+/**
+ * Rejects a batch whose tasks running at once would allocate more than MEMORY_BUDGET_FRACTION of
+ * this machine's memory (each hash or stream task allocates its `bytes` buffer): such a batch would
+ * end in the OOM killer, not in an error.
+ */
+function checkMemory(kernel: KernelName, args: number[], concurrent: number): void {
+  const bytes = kernel === 'hash' || kernel === 'stream' ? args[0]! : 0;
+  const need = bytes * concurrent;
+  const budget = Math.floor(totalmem() * MEMORY_BUDGET_FRACTION);
+  if (need > budget) {
+    const gib = (n: number): string => `${(n / 2 ** 30).toFixed(1)} GiB`;
+    throw new RangeError(
+      `options.tasks: ${concurrent} ${kernel} tasks at once with params.bytes = ${bytes} need ${gib(need)}, ` +
+        `more than ${MEMORY_BUDGET_FRACTION * 100}% of this machine's ${gib(totalmem())}; use fewer tasks, threads or bytes`,
+    );
+  }
 }
 
 /** Cores this machine offers (os.availableParallelism). */

@@ -78,3 +78,11 @@ test('the native functions check their own arguments and throw, never abort', ()
   // Still healthy afterwards.
   assert.equal(addon.runSync('primes', [100]).result, 25);
 });
+
+test('a batch whose buffers would not fit in memory is refused before anything runs', async () => {
+  await rejectsNamed(
+    batch({ kernel: 'stream', params: { bytes: 256 * 2 ** 20, passes: 1 }, mode: 'native', tasks: 1024 }),
+    RangeError,
+    /options\.tasks: 1024 stream tasks at once with params\.bytes = 268435456 need 256\.0 GiB/,
+  );
+});
