@@ -72,7 +72,7 @@ function lockName(i: number): HazardLockName {
 export async function race(options: RaceOptions = {}): Promise<RaceReport> {
   const o = optionsObject(options, ['threads', 'increments', 'strategy', 'timeLimitMs']);
   const threads = intOption(o, 'threads', 1, HAZARD_LIMITS.maxThreads, defaultRaceThreads());
-  const increments = intOption(o, 'increments', 1, HAZARD_LIMITS.maxIncrements, 1_000_000);
+  const increments = intOption(o, 'increments', 1, HAZARD_LIMITS.maxIncrements, 10_000_000);
   const strategy = choiceOption(o, 'strategy', raceStrategies, 'racy');
   const timeLimitMs = intOption(o, 'timeLimitMs', 1, HAZARD_LIMITS.maxMs, HAZARD_LIMITS.maxMs);
   const r = await native().hazardRace(threads, increments, strategy, timeLimitMs);
@@ -185,13 +185,13 @@ export async function livelock(options: LivelockOptions = {}): Promise<LivelockR
 export const hazards = Object.freeze({ race, deadlock, starvation, livelock });
 
 /**
- * Runs every hazard next to its remedy, one after another, with small defaults (well under a second
- * in all): the hook for the bench.
+ * Runs every hazard next to its remedy, one after another, with small defaults (about a second in
+ * all on 2 cores): the hook for the bench.
  */
 export async function runHazardSuite(options: HazardSuiteOptions = {}): Promise<HazardSuiteReport> {
   const o = optionsObject(options, ['threads', 'increments', 'durationMs', 'timeoutMs']);
   const threads = o['threads'] === undefined ? undefined : expectInteger(o['threads'], 'options.threads', 1, HAZARD_LIMITS.maxThreads);
-  const increments = intOption(o, 'increments', 1, HAZARD_LIMITS.maxIncrements, 1_000_000);
+  const increments = intOption(o, 'increments', 1, HAZARD_LIMITS.maxIncrements, 10_000_000);
   const durationMs = intOption(o, 'durationMs', 1, HAZARD_LIMITS.maxMs, 100);
   const timeoutMs = intOption(o, 'timeoutMs', 1, HAZARD_LIMITS.maxMs, 1000);
   const raceThreads = threads ?? defaultRaceThreads();

@@ -301,7 +301,7 @@ export type RaceStrategy = 'racy' | 'mutex' | 'atomic' | 'sharded';
 export interface RaceOptions {
   /** Threads incrementing at once (1..64). @default os.availableParallelism(), at least 2 */
   threads?: number;
-  /** Increments per thread (1..1e8). @default 1_000_000 */
+  /** Increments per thread (1..1e8). @default 10_000_000 (a few ms per thread) */
   increments?: number;
   /** @default 'racy' */
   strategy?: RaceStrategy;
@@ -461,7 +461,7 @@ export interface LivelockReport {
 export interface HazardSuiteOptions {
   /** Threads for race and starvation. @default race: cores (at least 2); starvation: 8 */
   threads?: number;
-  /** Increments per thread for race. @default 1_000_000 */
+  /** Increments per thread for race. @default 10_000_000 */
   increments?: number;
   /** Duration of starvation and livelock. @default 100 */
   durationMs?: number;

@@ -1,6 +1,6 @@
 // Concurrency hazards as experiments on real threads: a race condition (lost updates), deadlock,
 // starvation and livelock. Plain C++ (no Node). Each experiment starts its own std::threads behind
-// one start gate, joins every one of them before it returns, and ends within its time bound even
+// one barrier (together.h), joins every one of them before it returns, and ends within its time bound even
 // when the hazard happens. Wall times are CLOCK_MONOTONIC (runtime/clocks.h).
 // Each function throws std::system_error only when its threads cannot be created; any thread
 // already started has then been joined. Arguments must already be in range (the bindings check).
@@ -34,13 +34,13 @@ struct RaceReport {
   // increments, never invent one); actual == expected for every strategy but Racy.
   uint64_t actual = 0;
   uint64_t lostUpdates = 0;     // expected - actual
-  uint64_t wallNs = 0;          // start gate opened to last thread joined
+  uint64_t wallNs = 0;          // barrier released to last thread joined
   double nsPerIncrement = 0;    // wallNs / expected: wall time per increment, all threads together
   bool stoppedEarly = false;    // the time limit came before every thread finished its increments
 };
 
 // Each of `threads` threads adds 1 to a shared counter `increments` times, all released together.
-// Threads look at the clock every 4096 increments and stop at timeLimitMs after the gate opened.
+// Threads look at the clock every 4096 increments and stop at timeLimitMs after the barrier released them.
 RaceReport runRace(uint32_t threads, uint64_t increments, RaceStrategy strategy, uint64_t timeLimitMs);
 
 // ---- Deadlock --------------------------------------------------------------------------------
@@ -66,7 +66,7 @@ struct DeadlockThread {
 
 struct DeadlockReport {
   bool deadlocked = false;       // a cycle was found in the wait-for graph
-  uint64_t detectedAfterNs = 0;  // gate opened to the cycle's detection; 0 when !deadlocked
+  uint64_t detectedAfterNs = 0;  // barrier release to the cycle's detection; 0 when !deadlocked
   std::vector<WaitEdge> cycle;   // the graph at detection, one edge per thread; empty when !deadlocked
   int victim = -1;               // the thread that backed out; -1 when !deadlocked
   bool timedOut = false;         // some wait reached the deadline and gave up (hard bound)
@@ -79,7 +79,7 @@ struct DeadlockReport {
 // A waiter blocks in timed try-locks of at most 250 us; after each failed one it consults the
 // wait-for graph; the first to find a cycle is the victim: it releases its lock (the other thread
 // then completes), waits for the other to finish, and retries. Every wait, the rendezvous included,
-// ends by timeoutMs after the gate opened; a thread whose wait reaches it releases what it holds.
+// ends by timeoutMs after the barrier released them; a thread whose wait reaches it releases what it holds.
 DeadlockReport runDeadlock(uint64_t timeoutMs, LockOrdering ordering);
 
 // ---- Starvation ------------------------------------------------------------------------------
@@ -113,7 +113,7 @@ struct StarvationReport {
 double jainIndex(const std::vector<uint64_t>& shares);
 
 // `threads` threads loop request-lock, short critical section, release, with no pause between,
-// until durationMs after the gate opened. Requests made before then are all served. Per-thread
+// until durationMs after the barrier released them. Requests made before then are all served. Per-thread
 // figures cover contended acquisitions only (see uncontendedAcquisitions).
 StarvationReport runStarvation(uint32_t threads, uint64_t durationMs, StarvationLock lock);
 
@@ -146,7 +146,7 @@ struct LivelockReport {
 // stay in for windowNs (sleeping: no free core is needed); if the other was in at any moment of that
 // window, step back and retry per `backoff`; otherwise do the operation (progress) and step out.
 // Threads that step in together both step back, every time: with Lockstep, no progress unless the
-// OS delays one of them by more than a window. Ends by durationMs after the gate opened.
+// OS delays one of them by more than a window. Ends by durationMs after the barrier released them.
 LivelockReport runLivelock(uint64_t durationMs, Backoff backoff);
 
 }  // namespace gilscope::runtime::hazards

@@ -44,7 +44,7 @@ LivelockThread walk(Corridor& c, int me, Backoff backoff, uint64_t startNs, uint
   LivelockThread stats;
   const int other = 1 - me;
   std::minstd_rand rng(static_cast<unsigned>(osThreadId()) * 2654435761u + static_cast<unsigned>(startNs) + me);
-  uint64_t slot = 1;  // slot 0 starts as the gate opens: leave the threads time to wake
+  uint64_t slot = 1;  // slot 0 starts at the barrier release: leave the threads time to get going
   for (;;) {
     // Never step into a slot that has already begun: a late thread waits for the next one.
     const uint64_t nowSlot = (monotonicNs() - startNs) / kSlotNs;

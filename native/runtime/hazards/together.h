@@ -1,5 +1,6 @@
-// Running n threads that start together: every thread is created first and waits at a start gate,
-// then the gate opens for all at once, so they really contend from their first instruction.
+// Running n threads that start together: each new thread waits at a barrier until all n have
+// reached it, and the last to arrive releases them all, so they really contend from their first
+// instruction (the waiters are spinning, so on a free core they are already running).
 #pragma once
 
 #include <atomic>
@@ -12,20 +13,22 @@
 
 namespace gilscope::runtime::hazards {
 
-// When the gate opened and when the last thread was joined (CLOCK_MONOTONIC).
+// When the barrier released the threads and when the last one was joined (CLOCK_MONOTONIC).
 struct Span {
   uint64_t startNs = 0;
   uint64_t endNs = 0;
 };
 
-// Runs body(i, startNs) on n new threads (i = 0..n-1); body must not throw. The threads spin (yielding the CPU) at the
-// gate until all n exist; startNs is the moment the gate opened. Returns after every thread is
-// joined. If creating a thread fails, the gate opens as aborted (the threads already created return
-// without calling body), they are joined, and the error is rethrown.
+// Runs body(i, startNs) on n new threads (i = 0..n-1); body must not throw. startNs is the moment
+// the last thread reached the barrier. A waiting thread spins, yielding the CPU after a few thousand
+// spins (there may be more threads than cores). Returns after every thread is joined. If creating a
+// thread fails, the threads already waiting are released without calling body, joined, and the
+// error is rethrown.
 template <typename Body>
 Span runTogether(uint32_t n, Body body) {
-  enum : int { kClosed = 0, kOpen = 1, kAborted = 2 };
-  std::atomic<int> gate{kClosed};
+  enum : int { kWaiting = 0, kGo = 1, kAborted = 2 };
+  std::atomic<uint32_t> arrived{0};
+  std::atomic<int> state{kWaiting};
   std::atomic<uint64_t> startNs{0};
   std::vector<std::thread> threads;
   threads.reserve(n);
@@ -34,22 +37,26 @@ Span runTogether(uint32_t n, Body body) {
   };
   try {
     for (uint32_t i = 0; i < n; ++i) {
-      threads.emplace_back([&gate, &startNs, &body, i] {
-        int g;
-        while ((g = gate.load(std::memory_order_acquire)) == kClosed) std::this_thread::yield();
-        if (g == kOpen) body(i, startNs.load(std::memory_order_relaxed));
+      threads.emplace_back([&arrived, &state, &startNs, &body, n, i] {
+        if (arrived.fetch_add(1, std::memory_order_acq_rel) + 1 == n) {
+          startNs.store(monotonicNs(), std::memory_order_relaxed);
+          state.store(kGo, std::memory_order_release);
+        } else {
+          for (uint32_t spins = 0; state.load(std::memory_order_acquire) == kWaiting; ++spins) {
+            if (spins >= 4096) std::this_thread::yield();
+          }
+        }
+        if (state.load(std::memory_order_acquire) == kGo) body(i, startNs.load(std::memory_order_relaxed));
       });
     }
   } catch (...) {
-    gate.store(kAborted, std::memory_order_release);
+    state.store(kAborted, std::memory_order_release);  // fewer than n arrive: nobody can set kGo
     joinAll();
     throw;
   }
-  Span span;
-  span.startNs = monotonicNs();
-  startNs.store(span.startNs, std::memory_order_relaxed);
-  gate.store(kOpen, std::memory_order_release);
   joinAll();
+  Span span;
+  span.startNs = startNs.load();
   span.endNs = monotonicNs();
   return span;
 }
