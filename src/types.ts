@@ -459,9 +459,9 @@ export interface LivelockReport {
 }
 
 export interface HazardSuiteOptions {
-  /** Threads for race and starvation. @default race: cores (at least 2); starvation: 8 */
+  /** Threads for race and starvation. @default race: 2; starvation: 8 */
   threads?: number;
-  /** Increments per thread for race. @default 10_000_000 */
+  /** Increments per thread for race (each race run is also cut at 2 s). @default 10_000_000 */
   increments?: number;
   /** Duration of starvation and livelock. @default 100 */
   durationMs?: number;
