@@ -11,3 +11,4 @@ export { poolSize } from './pool.js';
 export { addonPath } from './native.js';
 export { toChromeTrace, EVENT_KINDS } from './timeline.js';
 export type { ChromeTrace, ChromeTraceEvent } from './timeline.js';
+export { hazards, runHazardSuite, raceStrategies, lockOrderings, starvationLocks, backoffs, HAZARD_LIMITS } from './hazards.js';

@@ -58,6 +58,49 @@ export interface NativeGilOptions {
   forcedSwitching: boolean;
 }
 
+/** Hazard reports as the addon returns them (see native/runtime/hazards/hazards.h). */
+export interface NativeRaceReport {
+  threads: number;
+  incrementsPerThread: number;
+  expected: number;
+  actual: number;
+  lostUpdates: number;
+  wallNs: number;
+  nsPerIncrement: number;
+  stoppedEarly: boolean;
+}
+
+export interface NativeDeadlockReport {
+  deadlocked: boolean;
+  detectedAfterNs: number;
+  /** Lock i held when bit i of holdsMask is set; waitsFor -1 when not waiting. */
+  cycle: { thread: number; holdsMask: number; waitsFor: number }[];
+  victim: number;
+  timedOut: boolean;
+  threads: { osThreadId: number; completed: boolean; backedOut: boolean; longestWaitNs: number }[];
+  wallNs: number;
+}
+
+export interface NativeStarvationReport {
+  threads: { acquisitions: number; longestWaitNs: number; totalWaitNs: number }[];
+  uncontendedAcquisitions: number;
+  guardedCount: number;
+  longestWaitNs: number;
+  fairnessIndex: number | null;
+  wallNs: number;
+}
+
+export interface NativeLivelockReport {
+  threads: { attempts: number; progress: number; backoffs: number }[];
+  attempts: number;
+  progress: number;
+  backoffs: number;
+  exclusionViolations: number;
+  slotNs: number;
+  windowNs: number;
+  wallNs: number;
+}
+
 /** An opaque handle that cancels one submitted task. */
 export type NativeToken = { readonly __brand: 'gilscope.token' };
 
@@ -81,6 +124,10 @@ export interface NativeAddon {
   threadStartCost(): { createNs: number; rssBytes: number };
   residentBytes(): number;
   traceCost(events: number): { nsPerEvent: number; nsPerEventOff: number };
+  hazardRace(threads: number, increments: number, strategy: string, timeLimitMs: number): Promise<NativeRaceReport>;
+  hazardDeadlock(timeoutMs: number, ordering: string): Promise<NativeDeadlockReport>;
+  hazardStarvation(threads: number, durationMs: number, lock: string): Promise<NativeStarvationReport>;
+  hazardLivelock(durationMs: number, backoff: string): Promise<NativeLivelockReport>;
 }
 
 /** An opaque handle to a running convoy probe. */

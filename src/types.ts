@@ -286,3 +286,193 @@ export interface KernelInfo {
   readonly result: string;
   readonly params: Readonly<Record<string, ParamInfo>>;
 }
+
+// ---- Concurrency hazards (see `hazards`) -------------------------------------------------------
+
+/**
+ * How `hazards.race` increments its shared counter.
+ * - `racy`: load, then store load + 1, as two separate atomic operations: a real lost-update race
+ *   (with no undefined behaviour in C++).
+ * - `mutex`: `++` under one lock. `atomic`: one fetch-and-add.
+ * - `sharded`: each thread its own counter (on its own cache line), summed at the end.
+ */
+export type RaceStrategy = 'racy' | 'mutex' | 'atomic' | 'sharded';
+
+export interface RaceOptions {
+  /** Threads incrementing at once (1..64). @default os.availableParallelism(), at least 2 */
+  threads?: number;
+  /** Increments per thread (1..1e8). @default 10_000_000 (a few ms per thread) */
+  increments?: number;
+  /** @default 'racy' */
+  strategy?: RaceStrategy;
+  /** Hard bound: threads stop this long after they started (1..10000). @default 10000 */
+  timeLimitMs?: number;
+}
+
+export interface RaceReport {
+  readonly strategy: RaceStrategy;
+  readonly threads: number;
+  readonly incrementsPerThread: number;
+  readonly timeLimitMs: number;
+  /** Increments performed, all threads together: threads x incrementsPerThread unless stoppedEarly. */
+  readonly expected: number;
+  /** The counter's final value. Never above expected; equal to it for every strategy but `racy`. */
+  readonly actual: number;
+  /** expected - actual: increments overwritten by another thread's store. */
+  readonly lostUpdates: number;
+  /** wallNs / expected: wall time per increment, all threads together (measured). */
+  readonly nsPerIncrement: number;
+  /** From the threads' common start to the last one done. */
+  readonly wallNs: number;
+  /** The time limit came before every thread finished its increments. */
+  readonly stoppedEarly: boolean;
+}
+
+/** `opposite`: T1 takes L1 then L2, T2 takes L2 then L1. `global`: both take L1 then L2. */
+export type LockOrdering = 'opposite' | 'global';
+export type HazardThreadName = 'T1' | 'T2';
+export type HazardLockName = 'L1' | 'L2';
+
+export interface DeadlockOptions {
+  /** Hard bound on the whole experiment: every wait ends by then (1..10000). @default 1000 */
+  timeoutMs?: number;
+  /** @default 'opposite' */
+  ordering?: LockOrdering;
+}
+
+/** One thread in the wait-for graph. */
+export interface WaitForEdge {
+  readonly thread: HazardThreadName;
+  readonly holds: readonly HazardLockName[];
+  readonly waitsFor: HazardLockName | null;
+}
+
+export interface DeadlockThreadReport {
+  readonly thread: HazardThreadName;
+  /** OS thread id (as in /proc/<pid>/task). */
+  readonly osThreadId: number;
+  readonly lockOrder: readonly HazardLockName[];
+  /** Held both locks and ran its critical section. */
+  readonly completed: boolean;
+  /** Was the victim: released its lock to break the cycle, then retried. */
+  readonly backedOut: boolean;
+  /** Its longest single wait for one lock. */
+  readonly longestWaitNs: number;
+}
+
+export interface DeadlockReport {
+  readonly ordering: LockOrdering;
+  readonly timeoutMs: number;
+  /** A cycle was found in the wait-for graph: each thread waited for a lock the other held. */
+  readonly deadlocked: boolean;
+  /** From the threads' common start to the cycle's detection; null when not deadlocked. */
+  readonly detectedAfterNs: number | null;
+  /** The wait-for graph at detection (who holds what, who waits for what); empty when none. */
+  readonly cycle: readonly WaitForEdge[];
+  /** The thread that backed out to break the cycle. */
+  readonly victim: HazardThreadName | null;
+  /** Deadlocked, and both threads still completed after the victim backed out. */
+  readonly recovered: boolean;
+  /** Some wait reached timeoutMs and gave up (its thread released what it held). */
+  readonly timedOut: boolean;
+  readonly threads: readonly DeadlockThreadReport[];
+  readonly wallNs: number;
+}
+
+/** `unfair`: a plain mutex (whoever grabs it first wins). `fair`: a FIFO ticket lock. */
+export type StarvationLock = 'unfair' | 'fair';
+
+export interface StarvationOptions {
+  /** Threads contending (1..64). @default 8 */
+  threads?: number;
+  /** How long they contend (1..10000). @default 200 */
+  durationMs?: number;
+  /** @default 'unfair' */
+  lock?: StarvationLock;
+}
+
+/** Per-thread figures cover contended acquisitions: requested while another thread held or wanted the lock. */
+export interface StarvationThreadReport {
+  readonly acquisitions: number;
+  /** Its longest single wait, request to acquisition. */
+  readonly longestWaitNs: number;
+  /** Mean wait per acquisition; null when it never acquired. */
+  readonly meanWaitNs: number | null;
+}
+
+export interface StarvationReport {
+  readonly lock: StarvationLock;
+  readonly threads: number;
+  readonly durationMs: number;
+  /** Every acquisition, read from a counter kept under the lock. */
+  readonly totalAcquisitions: number;
+  /**
+   * Requested while no other thread held or wanted the lock (nobody to be unfair to: e.g. a thread
+   * the OS ran alone); left out of the per-thread figures.
+   * Invariant: sum(acquisitionsPerThread) + uncontendedAcquisitions = totalAcquisitions.
+   */
+  readonly uncontendedAcquisitions: number;
+  /** Contended acquisitions per thread. */
+  readonly acquisitionsPerThread: readonly number[];
+  readonly perThread: readonly StarvationThreadReport[];
+  /** The longest any thread waited for the lock. */
+  readonly longestWaitNs: number;
+  /** Jain's index of acquisitionsPerThread: 1 all equal, 1/threads one took all; null when none. */
+  readonly fairnessIndex: number | null;
+  readonly wallNs: number;
+}
+
+/** After stepping back: `lockstep` retries at the next slot, `random` 1 to 4 slots later. */
+export type Backoff = 'lockstep' | 'random';
+
+export interface LivelockOptions {
+  /** How long the two threads try (1..10000). @default 200 */
+  durationMs?: number;
+  /** @default 'lockstep' */
+  backoff?: Backoff;
+}
+
+export interface LivelockThreadReport {
+  readonly attempts: number;
+  readonly progress: number;
+  readonly backoffs: number;
+}
+
+export interface LivelockReport {
+  readonly backoff: Backoff;
+  readonly durationMs: number;
+  /** Times a thread stepped in. */
+  readonly attempts: number;
+  /** Operations completed (a thread got through). */
+  readonly progress: number;
+  /** Times a thread saw the other and stepped back. attempts = progress + backoffs. */
+  readonly backoffs: number;
+  /** progress / attempts; null when nobody attempted. */
+  readonly progressPerAttempt: number | null;
+  readonly threads: readonly LivelockThreadReport[];
+  /** Times both were through at once: 0 (politeness keeps mutual exclusion). */
+  readonly exclusionViolations: number;
+  /** The shared retry clock's slot, and how long a thread stays stepped in. */
+  readonly slotNs: number;
+  readonly windowNs: number;
+  readonly wallNs: number;
+}
+
+export interface HazardSuiteOptions {
+  /** Threads for race and starvation. @default race: 2; starvation: 8 */
+  threads?: number;
+  /** Increments per thread for race (each race run is also cut at 2 s). @default 10_000_000 */
+  increments?: number;
+  /** Duration of starvation and livelock. @default 100 */
+  durationMs?: number;
+  /** Deadlock's bound. @default 1000 */
+  timeoutMs?: number;
+}
+
+/** Each hazard next to its remedy, run one after another. */
+export interface HazardSuiteReport {
+  readonly race: Readonly<Record<RaceStrategy, RaceReport>>;
+  readonly deadlock: Readonly<Record<LockOrdering, DeadlockReport>>;
+  readonly starvation: Readonly<Record<StarvationLock, StarvationReport>>;
+  readonly livelock: Readonly<Record<Backoff, LivelockReport>>;
+}

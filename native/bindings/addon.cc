@@ -10,6 +10,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   registerTasks(env, exports);
   registerProbes(env, exports);
   registerThreads(env, exports);
+  registerHazards(env, exports);
   exports.Set("napiVersion", Napi::Number::New(env, NAPI_VERSION));
   return exports;
 }

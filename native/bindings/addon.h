@@ -26,5 +26,6 @@ Napi::Object init(Napi::Env env, Napi::Object exports);
 void registerTasks(Napi::Env env, Napi::Object exports);
 void registerProbes(Napi::Env env, Napi::Object exports);
 void registerThreads(Napi::Env env, Napi::Object exports);
+void registerHazards(Napi::Env env, Napi::Object exports);
 
 }  // namespace gilscope::bindings

@@ -24,6 +24,19 @@ bool toBool(const Napi::Value& v, const char* name) {
   return v.As<Napi::Boolean>().Value();
 }
 
+size_t toChoice(const Napi::Value& v, const char* name, std::initializer_list<const char*> accepted) {
+  std::string list;
+  for (const char* a : accepted) list += (list.empty() ? "'" : ", '") + std::string(a) + "'";
+  if (!v.IsString()) throw Napi::TypeError::New(v.Env(), std::string(name) + " must be one of " + list);
+  const std::string s = v.As<Napi::String>().Utf8Value();
+  size_t i = 0;
+  for (const char* a : accepted) {
+    if (s == a) return i;
+    ++i;
+  }
+  throw Napi::RangeError::New(v.Env(), std::string(name) + " must be one of " + list + ", received '" + s + "'");
+}
+
 kernels::Call toCall(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsString()) throw Napi::TypeError::New(env, "kernel must be a string");

@@ -5,6 +5,7 @@
 #include <napi.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <string>
 
@@ -16,6 +17,8 @@ namespace gilscope::bindings {
 // An integer-valued finite number in [min, max].
 uint64_t toUint(const Napi::Value& v, const char* name, uint64_t min, uint64_t max);
 bool toBool(const Napi::Value& v, const char* name);
+// A string that is one of `accepted`; returns its index in the list.
+size_t toChoice(const Napi::Value& v, const char* name, std::initializer_list<const char*> accepted);
 // info[0] = kernel name (string), info[1] = array of arguments in the kernel's parameter order.
 kernels::Call toCall(const Napi::CallbackInfo& info);
 Napi::Object recordToJs(Napi::Env env, const runtime::TaskRecord& r);
