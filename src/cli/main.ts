@@ -5,12 +5,18 @@
  */
 import { Command } from 'commander';
 
+import { registerBench } from './bench.js';
+import { registerCompare } from './compare.js';
+
 const program = new Command();
 program
   .name('gilscope')
   .description('Measure what a global lock does to parallel speed-up.')
   .showHelpAfterError()
   .configureOutput({ outputError: (str, write) => write(str) });
+
+registerBench(program);
+registerCompare(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`gilscope: ${(err as Error).message}\n`);

@@ -1,0 +1,113 @@
+/**
+ * Charts as static SVG, rendered in Node with Vega-Lite (spec) and Vega (layout, SVG renderer): no
+ * browser, no canvas, no network. Every chart names its data layer `datapoints`, so its marks land in
+ * an SVG group of class `datapoints_marks` that a viewer (or a test) can count.
+ */
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+
+/** A chart ready to render: the file it goes to, its title and how many data marks it draws. */
+export interface ChartSpec {
+  readonly file: string;
+  readonly title: string;
+  readonly marks: number;
+  readonly spec: TopLevelSpec;
+}
+
+export const DATA_LAYER = 'datapoints';
+
+const WIDTH = 420;
+const HEIGHT = 240;
+
+type Row = Record<string, string | number | boolean | null>;
+
+interface Axis {
+  readonly field: string;
+  readonly title: string;
+  readonly log?: boolean;
+  /** 'ordinal' draws categories; default quantitative. */
+  readonly type?: 'quantitative' | 'ordinal' | 'nominal';
+  readonly sort?: readonly (string | number)[];
+}
+
+/** Points joined by lines, one colour per series, with optional reference lines (no points). */
+export function lineChart(o: {
+  file: string;
+  title: string;
+  rows: readonly Row[];
+  x: Axis;
+  y: Axis;
+  series: string;
+  seriesTitle: string;
+  /** Dashed reference curves, e.g. the ideal speed-up or a model's prediction. */
+  reference?: { rows: readonly Row[]; series: string; title: string };
+}): ChartSpec {
+  const rows = o.rows.filter((r) => typeof r[o.y.field] === 'number' && Number.isFinite(r[o.y.field] as number) && (!o.y.log || (r[o.y.field] as number) > 0));
+  const x = { field: o.x.field, type: o.x.type ?? 'quantitative', title: o.x.title, ...(o.x.log ? { scale: { type: 'log' } } : {}), ...(o.x.sort ? { sort: o.x.sort } : {}) };
+  const y = { field: o.y.field, type: 'quantitative', title: o.y.title, ...(o.y.log ? { scale: { type: 'log' } } : {}) };
+  const color = { field: o.series, type: 'nominal', title: o.seriesTitle };
+  const layers: unknown[] = [];
+  if (o.reference) {
+    layers.push({
+      data: { values: o.reference.rows },
+      mark: { type: 'line', strokeDash: [5, 4], color: '#888' },
+      encoding: { x: { ...x }, y: { ...y }, detail: { field: o.reference.series, type: 'nominal' } },
+    });
+  }
+  layers.push(
+    { data: { values: rows }, mark: { type: 'line' }, encoding: { x, y, color } },
+    { name: DATA_LAYER, data: { values: rows }, mark: { type: 'point', filled: true, size: 50, opacity: 1 }, encoding: { x, y, color, tooltip: [{ field: o.series }, { field: o.x.field }, { field: o.y.field }] } },
+  );
+  return {
+    file: o.file,
+    title: o.title,
+    marks: rows.length,
+    spec: { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title: o.title, width: WIDTH, height: HEIGHT, layer: layers } as TopLevelSpec,
+  };
+}
+
+/** Bars, optionally stacked by `stack` (zero-height parts are left out: nothing to draw). */
+export function barChart(o: {
+  file: string;
+  title: string;
+  rows: readonly Row[];
+  x: Axis;
+  y: Axis;
+  /** Colour (and stack) by this field. */
+  stack?: { field: string; title: string; order?: readonly string[] };
+  /** Small multiples: one column per value of this field. */
+  column?: { field: string; title: string };
+}): ChartSpec {
+  const rows = o.rows.filter((r) => typeof r[o.y.field] === 'number' && (r[o.y.field] as number) > 0 && Number.isFinite(r[o.y.field] as number));
+  const encoding: Record<string, unknown> = {
+    x: { field: o.x.field, type: o.x.type ?? 'nominal', title: o.x.title, ...(o.x.sort ? { sort: o.x.sort } : { sort: null }) },
+    y: { field: o.y.field, type: 'quantitative', title: o.y.title, ...(o.y.log ? { scale: { type: 'log' } } : {}), ...(o.stack ? { stack: 'zero' } : {}) },
+    tooltip: [{ field: o.x.field }, { field: o.y.field }, ...(o.stack ? [{ field: o.stack.field }] : [])],
+  };
+  if (o.stack) {
+    encoding['color'] = { field: o.stack.field, type: 'nominal', title: o.stack.title, ...(o.stack.order ? { sort: o.stack.order, scale: { domain: o.stack.order } } : {}) };
+    if (o.stack.order) encoding['order'] = { field: '__order', type: 'quantitative' };
+  }
+  const values = o.stack?.order ? rows.map((r) => ({ ...r, __order: o.stack!.order!.indexOf(String(r[o.stack!.field])) })) : rows;
+  const unit = { name: DATA_LAYER, mark: { type: 'bar' }, encoding };
+  const spec = o.column
+    ? { data: { values }, facet: { column: { field: o.column.field, type: 'nominal', title: o.column.title, sort: null } }, spec: { width: 90, height: HEIGHT, ...unit } }
+    : { data: { values }, width: WIDTH, height: HEIGHT, ...unit };
+  return {
+    file: o.file,
+    title: o.title,
+    marks: rows.length,
+    spec: { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title: o.title, ...spec } as TopLevelSpec,
+  };
+}
+
+/** Renders a chart to a standalone SVG document. */
+export async function renderSvg(chart: ChartSpec): Promise<string> {
+  const compiled = compile(chart.spec).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Warn });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}

@@ -1,0 +1,12 @@
+/** The seven experiments, in report order. */
+import type { Experiment } from './common.js';
+import { cpuModes } from './cpu-modes.js';
+import { dispatch } from './dispatch.js';
+import { eventLoop } from './event-loop.js';
+import { mixedWait } from './mixed-wait.js';
+import { sleepModes } from './sleep-modes.js';
+import { startup } from './startup.js';
+import { switchInterval } from './switch-interval.js';
+
+export const EXPERIMENTS: readonly Experiment[] = [cpuModes, sleepModes, mixedWait, switchInterval, eventLoop, dispatch, startup];
+export type { Experiment, ExpContext } from './common.js';

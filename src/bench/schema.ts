@@ -1,0 +1,223 @@
+/**
+ * The JSON Schema of results.json (and of `gilscope bench --json`), and its validator (ajv). `compare`
+ * validates both files with it before reading a number from them.
+ */
+import { Ajv, type ErrorObject } from 'ajv';
+
+import { SCHEMA_NAME, SCHEMA_VERSION, type BenchResults } from './types.js';
+
+const num = { type: 'number' } as const;
+const numOrNull = { type: ['number', 'null'] } as const;
+const str = { type: 'string' } as const;
+const strOrNull = { type: ['string', 'null'] } as const;
+const int = { type: 'integer', minimum: 0 } as const;
+
+const interval = {
+  type: 'object',
+  required: ['lo', 'hi', 'level'],
+  additionalProperties: false,
+  properties: { lo: num, hi: num, level: { type: 'number', minimum: 0, maximum: 1 } },
+} as const;
+
+const summary = {
+  type: 'object',
+  required: ['n', 'median', 'min', 'max', 'mad', 'ci'],
+  additionalProperties: false,
+  properties: { n: { type: 'integer', minimum: 1 }, median: num, min: num, max: num, mad: num, ci: interval },
+} as const;
+
+const breakdown = {
+  type: ['object', 'null'],
+  required: ['cpuNs', 'runQueueNs', 'lockWaitNs', 'blockedNs', 'queueNs', 'taskWallNs', 'totalNs', 'check'],
+  additionalProperties: false,
+  properties: {
+    cpuNs: num,
+    runQueueNs: num,
+    lockWaitNs: num,
+    blockedNs: num,
+    queueNs: num,
+    taskWallNs: num,
+    totalNs: num,
+    check: {
+      type: 'object',
+      required: ['ok', 'sumOverTotal', 'worstOvershoot', 'tasksOver', 'tasks', 'runQueueMeasured'],
+      additionalProperties: false,
+      properties: { ok: { type: 'boolean' }, sumOverTotal: num, worstOvershoot: num, tasksOver: int, tasks: int, runQueueMeasured: { type: 'boolean' } },
+    },
+  },
+} as const;
+
+const configuration = {
+  type: 'object',
+  required: ['key', 'label', 'kind', 'kernel', 'params', 'mode', 'tasks', 'threads', 'switchIntervalUs', 'forcedSwitching', 'experiments', 'metric', 'samples', 'summary', 'throughputPerS', 'speedup', 'efficiency', 'cpuPerWall', 'parallelism', 'poolSize', 'breakdown', 'eventLoop', 'probe', 'lock', 'extra'],
+  additionalProperties: false,
+  properties: {
+    key: { type: 'string', minLength: 1 },
+    label: str,
+    kind: { enum: ['batch', 'micro', 'flood', 'startup', 'kernel'] },
+    kernel: strOrNull,
+    params: { type: ['object', 'null'], additionalProperties: num },
+    mode: str,
+    tasks: { type: 'integer', minimum: 1 },
+    threads: { type: ['integer', 'null'] },
+    switchIntervalUs: { type: ['integer', 'null'] },
+    forcedSwitching: { type: ['boolean', 'null'] },
+    experiments: { type: 'array', items: { type: 'integer', minimum: 1, maximum: 7 } },
+    metric: {
+      type: 'object',
+      required: ['name', 'unit', 'lowerIsBetter'],
+      additionalProperties: false,
+      properties: { name: { enum: ['wallNs', 'nsPerTask', 'nsPerCall', 'createNs'] }, unit: { const: 'ns' }, lowerIsBetter: { type: 'boolean' } },
+    },
+    samples: { type: 'array', minItems: 1, items: num },
+    summary,
+    throughputPerS: numOrNull,
+    speedup: { type: ['object', 'null'], required: ['value', 'ci'], additionalProperties: false, properties: { value: num, ci: interval } },
+    efficiency: numOrNull,
+    cpuPerWall: numOrNull,
+    parallelism: numOrNull,
+    poolSize: { type: ['integer', 'null'] },
+    breakdown,
+    eventLoop: {
+      type: ['object', 'null'],
+      required: ['utilization', 'delayP50Ns', 'delayP99Ns', 'delayMaxNs'],
+      additionalProperties: false,
+      properties: { utilization: num, delayP50Ns: numOrNull, delayP99Ns: numOrNull, delayMaxNs: numOrNull },
+    },
+    probe: {
+      type: ['object', 'null'],
+      required: ['timerP99Ns', 'timerMaxNs', 'convoyP50Ns', 'convoyP99Ns', 'convoyMaxNs'],
+      additionalProperties: false,
+      properties: { timerP99Ns: numOrNull, timerMaxNs: numOrNull, convoyP50Ns: numOrNull, convoyP99Ns: numOrNull, convoyMaxNs: numOrNull },
+    },
+    lock: {
+      type: ['object', 'null'],
+      required: ['handoffs', 'handoffsPerSecond', 'heldFraction', 'dropRequests'],
+      additionalProperties: false,
+      properties: { handoffs: num, handoffsPerSecond: num, heldFraction: num, dropRequests: num },
+    },
+    extra: { type: 'object', additionalProperties: numOrNull },
+  },
+} as const;
+
+const cell = { type: ['string', 'number', 'null'] } as const;
+
+const experiment = {
+  type: 'object',
+  required: ['id', 'slug', 'title', 'question', 'configKeys', 'table', 'reading', 'charts'],
+  additionalProperties: false,
+  properties: {
+    id: { type: 'integer', minimum: 1, maximum: 7 },
+    slug: str,
+    title: str,
+    question: str,
+    configKeys: { type: 'array', items: str },
+    table: {
+      type: 'object',
+      required: ['columns', 'rows'],
+      additionalProperties: false,
+      properties: { columns: { type: 'array', items: str }, rows: { type: 'array', items: { type: 'array', items: cell } } },
+    },
+    reading: str,
+    charts: {
+      type: 'array',
+      items: { type: 'object', required: ['file', 'title', 'marks'], additionalProperties: false, properties: { file: { type: 'string', pattern: '^[a-z0-9-]+\\.svg$' }, title: str, marks: int } },
+    },
+  },
+} as const;
+
+const fit = {
+  type: 'object',
+  required: ['experiment', 'kernel', 'mode', 'points', 'amdahl', 'usl', 'predictions', 'label'],
+  additionalProperties: false,
+  properties: {
+    experiment: { type: 'integer' },
+    kernel: str,
+    mode: str,
+    points: { type: 'array', items: { type: 'object', required: ['n', 'speedup'], additionalProperties: false, properties: { n: num, speedup: num } } },
+    amdahl: { type: 'object', required: ['serialFraction', 'r2'], additionalProperties: false, properties: { serialFraction: num, r2: numOrNull } },
+    usl: { type: 'object', required: ['sigma', 'kappa', 'kappaIdentifiable', 'r2'], additionalProperties: false, properties: { sigma: num, kappa: num, kappaIdentifiable: { type: 'boolean' }, r2: numOrNull } },
+    predictions: { type: 'array', items: { type: 'object', required: ['cores', 'amdahl', 'usl'], additionalProperties: false, properties: { cores: num, amdahl: num, usl: num } } },
+    label: { type: 'string', pattern: 'prediction' },
+  },
+} as const;
+
+const goal = {
+  type: 'object',
+  required: ['id', 'goal', 'target', 'ratio', 'met', 'detail'],
+  additionalProperties: false,
+  properties: { id: str, goal: str, target: str, ratio: numOrNull, met: { type: ['boolean', 'null'] }, detail: str },
+} as const;
+
+const startupUnit = {
+  type: 'object',
+  required: ['createNsMedian', 'createNs', 'rssBytesMedian'],
+  properties: { createNsMedian: num, createNs: { type: 'array', items: num }, rssBytesMedian: num },
+} as const;
+
+const context = {
+  type: 'object',
+  required: ['cpuModel', 'cores', 'availableParallelism', 'memoryBytes', 'os', 'versions', 'poolSize', 'clocks', 'loadAverage', 'gitCommit', 'gitDirty', 'addonPath', 'hostname'],
+  additionalProperties: false,
+  properties: {
+    cpuModel: str,
+    cores: { type: 'integer', minimum: 1 },
+    availableParallelism: { type: 'integer', minimum: 1 },
+    memoryBytes: num,
+    os: { type: 'object', required: ['platform', 'release', 'arch'], properties: { platform: str, release: str, arch: str } },
+    versions: { type: 'object', required: ['node', 'v8', 'uv', 'napi', 'gilscope'], properties: { node: str, v8: str, uv: str, napi: strOrNull, gilscope: str } },
+    poolSize: { type: 'integer', minimum: 1 },
+    clocks: { type: 'object', additionalProperties: str },
+    loadAverage: { type: 'array', items: num },
+    gitCommit: strOrNull,
+    gitDirty: { type: ['boolean', 'null'] },
+    addonPath: str,
+    hostname: str,
+  },
+} as const;
+
+export const resultsSchema = {
+  $id: `https://gilscope.invalid/schema/${SCHEMA_NAME}/v${SCHEMA_VERSION}.json`,
+  title: 'gilscope bench results',
+  type: 'object',
+  required: ['schema', 'schemaVersion', 'createdAt', 'durationS', 'context', 'plan', 'calibrated', 'configurations', 'experiments', 'fits', 'goals', 'startup', 'notes'],
+  additionalProperties: false,
+  properties: {
+    schema: { const: SCHEMA_NAME },
+    schemaVersion: { const: SCHEMA_VERSION },
+    createdAt: { type: 'string', format: 'date-time' },
+    durationS: num,
+    context,
+    plan: { type: 'object', required: ['preset', 'experiments', 'kernels', 'modes', 'tasks', 'repeat', 'warmup'] },
+    calibrated: { type: 'object', additionalProperties: { type: 'object', additionalProperties: num } },
+    configurations: { type: 'array', items: configuration },
+    experiments: { type: 'array', items: experiment },
+    fits: { type: 'array', items: fit },
+    goals: { type: 'array', items: goal },
+    startup: {
+      anyOf: [{ type: 'null' }, { type: 'object', required: ['samples', 'thread', 'worker', 'process'], properties: { samples: int, thread: startupUnit, worker: startupUnit, process: startupUnit } }],
+    },
+    notes: { type: 'array', items: str },
+  },
+} as const;
+
+let compiled: ReturnType<Ajv['compile']> | undefined;
+
+function validator(): ReturnType<Ajv['compile']> {
+  if (!compiled) {
+    const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, formats: { 'date-time': true } });
+    compiled = ajv.compile(resultsSchema);
+  }
+  return compiled;
+}
+
+/** The schema errors of `value` as readable lines; empty when it is a valid results document. */
+export function schemaErrors(value: unknown): string[] {
+  const validate = validator();
+  if (validate(value)) return [];
+  return (validate.errors ?? []).slice(0, 10).map((e: ErrorObject) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`);
+}
+
+export function isBenchResults(value: unknown): value is BenchResults {
+  return schemaErrors(value).length === 0;
+}

@@ -1,0 +1,207 @@
+/**
+ * Types of the bench (`gilscope bench`, `gilscope compare`): the plan it runs and the results file it
+ * writes. `results.json` is exactly a `BenchResults`; its JSON schema is in schema.ts.
+ */
+import type { KernelName, Mode, StartupCostReport } from '../types.js';
+import type { AmdahlFit, Prediction, ScalingPoint, UslFit } from './fits.js';
+import type { Interval, Summary } from './stats.js';
+
+/** Bump when a field changes meaning or goes away; `compare` refuses other versions. */
+export const SCHEMA_NAME = 'gilscope-bench-results';
+export const SCHEMA_VERSION = 1;
+
+export type ExperimentId = 1 | 2 | 3 | 4 | 5 | 6 | 7;
+export const EXPERIMENT_IDS: readonly ExperimentId[] = [1, 2, 3, 4, 5, 6, 7];
+
+/** Everything a sweep needs, resolved from a preset and the command-line options. */
+export interface BenchPlan {
+  readonly preset: 'quick' | 'full';
+  readonly experiments: readonly ExperimentId[];
+  /** CPU-bound kernels of experiment 1 (and the fits); the first also drives experiment 5. */
+  readonly kernels: readonly KernelName[];
+  readonly modes: readonly Mode[];
+  readonly tasks: readonly number[];
+  /** Passed to batch() as `threads` (the pool size); undefined: batch's default. */
+  readonly threads: number | undefined;
+  readonly repeat: number;
+  readonly warmup: number;
+  /** Switch interval of the gil mode outside experiment 4's sweep. */
+  readonly switchIntervalUs: number;
+  /** Target duration of one task (kernel parameters are calibrated to it). */
+  readonly taskMs: number;
+  /** Experiment 3: shares of each task spent waiting. */
+  readonly waitFractions: readonly number[];
+  /** Experiment 4: switch intervals swept. */
+  readonly intervalsUs: readonly number[];
+  /** Experiment 6: empty tasks per flood, by runner. */
+  readonly flood: Readonly<Record<'asyncWork' | 'worker' | 'process' | 'piscina', number>>;
+  /** Experiment 6: benchmark.js time budget per synchronous micro-benchmark (s). */
+  readonly microMaxTimeS: number;
+}
+
+/** How one configuration runs: enough to run it again, and its identity (`key`). */
+export interface ConfigSpec {
+  /** Stable identity across runs, used by `compare` (e.g. `cpu/primes/released/t2`). */
+  readonly key: string;
+  readonly label: string;
+  readonly kind: 'batch' | 'micro' | 'flood' | 'startup' | 'kernel';
+  readonly kernel: KernelName | null;
+  readonly params: Readonly<Record<string, number>> | null;
+  /**
+   * A gilscope mode, or a baseline: js-call, raw-napi, napi-noop, run-sync, bare-async-work, piscina;
+   * thread/worker/process for start-up; native-held/ts-reference for a kernel against its TS twin.
+   */
+  readonly mode: string;
+  readonly tasks: number;
+  readonly threads: number | null;
+  readonly switchIntervalUs: number | null;
+  readonly forcedSwitching: boolean | null;
+}
+
+export interface Metric {
+  readonly name: 'wallNs' | 'nsPerTask' | 'nsPerCall' | 'createNs';
+  readonly unit: 'ns';
+  /** Always true here: every metric is a time. */
+  readonly lowerIsBetter: boolean;
+}
+
+/**
+ * Where the wall time of the average task went (ns). cpu, runQueue and lockWait are measured; blocked
+ * is what is left of the task's wall time (sleep, I/O, other waits); queue is before the task started.
+ */
+export interface Breakdown {
+  readonly cpuNs: number;
+  readonly runQueueNs: number;
+  readonly lockWaitNs: number;
+  readonly blockedNs: number;
+  readonly queueNs: number;
+  /** Mean task wall time (end - start). */
+  readonly taskWallNs: number;
+  /** queue + task wall: the time from submission to completion. */
+  readonly totalNs: number;
+  readonly check: BreakdownCheck;
+}
+
+/** cpu + runQueue + lockWait + blocked + queue = total, with blocked >= 0 within tolerance. */
+export interface BreakdownCheck {
+  readonly ok: boolean;
+  /** Sum of the five parts over queue + wall (1 when they add up). */
+  readonly sumOverTotal: number;
+  /** Largest share of a task's wall time that the measured parts (cpu + runQueue + lockWait) overshot it by. */
+  readonly worstOvershoot: number;
+  /** Tasks whose measured parts exceeded their wall time by more than the tolerance. */
+  readonly tasksOver: number;
+  readonly tasks: number;
+  /** False where the OS gave no run-queue figure (counted as 0). */
+  readonly runQueueMeasured: boolean;
+}
+
+export interface ConfigResult extends ConfigSpec {
+  readonly experiments: readonly ExperimentId[];
+  readonly metric: Metric;
+  readonly samples: readonly number[];
+  readonly summary: Summary;
+  /** Tasks per second at the median (batch and flood configurations). */
+  readonly throughputPerS: number | null;
+  /** Median throughput over the same mode's at tasks = 1, with a bootstrap 95% interval. */
+  readonly speedup: { readonly value: number; readonly ci: Interval } | null;
+  /** speedup / min(tasks, cores). */
+  readonly efficiency: number | null;
+  readonly cpuPerWall: number | null;
+  readonly parallelism: number | null;
+  readonly poolSize: number | null;
+  readonly breakdown: Breakdown | null;
+  /** Medians over the repeats. */
+  readonly eventLoop: { readonly utilization: number; readonly delayP50Ns: number | null; readonly delayP99Ns: number | null; readonly delayMaxNs: number | null } | null;
+  readonly probe: {
+    readonly timerP99Ns: number | null;
+    readonly timerMaxNs: number | null;
+    readonly convoyP50Ns: number | null;
+    readonly convoyP99Ns: number | null;
+    readonly convoyMaxNs: number | null;
+  } | null;
+  readonly lock: { readonly handoffs: number; readonly handoffsPerSecond: number; readonly heldFraction: number; readonly dropRequests: number } | null;
+  /** Extra figures of one configuration (resident memory for start-up, benchmark.js's rme...). */
+  readonly extra: Readonly<Record<string, number | null>>;
+}
+
+export type Cell = string | number | null;
+
+export interface Table {
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly Cell[])[];
+}
+
+export interface ChartRef {
+  readonly file: string;
+  readonly title: string;
+  /** Marks drawn (points or bars): what a viewer must find in the rendered SVG. */
+  readonly marks: number;
+}
+
+export interface ExperimentResult {
+  readonly id: ExperimentId;
+  readonly slug: string;
+  readonly title: string;
+  readonly question: string;
+  readonly configKeys: readonly string[];
+  readonly table: Table;
+  readonly reading: string;
+  readonly charts: readonly ChartRef[];
+}
+
+export interface FitResult {
+  readonly experiment: ExperimentId;
+  readonly kernel: KernelName;
+  readonly mode: Mode;
+  readonly points: readonly ScalingPoint[];
+  readonly amdahl: AmdahlFit;
+  readonly usl: UslFit;
+  readonly predictions: readonly Prediction[];
+  readonly label: string;
+}
+
+export interface GoalResult {
+  readonly id: string;
+  readonly goal: string;
+  /** The comparison, e.g. "ratio <= 1.5". */
+  readonly target: string;
+  readonly ratio: number | null;
+  /** null: not measured in this run (the reason is in `detail`). */
+  readonly met: boolean | null;
+  readonly detail: string;
+}
+
+export interface BenchContext {
+  readonly cpuModel: string;
+  readonly cores: number;
+  readonly availableParallelism: number;
+  readonly memoryBytes: number;
+  readonly os: { readonly platform: string; readonly release: string; readonly arch: string };
+  readonly versions: { readonly node: string; readonly v8: string; readonly uv: string; readonly napi: string | null; readonly gilscope: string };
+  readonly poolSize: number;
+  readonly clocks: Readonly<Record<string, string>>;
+  readonly loadAverage: readonly number[];
+  readonly gitCommit: string | null;
+  readonly gitDirty: boolean | null;
+  readonly addonPath: string;
+  readonly hostname: string;
+}
+
+export interface BenchResults {
+  readonly schema: typeof SCHEMA_NAME;
+  readonly schemaVersion: typeof SCHEMA_VERSION;
+  readonly createdAt: string;
+  readonly durationS: number;
+  readonly context: BenchContext;
+  readonly plan: BenchPlan;
+  /** Kernel parameters calibrated to `plan.taskMs` on this machine. */
+  readonly calibrated: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  readonly configurations: readonly ConfigResult[];
+  readonly experiments: readonly ExperimentResult[];
+  readonly fits: readonly FitResult[];
+  readonly goals: readonly GoalResult[];
+  readonly startup: StartupCostReport | null;
+  /** Things that did not run, and why. */
+  readonly notes: readonly string[];
+}
