@@ -66,7 +66,7 @@ export function lineChart(o: {
   };
 }
 
-/** Bars, optionally stacked by `stack` (zero-height parts are left out: nothing to draw). */
+/** Bars on a linear scale from zero, optionally stacked by `stack` (zero-height parts are left out). */
 export function barChart(o: {
   file: string;
   title: string;
@@ -75,13 +75,11 @@ export function barChart(o: {
   y: Axis;
   /** Colour (and stack) by this field. */
   stack?: { field: string; title: string; order?: readonly string[] };
-  /** Small multiples: one column per value of this field. */
-  column?: { field: string; title: string };
 }): ChartSpec {
   const rows = o.rows.filter((r) => typeof r[o.y.field] === 'number' && (r[o.y.field] as number) > 0 && Number.isFinite(r[o.y.field] as number));
   const encoding: Record<string, unknown> = {
     x: { field: o.x.field, type: o.x.type ?? 'nominal', title: o.x.title, ...(o.x.sort ? { sort: o.x.sort } : { sort: null }) },
-    y: { field: o.y.field, type: 'quantitative', title: o.y.title, ...(o.y.log ? { scale: { type: 'log' } } : {}), ...(o.stack ? { stack: 'zero' } : {}) },
+    y: { field: o.y.field, type: 'quantitative', title: o.y.title, ...(o.stack ? { stack: 'zero' } : {}) },
     tooltip: [{ field: o.x.field }, { field: o.y.field }, ...(o.stack ? [{ field: o.stack.field }] : [])],
   };
   if (o.stack) {
@@ -89,10 +87,7 @@ export function barChart(o: {
     if (o.stack.order) encoding['order'] = { field: '__order', type: 'quantitative' };
   }
   const values = o.stack?.order ? rows.map((r) => ({ ...r, __order: o.stack!.order!.indexOf(String(r[o.stack!.field])) })) : rows;
-  const unit = { name: DATA_LAYER, mark: { type: 'bar' }, encoding };
-  const spec = o.column
-    ? { data: { values }, facet: { column: { field: o.column.field, type: 'nominal', title: o.column.title, sort: null } }, spec: { width: 90, height: HEIGHT, ...unit } }
-    : { data: { values }, width: WIDTH, height: HEIGHT, ...unit };
+  const spec = { data: { values }, width: WIDTH, height: HEIGHT, name: DATA_LAYER, mark: { type: 'bar' }, encoding };
   return {
     file: o.file,
     title: o.title,
@@ -101,10 +96,37 @@ export function barChart(o: {
   };
 }
 
+/**
+ * A dot plot: one point per category (and per series), for values spanning orders of magnitude on a
+ * log scale, where a bar's length from an arbitrary baseline would mislead.
+ */
+export function dotChart(o: {
+  file: string;
+  title: string;
+  rows: readonly Row[];
+  x: Axis;
+  y: Axis;
+  series?: { field: string; title: string };
+}): ChartSpec {
+  const rows = o.rows.filter((r) => typeof r[o.y.field] === 'number' && (r[o.y.field] as number) > 0 && Number.isFinite(r[o.y.field] as number));
+  const encoding: Record<string, unknown> = {
+    x: { field: o.x.field, type: o.x.type ?? 'nominal', title: o.x.title, sort: o.x.sort ?? null, axis: { grid: true } },
+    y: { field: o.y.field, type: 'quantitative', title: o.y.title, ...(o.y.log ? { scale: { type: 'log' } } : {}) },
+    tooltip: [{ field: o.x.field }, { field: o.y.field }, ...(o.series ? [{ field: o.series.field }] : [])],
+    ...(o.series ? { color: { field: o.series.field, type: 'nominal', title: o.series.title }, shape: { field: o.series.field, type: 'nominal', title: o.series.title } } : {}),
+  };
+  return {
+    file: o.file,
+    title: o.title,
+    marks: rows.length,
+    spec: { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title: o.title, width: WIDTH, height: HEIGHT, data: { values: rows }, layer: [{ name: DATA_LAYER, mark: { type: 'point', filled: true, size: 80, opacity: 1 }, encoding }] } as TopLevelSpec,
+  };
+}
+
 /** Renders a chart to a standalone SVG document. */
 export async function renderSvg(chart: ChartSpec): Promise<string> {
   const compiled = compile(chart.spec).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Warn });
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Error });
   try {
     return await view.toSVG();
   } finally {

@@ -51,7 +51,7 @@ function fitNote(results: BenchResults): string {
   const kappa = results.fits.some((x) => !x.usl.kappaIdentifiable)
     ? ` With ${results.context.availableParallelism} cores the points span too few core counts to tell kappa from sigma: kappa is fixed at 0 and the USL column is an upper bound.`
     : '';
-  return `Predictions are extrapolated from this machine's measurements (${f.label.replace(/^prediction from this machine's measurements /, '')}), not measured.${kappa}`;
+  return `Each S(n) is a ${f.label}.${kappa}`;
 }
 
 /** The terminal report: each experiment's table and reading, the fits, the goals. */
@@ -89,7 +89,7 @@ export function textReport(results: BenchResults, files: readonly string[]): str
 const CSV_COLUMNS = [
   'key', 'experiments', 'kind', 'kernel', 'mode', 'tasks', 'threads', 'poolSize', 'switchIntervalUs', 'forcedSwitching',
   'metric', 'n', 'median', 'min', 'max', 'mad', 'ciLo', 'ciHi', 'ciLevel', 'throughputPerS', 'speedup', 'speedupCiLo',
-  'speedupCiHi', 'efficiency', 'cpuPerWall', 'parallelism', 'cpuNs', 'runQueueNs', 'lockWaitNs', 'blockedNs', 'queueNs',
+  'speedupCiHi', 'efficiency', 'cpuPerWall', 'parallelism', 'cpuNs', 'runQueueNs', 'lockWaitNs', 'lockWakeNs', 'blockedNs', 'queueNs',
   'taskWallNs', 'partsAddUp', 'eventLoopDelayP99Ns', 'eventLoopDelayMaxNs', 'handoffs', 'handoffsPerSecond', 'convoyP99Ns',
   'params',
 ] as const; // prettier-ignore
@@ -108,7 +108,7 @@ export function csvReport(results: BenchResults): string {
       c.key, c.experiments.join(' '), c.kind, c.kernel, c.mode, c.tasks, c.threads, c.poolSize, c.switchIntervalUs, c.forcedSwitching,
       c.metric.name, c.summary.n, c.summary.median, c.summary.min, c.summary.max, c.summary.mad, c.summary.ci.lo, c.summary.ci.hi,
       c.summary.ci.level, c.throughputPerS, c.speedup?.value, c.speedup?.ci.lo, c.speedup?.ci.hi, c.efficiency, c.cpuPerWall,
-      c.parallelism, b?.cpuNs, b?.runQueueNs, b?.lockWaitNs, b?.blockedNs, b?.queueNs, b?.taskWallNs, b ? b.check.ok : null,
+      c.parallelism, b?.cpuNs, b?.runQueueNs, b?.lockWaitNs, b?.lockWakeNs, b?.blockedNs, b?.queueNs, b?.taskWallNs, b ? b.check.ok : null,
       c.eventLoop?.delayP99Ns, c.eventLoop?.delayMaxNs, c.lock?.handoffs, c.lock?.handoffsPerSecond, c.probe?.convoyP99Ns,
       c.params ? JSON.stringify(c.params) : null,
     ]; // prettier-ignore

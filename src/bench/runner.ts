@@ -163,8 +163,8 @@ function runMicro(spec: ConfigSpec, plan: BenchPlan, tick: Tick): Measured {
 
 let startupCache: Promise<StartupCostReport> | undefined;
 
-async function runStartup(spec: ConfigSpec, tick: Tick): Promise<Measured> {
-  startupCache ??= Promise.resolve(startupCost());
+async function runStartup(spec: ConfigSpec, plan: BenchPlan, tick: Tick): Promise<Measured> {
+  startupCache ??= startupCost({ samples: Math.min(50, Math.max(3, plan.repeat)) });
   const report = await startupCache;
   const unit = report[spec.mode as 'thread' | 'worker' | 'process'];
   tick(spec.label);
@@ -213,7 +213,7 @@ export async function runConfig(spec: ConfigSpec, plan: BenchPlan, tick: Tick): 
     case 'micro':
       return runMicro(spec, plan, tick);
     case 'startup':
-      return runStartup(spec, tick);
+      return runStartup(spec, plan, tick);
     case 'kernel':
       return runKernel(spec, plan, tick);
   }

@@ -28,12 +28,13 @@ const summary = {
 
 const breakdown = {
   type: ['object', 'null'],
-  required: ['cpuNs', 'runQueueNs', 'lockWaitNs', 'blockedNs', 'queueNs', 'taskWallNs', 'totalNs', 'check'],
+  required: ['cpuNs', 'runQueueNs', 'lockWaitNs', 'lockWakeNs', 'blockedNs', 'queueNs', 'taskWallNs', 'totalNs', 'check'],
   additionalProperties: false,
   properties: {
     cpuNs: num,
     runQueueNs: num,
     lockWaitNs: num,
+    lockWakeNs: num,
     blockedNs: num,
     queueNs: num,
     taskWallNs: num,

@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 
+import { shutdownPools } from '../index.js';
 import type { KernelName, StartupCostReport } from '../types.js';
 import { analyse } from './analyse.js';
 import { calibrate } from './calibrate.js';
@@ -92,14 +93,18 @@ export async function runSweep(plan: BenchPlan, hooks: SweepHooks = {}): Promise
   const total = [...specs.values()].reduce((s, { spec }) => s + unitsOf(spec, plan), 0);
   hooks.onStart?.(total);
   const measured = new Map<string, Measured>();
-  for (const { spec } of specs.values()) {
-    try {
-      measured.set(spec.key, await runConfig(spec, plan, (label) => hooks.onTick?.(label)));
-    } catch (err) {
-      const e = err instanceof Error ? err : new Error(String(err));
-      notes.push(`${spec.label} (${spec.key}) did not run: ${e.message.split('\n')[0]}`);
-      hooks.onError?.(spec, e);
+  try {
+    for (const { spec } of specs.values()) {
+      try {
+        measured.set(spec.key, await runConfig(spec, plan, (label) => hooks.onTick?.(label)));
+      } catch (err) {
+        const e = err instanceof Error ? err : new Error(String(err));
+        notes.push(`${spec.label} (${spec.key}) did not run: ${e.message.split('\n')[0]}`);
+        hooks.onError?.(spec, e);
+      }
     }
+  } finally {
+    shutdownPools(); // worker and process hosts: the sweep is their only user
   }
 
   // Analysis: each batch against its tasks = 1 twin.
@@ -116,7 +121,8 @@ export async function runSweep(plan: BenchPlan, hooks: SweepHooks = {}): Promise
   const fits: FitResult[] = [];
   const chartSpecs: { chart: ChartSpec; experiment: ExperimentId }[] = [];
   for (const e of chosen) {
-    const a = e.analyse(ctx, get);
+    const analysed = e.analyse(ctx, get);
+    const a = { ...analysed, charts: analysed.charts.filter((c) => c.marks > 0) }; // nothing to draw: no chart
     experiments.push({
       id: e.id,
       slug: e.slug,

@@ -66,13 +66,16 @@ export interface Metric {
 }
 
 /**
- * Where the wall time of the average task went (ns). cpu, runQueue and lockWait are measured; blocked
- * is what is left of the task's wall time (sleep, I/O, other waits); queue is before the task started.
+ * Where the wall time of the average task went (ns), in disjoint parts: cpu and runQueue from the OS,
+ * lockWait the time asleep waiting for the lock, blocked the rest of the time asleep (sleep, I/O);
+ * queue is before the task started. cpu + runQueue + lockWait + blocked = taskWall.
  */
 export interface Breakdown {
   readonly cpuNs: number;
   readonly runQueueNs: number;
   readonly lockWaitNs: number;
+  /** Lock wait spent runnable after the wake-up (already in runQueueNs; not a part of the sum). */
+  readonly lockWakeNs: number;
   readonly blockedNs: number;
   readonly queueNs: number;
   /** Mean task wall time (end - start). */
@@ -82,14 +85,14 @@ export interface Breakdown {
   readonly check: BreakdownCheck;
 }
 
-/** cpu + runQueue + lockWait + blocked + queue = total, with blocked >= 0 within tolerance. */
+/** The OS's own parts (cpu + runQueue) fit within each task's wall time, within tolerance. */
 export interface BreakdownCheck {
   readonly ok: boolean;
   /** Sum of the five parts over queue + wall (1 when they add up). */
   readonly sumOverTotal: number;
-  /** Largest share of a task's wall time that the measured parts (cpu + runQueue + lockWait) overshot it by. */
+  /** Largest share of a task's wall time by which cpu + runQueue exceeded it (0 when none did). */
   readonly worstOvershoot: number;
-  /** Tasks whose measured parts exceeded their wall time by more than the tolerance. */
+  /** Tasks whose cpu + runQueue exceeded their wall time by more than the tolerance. */
   readonly tasksOver: number;
   readonly tasks: number;
   /** False where the OS gave no run-queue figure (counted as 0). */

@@ -94,7 +94,7 @@ export const cpuModes: Experiment = {
         const serial = pairs.filter(([, v]) => v < 1 + 0.25 * (at - 1)).map(([m]) => m);
         readings.push(
           `${kernel} at tasks = ${at} (ideal ${at}x): ${listing(pairs.map(([m, v]) => [m, times(v)]))}` +
-            (serial.length && at > 1 ? `; ${serial.join(' and ')} stay${serial.length === 1 ? 's' : ''} serial (one task's CPU at a time).` : '.'),
+            (serial.length && at > 1 ? `; below ${times(1 + 0.25 * (at - 1))}, one task's CPU at a time: ${serial.join(', ')}.` : '.'),
         );
       }
     }

@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 
-import { barChart } from '../charts.js';
+import { dotChart } from '../charts.js';
 import { fmtDuration, round, sig } from '../format.js';
 import type { Cell, ConfigSpec } from '../types.js';
 import { batchSpec, type ExpContext, type Experiment } from './common.js';
@@ -78,7 +78,7 @@ export const dispatch: Experiment = {
       table: { columns: ['runner', 'what', 'timed by', 'ns per task (median)', '95% CI ns', 'MAD ns', 'tasks/s', 'x raw N-API'], rows },
       reading,
       charts: [
-        barChart({ file: 'dispatch-cost.svg', title: 'Cost of one empty task (ns, log scale)', rows: bars, x: { field: 'runner', title: 'runner' }, y: { field: 'nsPerTask', title: 'ns per task', log: true } }),
+        dotChart({ file: 'dispatch-cost.svg', title: 'Cost of one empty task (ns, log scale)', rows: bars, x: { field: 'runner', title: 'runner', sort: RUNNERS.map((r) => r.runner) }, y: { field: 'nsPerTask', title: 'ns per task', log: true } }),
       ],
     };
   },

@@ -2,7 +2,7 @@
  * Experiment 5: how late the JS thread's timers fire while kernels run held vs released (and in
  * every other mode). Uses the same configurations as experiment 1 (measured once, shared).
  */
-import { barChart } from '../charts.js';
+import { dotChart } from '../charts.js';
 import { fmtDuration, ms, round } from '../format.js';
 import type { Cell } from '../types.js';
 import { type Experiment } from './common.js';
@@ -43,7 +43,7 @@ export const eventLoop: Experiment = {
       table: { columns: ['mode', 'tasks', 'loop utilization', 'delay p50 ms', 'delay p99 ms', 'delay max ms', 'probe timer p99 ms', 'batch wall ms'], rows },
       reading,
       charts: [
-        barChart({ file: 'event-loop-delay.svg', title: `Worst event-loop delay while ${kernel} runs (ms, log scale)`, rows: bars, x: { field: 'mode', title: 'mode', sort: [...ctx.plan.modes] }, y: { field: 'delayMaxMs', title: 'worst timer delay (ms)', log: true }, column: { field: 'tasks', title: 'tasks' } }),
+        dotChart({ file: 'event-loop-delay.svg', title: `Worst event-loop delay while ${kernel} runs (ms, log scale)`, rows: bars, x: { field: 'mode', title: 'mode', sort: [...ctx.plan.modes] }, y: { field: 'delayMaxMs', title: 'worst timer delay (ms)', log: true }, series: { field: 'tasks', title: 'tasks' } }),
       ],
     };
   },

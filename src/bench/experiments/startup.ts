@@ -1,5 +1,5 @@
 /** Experiment 7: creation time and resident memory of a pool thread, a worker_thread and a process. */
-import { barChart } from '../charts.js';
+import { barChart, dotChart } from '../charts.js';
 import { bytes, fmtDuration, ms } from '../format.js';
 import type { Cell, ConfigSpec } from '../types.js';
 import { type Experiment } from './common.js';
@@ -34,7 +34,7 @@ export const startup: Experiment = {
       table: { columns: ['unit', 'samples', 'create ms (median)', 'min–max ms', 'RSS per unit KiB'], rows },
       reading: parts.length ? `${parts.join('; ')}.` : 'startupCost() did not run.',
       charts: [
-        barChart({ file: 'startup-time.svg', title: 'Time to start one unit (ms, log scale)', rows: time, x: { field: 'unit', title: 'unit', sort: [...UNITS] }, y: { field: 'createMs', title: 'ms', log: true } }),
+        dotChart({ file: 'startup-time.svg', title: 'Time to start one unit (ms, log scale)', rows: time, x: { field: 'unit', title: 'unit', sort: [...UNITS] }, y: { field: 'createMs', title: 'ms', log: true } }),
         barChart({ file: 'startup-memory.svg', title: 'Resident memory per unit (MiB)', rows: memory, x: { field: 'unit', title: 'unit', sort: [...UNITS] }, y: { field: 'rssMiB', title: 'MiB' } }),
       ],
     };
