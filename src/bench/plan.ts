@@ -28,7 +28,7 @@ export function presetPlan(preset: 'quick' | 'full', cores = availableParallelis
       taskMs: 20,
       waitFractions: [0, 0.25, 0.5, 0.75, 0.9],
       intervalsUs: [200, 1000, 5000, 20000],
-      flood: { asyncWork: 5000, worker: 1000, process: 300, piscina: 2000 },
+      flood: floodSizes(5000),
       microMaxTimeS: 0.25,
     };
   }
@@ -45,7 +45,7 @@ export function presetPlan(preset: 'quick' | 'full', cores = availableParallelis
     taskMs: 50,
     waitFractions: [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
     intervalsUs: [100, 250, 1000, 2500, 5000, 10000, 20000, 50000],
-    flood: { asyncWork: 20000, worker: 4000, process: 1000, piscina: 8000 },
+    flood: floodSizes(20000),
     microMaxTimeS: 1,
   };
 }
@@ -62,6 +62,17 @@ export interface RawBenchOptions {
   interval?: string;
   taskMs?: string;
   experiments?: string;
+  flood?: string;
+}
+
+/** Flood sizes from the released one: the slower runners get proportionally fewer tasks. */
+export function floodSizes(asyncWork: number): BenchPlan['flood'] {
+  return {
+    asyncWork,
+    worker: Math.max(1, Math.round(asyncWork / 5)),
+    process: Math.max(1, Math.round(asyncWork / 16)),
+    piscina: Math.max(1, Math.round(asyncWork / 2.5)),
+  };
 }
 
 function list(value: string, name: string): string[] {
@@ -126,5 +137,6 @@ export function resolvePlan(raw: RawBenchOptions, cores = availableParallelism()
     // Experiment 4's sweep always includes the interval the other experiments use.
     intervalsUs: [...new Set([...base.intervalsUs, switchIntervalUs])].sort((a, b) => a - b),
     taskMs: raw.taskMs === undefined ? base.taskMs : int(raw.taskMs, '--task-ms', 1, 10_000),
+    flood: raw.flood === undefined ? base.flood : floodSizes(int(raw.flood, '--flood', 1, 100_000)),
   };
 }

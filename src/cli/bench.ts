@@ -71,6 +71,7 @@ export function registerBench(program: Command): void {
     .option('--warmup <n>', 'discarded runs before measuring each configuration')
     .option('--interval <us>', 'GIL switch interval for the gil mode (default 5000, as CPython)')
     .option('--task-ms <ms>', 'target duration of one task; kernel sizes are calibrated to it')
+    .option('--flood <n>', 'empty tasks per flood in experiment 6 (worker, process and piscina get fewer)')
     .option('--experiments <ids>', 'run only these experiments, e.g. 1,6 (default: all seven)')
     .option('--out <dir>', 'where to write results.json, results.csv, the charts and report.html (default: bench/results/<timestamp>/)')
     .option('--json', 'print the results document (results.json) on stdout instead of the tables')
