@@ -22,7 +22,7 @@ export function presetPlan(preset: 'quick' | 'full', cores = availableParallelis
       modes: [...allModes],
       tasks,
       threads: undefined,
-      repeat: 5,
+      repeat: 9,
       warmup: 1,
       switchIntervalUs: 5000,
       taskMs: 20,

@@ -177,6 +177,30 @@ const context = {
   },
 } as const;
 
+const ints = { type: 'array', items: { type: 'integer', minimum: 1 } } as const;
+
+const plan = {
+  type: 'object',
+  required: ['preset', 'experiments', 'kernels', 'modes', 'tasks', 'repeat', 'warmup', 'switchIntervalUs', 'taskMs', 'waitFractions', 'intervalsUs', 'flood', 'microMaxTimeS'],
+  additionalProperties: false,
+  properties: {
+    preset: { enum: ['quick', 'full'] },
+    experiments: ints,
+    kernels: { type: 'array', items: str },
+    modes: { type: 'array', items: str },
+    tasks: ints,
+    threads: { type: 'integer', minimum: 1 },
+    repeat: { type: 'integer', minimum: 1 },
+    warmup: int,
+    switchIntervalUs: { type: 'integer', minimum: 1 },
+    taskMs: num,
+    waitFractions: { type: 'array', items: { type: 'number', minimum: 0, maximum: 1 } },
+    intervalsUs: ints,
+    flood: { type: 'object', required: ['asyncWork', 'worker', 'process', 'piscina'], additionalProperties: false, properties: { asyncWork: int, worker: int, process: int, piscina: int } },
+    microMaxTimeS: num,
+  },
+} as const;
+
 export const resultsSchema = {
   $id: `https://gilscope.invalid/schema/${SCHEMA_NAME}/v${SCHEMA_VERSION}.json`,
   title: 'gilscope bench results',
@@ -189,7 +213,7 @@ export const resultsSchema = {
     createdAt: { type: 'string', format: 'date-time' },
     durationS: num,
     context,
-    plan: { type: 'object', required: ['preset', 'experiments', 'kernels', 'modes', 'tasks', 'repeat', 'warmup'] },
+    plan,
     calibrated: { type: 'object', additionalProperties: { type: 'object', additionalProperties: num } },
     configurations: { type: 'array', items: configuration },
     experiments: { type: 'array', items: experiment },
