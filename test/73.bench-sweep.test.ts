@@ -109,7 +109,7 @@ test('report.html opened in headless Chromium: every chart drew all its data poi
           const d = m.getAttribute('d') ?? '';
           return r.width > 0 && r.height > 0 && !/NaN|Infinity/.test(d) && r.left >= svg.left - 1 && r.right <= svg.right + 1 && r.top >= svg.top - 1 && r.bottom <= svg.bottom + 1;
         });
-        return { file: (f as HTMLElement).dataset['file'], expected: Number((f as HTMLElement).dataset['marks']), found: marks.length, drawn: drawn.length };
+        return { file: f.getAttribute('data-file'), expected: Number(f.getAttribute('data-marks')), found: marks.length, drawn: drawn.length };
       }),
     );
     const expected = results.experiments.flatMap((e) => e.charts);
