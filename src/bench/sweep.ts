@@ -66,6 +66,10 @@ export async function runSweep(plan: BenchPlan, hooks: SweepHooks = {}): Promise
   const context = collectContext();
   resetRunner();
   const notes: string[] = [];
+  const loadAtStart = context.loadAverage[0] ?? 0;
+  if (loadAtStart >= 0.5) {
+    notes.push(`The machine was not idle when the bench started (1-minute load average ${loadAtStart.toFixed(2)} on ${cores} cores): other processes competed for the cores, which shows as run-queue wait and lowers speed-ups.`);
+  }
 
   const calibrated: Record<string, Record<string, number>> = {};
   const params = (kernel: KernelName): Record<string, number> => {
