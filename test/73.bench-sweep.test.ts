@@ -45,7 +45,7 @@ test('--json prints a results document that validates against the schema', () =>
 });
 
 test('every configuration ran, and its breakdown adds up to its wall time', () => {
-  assert.deepEqual(results.notes, []);
+  assert.deepEqual(results.notes.filter((n) => /did not run/.test(n)), [], 'no configuration failed');
   for (const c of results.configurations) {
     assert.ok(c.samples.length >= 1, c.key);
     assert.ok(c.summary.min <= c.summary.median && c.summary.median <= c.summary.max, c.key);
