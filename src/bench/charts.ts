@@ -28,6 +28,8 @@ interface Axis {
   /** 'ordinal' draws categories; default quantitative. */
   readonly type?: 'quantitative' | 'ordinal' | 'nominal';
   readonly sort?: readonly (string | number)[];
+  /** Whole numbers only on the axis (task counts). */
+  readonly integer?: boolean;
 }
 
 /** Points joined by lines, one colour per series, with optional reference lines (no points). */
@@ -43,7 +45,7 @@ export function lineChart(o: {
   reference?: { rows: readonly Row[]; series: string; title: string };
 }): ChartSpec {
   const rows = o.rows.filter((r) => typeof r[o.y.field] === 'number' && Number.isFinite(r[o.y.field] as number) && (!o.y.log || (r[o.y.field] as number) > 0));
-  const x = { field: o.x.field, type: o.x.type ?? 'quantitative', title: o.x.title, ...(o.x.log ? { scale: { type: 'log' } } : {}), ...(o.x.sort ? { sort: o.x.sort } : {}) };
+  const x = { field: o.x.field, type: o.x.type ?? 'quantitative', title: o.x.title, ...(o.x.log ? { scale: { type: 'log' } } : {}), ...(o.x.sort ? { sort: o.x.sort } : {}), ...(o.x.integer ? { axis: { tickMinStep: 1, format: 'd' } } : {}) };
   const y = { field: o.y.field, type: 'quantitative', title: o.y.title, ...(o.y.log ? { scale: { type: 'log' } } : {}) };
   const color = { field: o.series, type: 'nominal', title: o.seriesTitle };
   const layers: unknown[] = [];

@@ -81,8 +81,8 @@ export const cpuModes: Experiment = {
       }
       const ideal = tasks.map((t) => ({ line: 'ideal', tasks: t, speedup: Math.min(t, cores) }));
       charts.push(
-        lineChart({ file: `cpu-${kernel}-speedup.svg`, title: `${kernel}: speed-up over tasks = 1 (dashed: ideal, ${cores} cores)`, rows: speedRows, x: { field: 'tasks', title: 'tasks' }, y: { field: 'speedup', title: 'speed-up (x)' }, series: 'mode', seriesTitle: 'mode', reference: { rows: ideal, series: 'line', title: 'ideal' } }),
-        lineChart({ file: `cpu-${kernel}-cpu-per-wall.svg`, title: `${kernel}: CPU-seconds per second`, rows: cpuRows, x: { field: 'tasks', title: 'tasks' }, y: { field: 'cpuPerWall', title: 'CPU-s per s' }, series: 'mode', seriesTitle: 'mode', reference: { rows: tasks.map((t) => ({ line: 'cores', tasks: t, cpuPerWall: cores })), series: 'line', title: 'cores' } }),
+        lineChart({ file: `cpu-${kernel}-speedup.svg`, title: `${kernel}: speed-up over tasks = 1 (dashed: ideal, ${cores} cores)`, rows: speedRows, x: { field: 'tasks', title: 'tasks', integer: true }, y: { field: 'speedup', title: 'speed-up (x)' }, series: 'mode', seriesTitle: 'mode', reference: { rows: ideal, series: 'line', title: 'ideal' } }),
+        lineChart({ file: `cpu-${kernel}-cpu-per-wall.svg`, title: `${kernel}: CPU-seconds per second`, rows: cpuRows, x: { field: 'tasks', title: 'tasks', integer: true }, y: { field: 'cpuPerWall', title: 'CPU-s per s' }, series: 'mode', seriesTitle: 'mode', reference: { rows: tasks.map((t) => ({ line: 'cores', tasks: t, cpuPerWall: cores })), series: 'line', title: 'cores' } }),
         barChart({ file: `cpu-${kernel}-breakdown.svg`, title: `${kernel}: where a task's time went (ms, mean task)`, rows: barRows, x: { field: 'bar', title: 'mode x tasks' }, y: { field: 'ms', title: 'ms per task' }, stack: { field: 'part', title: 'part', order: [...PARTS] } }),
       );
       const at = Math.min(cores, Math.max(...tasks));

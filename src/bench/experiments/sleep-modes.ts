@@ -55,7 +55,7 @@ export const sleepModes: Experiment = {
       table: { columns: ['mode', 'tasks', ...WALL_COLUMNS, 'speed-up', 'CPU-s/s', ...BREAKDOWN_COLUMNS], rows },
       reading,
       charts: [
-        lineChart({ file: 'sleep-speedup.svg', title: 'sleep: speed-up over tasks = 1 (dashed: ideal = tasks)', rows: speedRows, x: { field: 'tasks', title: 'tasks' }, y: { field: 'speedup', title: 'speed-up (x)' }, series: 'mode', seriesTitle: 'mode', reference: { rows: tasks.map((t) => ({ line: 'ideal', tasks: t, speedup: t })), series: 'line', title: 'ideal' } }),
+        lineChart({ file: 'sleep-speedup.svg', title: 'sleep: speed-up over tasks = 1 (dashed: ideal = tasks)', rows: speedRows, x: { field: 'tasks', title: 'tasks', integer: true }, y: { field: 'speedup', title: 'speed-up (x)' }, series: 'mode', seriesTitle: 'mode', reference: { rows: tasks.map((t) => ({ line: 'ideal', tasks: t, speedup: t })), series: 'line', title: 'ideal' } }),
         barChart({ file: 'sleep-breakdown.svg', title: "sleep: where a task's time went (ms, mean task)", rows: barRows, x: { field: 'bar', title: 'mode x tasks' }, y: { field: 'ms', title: 'ms per task' }, stack: { field: 'part', title: 'part', order: [...PARTS] } }),
       ],
     };
