@@ -5,12 +5,16 @@
  */
 import { Command } from 'commander';
 
+import { registerTime } from './time.js';
+
 const program = new Command();
 program
   .name('gilscope')
   .description('Measure what a global lock does to parallel speed-up.')
   .showHelpAfterError()
   .configureOutput({ outputError: (str, write) => write(str) });
+
+registerTime(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`gilscope: ${(err as Error).message}\n`);
