@@ -555,6 +555,13 @@ export interface TimeReport {
   readonly verdict: string;
   /** Which threads did the work, in plain words. */
   readonly threadsVerdict: string;
+  /** Run-queue wait summed over the table's threads (sampled); null without schedstat. */
+  readonly runQueueNs: number | null;
+  /**
+   * When that wait exceeds a tenth of real: CPU-s per s understates what the command asked for
+   * (it was runnable without a core), said in words with CPU plus wait per second. Else null.
+   */
+  readonly contention: string | null;
   /** Threads by CPU, highest first. */
   readonly threads: readonly ThreadReport[];
   readonly sampling: SamplingReport;

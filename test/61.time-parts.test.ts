@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { parseIntervalMs } from '../src/cli/time.js';
 import { parseHelperLine } from '../src/time/helper-protocol.js';
 import { parseSchedstat, parseStat, type ProcStat, type SchedStat } from '../src/time/procfs.js';
-import { buildTimeReport, exitStatus, formatTimeReport, readThreads, shellQuote, TABLE_ROWS, type TimeFacts } from '../src/time/report.js';
+import { buildTimeReport, exitStatus, formatTimeReport, readContention, readThreads, shellQuote, TABLE_ROWS, type TimeFacts } from '../src/time/report.js';
 import { ThreadSampler, type ProcReader, type SeenThread } from '../src/time/sampler.js';
 import { keyboardReachesCommand, shouldForward } from '../src/time/signals.js';
 import type { ThreadReport } from '../src/types.js';
@@ -178,11 +178,21 @@ test('the report sorts threads by CPU, gives shares of user + sys and says what 
 
 test('the thread reading names busy threads and says when they waited for a core', () => {
   const t = (tid: number, share: number, runQueueNs: number | null = 0): ThreadReport => ({ pid: 1, tid, name: 'w', cpuNs: share * 1e9, runQueueNs, share, samples: 1 });
-  assert.match(readThreads([], 1e9, 20), /no thread was seen: .*before the first sample \(interval 20 ms\)/);
-  assert.equal(readThreads([t(1, 0.5), t(2, 0.45), t(3, 0.01)], 1e9, 20), '2 threads did 95% of the CPU: w 50% (tid 1), w 45% (tid 2)');
-  assert.equal(readThreads([t(1, 0.43), t(2, 0.43), t(3, 0.13)], 1e9, 20), '2 threads did 86% of the CPU: w 43% (tid 1), w 43% (tid 2)', 'under half the busiest is not busy');
-  assert.equal(readThreads([t(1, 0.04), t(2, 0.04)], 1e9, 20), 'the CPU was spread over 2 threads, none with 5% of it');
-  assert.match(readThreads([t(1, 0.5, 3e8), t(2, 0.5, 3e8)], 1e9, 20), /; threads waited 0\.600 s in all for a free core$/);
+  assert.match(readThreads([], 20), /no thread was seen: .*before the first sample \(interval 20 ms\)/);
+  assert.equal(readThreads([t(1, 0.5), t(2, 0.45), t(3, 0.01)], 20), '2 threads did 95% of the CPU: w 50% (tid 1), w 45% (tid 2)');
+  assert.equal(readThreads([t(1, 0.43), t(2, 0.43), t(3, 0.13)], 20), '2 threads did 86% of the CPU: w 43% (tid 1), w 43% (tid 2)', 'under half the busiest is not busy');
+  assert.equal(readThreads([t(1, 0.04), t(2, 0.04)], 20), 'the CPU was spread over 2 threads, none with 5% of it');
+});
+
+test('a long run-queue wait is read as contention, with CPU plus wait per second', () => {
+  assert.equal(readContention(null, 1e9, 1e9), null, 'unknown without schedstat');
+  assert.equal(readContention(0.05e9, 1e9, 1e9), null, 'small');
+  assert.match(readContention(0.9e9, 1e9, 1e9)!, /waited 0\.900 s in all for a free core.*ready to use 1\.90 CPU-s per s$/);
+  const r = buildTimeReport(facts([seen(1, 500e6, 400e6), seen(2, 500e6, 400e6)]));
+  assert.equal(r.runQueueNs, 800e6);
+  assert.match(r.contention!, /ready to use 1\.80 CPU-s per s/);
+  assert.match(formatTimeReport(r), /^ {2}run queue {6}its threads also waited 0\.800 s/m);
+  assert.equal(buildTimeReport(facts([seen(1, 500e6, null)])).runQueueNs, null);
 });
 
 test('the text table shows the busiest threads and sums the rest', () => {

@@ -40,7 +40,7 @@ export interface TimeFacts {
  */
 export const BUSY_OF_TOP = 0.5;
 export const BUSY_MIN_SHARE = 0.05;
-/** Run-queue wait summed over threads above this share of real time is worth saying. */
+/** Run-queue wait summed over the threads above this share of real time is worth saying. */
 export const NOTABLE_RUN_QUEUE_SHARE = 0.1;
 
 /** What a shell reports: the exit code, or 128 + the number of the signal that ended the command. */
@@ -63,7 +63,7 @@ function seconds(ns: number): string {
 }
 
 /** Which threads did the work, in plain words. threads: sorted by cpuNs, highest first. */
-export function readThreads(threads: readonly ThreadReport[], realNs: number, intervalMs: number): string {
+export function readThreads(threads: readonly ThreadReport[], intervalMs: number): string {
   if (threads.length === 0) {
     return `no thread was seen: the command ended before the first sample (interval ${intervalMs} ms)`;
   }
@@ -79,11 +79,20 @@ export function readThreads(threads: readonly ThreadReport[], realNs: number, in
     const named = busy.map((t) => `${t.name} ${pct(t.share)} (tid ${t.tid})`);
     text = `${busy.length} threads did ${together} of the CPU: ${named.join(', ')}`;
   }
-  const waitNs = threads.reduce((s, t) => s + (t.runQueueNs ?? 0), 0);
-  if (realNs > 0 && waitNs > NOTABLE_RUN_QUEUE_SHARE * realNs) {
-    text += `; threads waited ${seconds(waitNs)} in all for a free core`;
-  }
   return text;
+}
+
+/**
+ * When the command's threads spent long runnable but without a core, CPU-s per s understates what
+ * it asked for: says so, with CPU plus that wait per second. null when the wait was small or unknown.
+ */
+export function readContention(runQueueNs: number | null, cpuNs: number, realNs: number): string | null {
+  if (runQueueNs === null || realNs <= 0 || runQueueNs <= NOTABLE_RUN_QUEUE_SHARE * realNs) return null;
+  const readyPerWall = (cpuNs + runQueueNs) / realNs;
+  return (
+    `its threads also waited ${seconds(runQueueNs)} in all for a free core (other work on the machine, ` +
+    `or more runnable threads than cores): counting that wait, it was ready to use ${readyPerWall.toFixed(2)} CPU-s per s`
+  );
 }
 
 /** Builds the report from the facts gathered by a run. */
@@ -103,6 +112,8 @@ export function buildTimeReport(f: TimeFacts): TimeReport {
     }))
     .sort((a, b) => b.cpuNs - a.cpuNs || a.pid - b.pid || a.tid - b.tid);
   const accountedCpuNs = threads.reduce((s, t) => s + t.cpuNs, 0);
+  const waits = threads.map((t) => t.runQueueNs);
+  const runQueueNs = waits.length > 0 && !waits.includes(null) ? waits.reduce((s, w) => s! + w!, 0) : null;
   return {
     command: [...f.command],
     pid: f.pid,
@@ -120,7 +131,9 @@ export function buildTimeReport(f: TimeFacts): TimeReport {
     minorFaults: f.usage.minorFaults,
     majorFaults: f.usage.majorFaults,
     verdict: readCpuPerWall(cpuPerWall, f.cores),
-    threadsVerdict: readThreads(threads, f.realNs, f.intervalMs),
+    threadsVerdict: readThreads(threads, f.intervalMs),
+    runQueueNs,
+    contention: readContention(runQueueNs, cpuNs, f.realNs),
     threads,
     sampling: {
       intervalMs: f.intervalMs,
@@ -185,6 +198,7 @@ export function formatTimeReport(r: TimeReport): string {
     `  max RSS        ${rss}`,
     `  ctx switches   ${r.voluntarySwitches} voluntary, ${r.involuntarySwitches} involuntary`,
     `  reading        ${r.verdict}`,
+    ...(r.contention === null ? [] : [`  run queue      ${r.contention}`]),
     `  threads        ${r.threadsVerdict}`,
     '',
     ...table(r).map((l) => `  ${l}`),
