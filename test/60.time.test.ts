@@ -133,7 +133,7 @@ test('a node script with two released CPU-bound tasks shows two busy threads and
   assert.equal(ran.code, 0, ran.stderr);
   const { threadIds } = JSON.parse(ran.stdout) as { threadIds: number[] };
   const busy = report.threads.slice(0, 2);
-  t.diagnostic(`${report.verdict} | ${report.threadsVerdict} | tasks ran on ${threadIds.join(', ')}`);
+  t.diagnostic(`${report.verdict} | ${report.contention ?? 'no contention'} | ${report.threadsVerdict} | tasks ran on ${threadIds.join(', ')}`);
   // The two busiest threads are the pool threads the tasks ran on, each with a large share.
   assert.deepEqual(busy.map((b) => b.tid).sort(), [...threadIds].sort());
   for (const b of busy) {
