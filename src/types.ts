@@ -517,8 +517,8 @@ export interface SamplingReport {
   readonly accountedCpuNs: number;
   /** accountedCpuNs over user + sys (0..1): what the table explains. */
   readonly accountedShare: number;
-  /** Mean wall time one sample took in gilscope's own process (not charged to the command). */
-  readonly meanSampleNs: number;
+  /** Mean CPU time one sample cost gilscope's own thread (not charged to the command). */
+  readonly meanSampleCpuNs: number;
   /** Whether CPU and run-queue wait came from schedstat (ns) or stat (10 ms ticks). */
   readonly source: 'schedstat' | 'stat';
 }

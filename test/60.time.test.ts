@@ -160,8 +160,8 @@ test('sleep 0.3 reads as waiting, in text and in JSON', async () => {
   assert.match(text.stderr, /^gilscope time: sleep 0\.3$/m);
   assert.match(text.stderr, /^ {2}reading {8}waiting: 0\.\d\d CPU-s per s: \d+% of the time blocked$/m);
   assert.match(text.stderr, /pid +tid +name +CPU s +run-queue s +share/);
-  assert.match(text.stderr, /the table accounts for \d+\.\d% of user \+ sys/);
-  assert.match(text.stderr, /shorter than the interval/);
+  assert.match(text.stderr, /the table\s+accounts\s+for\s+\d+\.\d%\s+of\s+user\s+\+\s+sys/);
+  assert.match(text.stderr, /shorter\s+than\s+the\s+interval/);
 
   const json = await cli(['time', '--json', '--', 'sleep', '0.3']);
   const report = JSON.parse(json.stderr.trim().split('\n').at(-1)!) as TimeReport;

@@ -115,7 +115,7 @@ test('the sampler walks the process tree, keeps each thread as last seen and rea
   assert.equal(byTid.get(101)?.samples, 2);
   assert.equal(byTid.get(200)?.cpuNs, 5e5, 'an ended thread keeps its last reading');
   assert.equal(byTid.get(200)?.pid, 200);
-  assert.ok(s.meanSampleNs > 0);
+  assert.ok(s.meanSampleCpuNs > 0);
 });
 
 test('a reused tid is a new thread; without schedstat, CPU comes from stat ticks', () => {
@@ -150,7 +150,7 @@ function facts(threads: SeenThread[], o: Partial<TimeFacts> = {}): TimeFacts {
     intervalMs: 20,
     samples: 50,
     processes: 1,
-    meanSampleNs: 1e5,
+    meanSampleCpuNs: 1e5,
     threads,
     ...o,
   };
@@ -173,7 +173,7 @@ test('the report sorts threads by CPU, gives shares of user + sys and says what 
   const text = formatTimeReport(r);
   assert.match(text, /^gilscope time: prog 'an arg'$/m);
   assert.match(text, /^ +\(not seen\) +0\.050 +5\.0%$/m);
-  assert.match(text, /accounts for 95\.0% of user \+ sys/);
+  assert.match(text, /accounts\s+for\s+95\.0%\s+of\s+user\s+\+\s+sys/);
 });
 
 test('the thread reading names busy threads and says when they waited for a core', () => {

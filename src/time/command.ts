@@ -144,7 +144,7 @@ export function startTimed(command: readonly string[], options: TimeOptions = {}
           intervalMs,
           samples: sampler?.samples ?? 0,
           processes: sampler?.processes ?? 0,
-          meanSampleNs: sampler?.meanSampleNs ?? 0,
+          meanSampleCpuNs: sampler?.meanSampleCpuNs ?? 0,
           threads: sampler?.threads() ?? [],
         }),
       );

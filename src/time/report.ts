@@ -30,7 +30,7 @@ export interface TimeFacts {
   readonly intervalMs: number;
   readonly samples: number;
   readonly processes: number;
-  readonly meanSampleNs: number;
+  readonly meanSampleCpuNs: number;
   readonly threads: readonly SeenThread[];
 }
 
@@ -142,7 +142,7 @@ export function buildTimeReport(f: TimeFacts): TimeReport {
       threads: threads.length,
       accountedCpuNs,
       accountedShare: cpuNs > 0 ? accountedCpuNs / cpuNs : 0,
-      meanSampleNs: f.meanSampleNs,
+      meanSampleCpuNs: f.meanSampleCpuNs,
       source: f.threads.some((t) => t.source === 'stat') ? 'stat' : 'schedstat',
     },
   };
@@ -181,36 +181,59 @@ function table(r: TimeReport): string[] {
   return lines;
 }
 
+/** Width the text report wraps its prose at. */
+export const TEXT_WIDTH = 100;
+
+/** Word-wraps text to TEXT_WIDTH: the first line after `first`, the rest after `indent`. */
+function wrap(first: string, indent: string, text: string): string[] {
+  const lines: string[] = [];
+  let line = first;
+  for (const word of text.split(' ')) {
+    if (line.length + word.length + 1 > TEXT_WIDTH && line.trim().length > first.trim().length) {
+      lines.push(line.trimEnd());
+      line = indent;
+    }
+    line += line === first || line === indent ? word : ` ${word}`;
+  }
+  lines.push(line.trimEnd());
+  return lines;
+}
+
+/** One labelled field of the text report, wrapped under its value column. */
+function field(label: string, text: string): string[] {
+  return wrap(`  ${label.padEnd(15)}`, ' '.repeat(17), text);
+}
+
 /** The report as text, for people. */
 export function formatTimeReport(r: TimeReport): string {
   let command = r.command.map(shellQuote).join(' ').replace(/\n/g, '\\n');
-  if (command.length > 100) command = `${command.slice(0, 99)}…`;
+  if (command.length > TEXT_WIDTH) command = `${command.slice(0, TEXT_WIDTH - 1)}…`;
   const ended = r.signal === null ? `${r.status}` : `${r.status} (${r.signal})`;
-  const rss = `${(r.maxRssKb / 1024).toFixed(1)} MiB`;
   const s = r.sampling;
   const lines = [
     `gilscope time: ${command}`,
-    `  exit status    ${ended}`,
-    `  real           ${seconds(r.realNs)}`,
-    `  user           ${seconds(r.userUs * 1000)}`,
-    `  sys            ${seconds(r.systemUs * 1000)}`,
-    `  CPU-s per s    ${r.cpuPerWall.toFixed(2)} on ${r.cores} cores`,
-    `  max RSS        ${rss}`,
-    `  ctx switches   ${r.voluntarySwitches} voluntary, ${r.involuntarySwitches} involuntary`,
-    `  reading        ${r.verdict}`,
-    ...(r.contention === null ? [] : [`  run queue      ${r.contention}`]),
-    `  threads        ${r.threadsVerdict}`,
+    ...field('exit status', ended),
+    ...field('real', seconds(r.realNs)),
+    ...field('user', seconds(r.userUs * 1000)),
+    ...field('sys', seconds(r.systemUs * 1000)),
+    ...field('CPU-s per s', `${r.cpuPerWall.toFixed(2)} on ${r.cores} cores`),
+    ...field('max RSS', `${(r.maxRssKb / 1024).toFixed(1)} MiB`),
+    ...field('ctx switches', `${r.voluntarySwitches} voluntary, ${r.involuntarySwitches} involuntary`),
+    ...field('reading', r.verdict),
+    ...(r.contention === null ? [] : field('run queue', r.contention)),
+    ...field('threads', r.threadsVerdict),
     '',
     ...table(r).map((l) => `  ${l}`),
     '',
-    `  Sampled /proc every ${s.intervalMs} ms (${s.samples} samples, ${(s.meanSampleNs / 1e6).toFixed(2)} ms each; ` +
-      `${plural(s.threads, 'thread')} in ${plural(s.processes, 'process')}): ` +
-      `the table accounts for ${pct(s.accountedShare, 1)} of user + sys.`,
-    '  Sampling misses threads and processes that live shorter than the interval, and the CPU a',
-    "  thread uses after its last sample; '(not seen)' is that remainder.",
+    ...wrap(
+      '  ',
+      '  ',
+      `Sampled /proc every ${s.intervalMs} ms (${s.samples} samples, ${(s.meanSampleCpuNs / 1e6).toFixed(2)} ms of ` +
+        `CPU each; ${plural(s.threads, 'thread')} in ${plural(s.processes, 'process')}): the table accounts for ` +
+        `${pct(s.accountedShare, 1)} of user + sys. Sampling misses threads and processes that live shorter ` +
+        "than the interval, and the CPU a thread uses after its last sample; '(not seen)' is that remainder." +
+        (s.source === 'stat' ? ' This kernel has no schedstat: CPU comes from stat in 10 ms ticks and run-queue wait is unknown.' : ''),
+    ),
   ];
-  if (s.source === 'stat') {
-    lines.push('  This kernel has no schedstat: CPU comes from stat in 10 ms ticks and run-queue wait is unknown.');
-  }
   return lines.join('\n') + '\n';
 }

@@ -9,6 +9,7 @@
  * Cost: a thread's stat (the slowest file) is read when the thread is first seen; after that each
  * sample reads its schedstat, comm and children, about 20 us a thread here.
  */
+import { native } from '../native.js';
 import {
   CLOCK_TICKS_PER_S,
   listChildren,
@@ -57,16 +58,19 @@ export class ThreadSampler {
   readonly #keyOfTid = new Map<number, string>();
   readonly #processes = new Set<number>();
   #samples = 0;
-  #sampleNs = 0;
+  #sampleCpuNs = 0;
+  readonly #cpuClock: () => bigint;
 
-  constructor(rootPid: number, reader: ProcReader = procReader) {
+  /** cpuClock: the calling thread's CPU clock, which prices each sample. */
+  constructor(rootPid: number, reader: ProcReader = procReader, cpuClock: () => bigint = () => native().threadCpuNs()) {
     this.#root = rootPid;
     this.#reader = reader;
+    this.#cpuClock = cpuClock;
   }
 
   /** Reads every thread of the root process and of its descendants once. */
   sample(): void {
-    const t0 = process.hrtime.bigint();
+    const cpu0 = this.#cpuClock();
     const queue = [this.#root];
     const visited = new Set<number>();
     while (queue.length > 0 && visited.size < MAX_PROCESSES_PER_SAMPLE) {
@@ -80,7 +84,7 @@ export class ThreadSampler {
       queue.push(...this.#reader.listChildren(pid, tids));
     }
     this.#samples += 1;
-    this.#sampleNs += Number(process.hrtime.bigint() - t0);
+    this.#sampleCpuNs += Number(this.#cpuClock() - cpu0);
   }
 
   #readThread(pid: number, tid: number): void {
@@ -116,9 +120,9 @@ export class ThreadSampler {
     return this.#samples;
   }
 
-  /** Mean wall time of one sample in this process, ns (0 before the first). */
-  get meanSampleNs(): number {
-    return this.#samples > 0 ? this.#sampleNs / this.#samples : 0;
+  /** Mean CPU time one sample cost the sampling thread, ns (0 before the first). */
+  get meanSampleCpuNs(): number {
+    return this.#samples > 0 ? this.#sampleCpuNs / this.#samples : 0;
   }
 
   /** Distinct processes seen. */
