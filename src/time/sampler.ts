@@ -7,7 +7,7 @@
  * how much of the command's user + sys the table accounts for.
  *
  * Cost: a thread's stat (the slowest file) is read when the thread is first seen; after that each
- * sample reads its schedstat, comm and children, about 20 us a thread here.
+ * sample reads its schedstat, comm and children: about 30 us of CPU a thread here.
  */
 import { native } from '../native.js';
 import {
