@@ -204,6 +204,52 @@ test('SIGINT and SIGTERM sent to gilscope are forwarded to the command', async (
   }
 });
 
+test('a Ctrl-C typed in the terminal reaches the command once, not twice', async () => {
+  // The command counts SIGINTs for a second after it is ready; gilscope runs as the terminal's
+  // foreground job in a pseudo-terminal (test/fixtures/ctrl-c.py), which types Ctrl-C.
+  const counter = [
+    'import signal, time',
+    'n = 0',
+    'def count(*_):',
+    '    global n',
+    '    n += 1',
+    'signal.signal(signal.SIGINT, count)',
+    'print("ready", flush=True)',
+    'end = time.monotonic() + 1',
+    'while time.monotonic() < end:',
+    '    time.sleep(0.01)',
+    'print("SIGINTs:", n, flush=True)',
+  ].join('\n');
+  const cliArgs = [process.execPath, '--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), 'time', '--', 'python3', '-c', counter];
+  const child = spawn('python3', [join(ROOT, 'test', 'fixtures', 'ctrl-c.py'), ...cliArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  await new Promise((resolve) => child.on('close', resolve));
+  const result = JSON.parse(out) as { status: number; sent: boolean; output: string };
+  assert.ok(result.sent, `Ctrl-C was typed; the terminal showed:\n${result.output}`);
+  assert.match(result.output, /SIGINTs: 1\b/, `the command got exactly one SIGINT:\n${result.output}`);
+  assert.equal(result.status, 0, 'gilscope survived the Ctrl-C and exited with the command status');
+  assert.match(result.output, /exit status {4}0/, 'and still reported');
+});
+
+test("stdin, stdout and stderr are the command's own", async () => {
+  const file = join(scratch, 'stdio.json');
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), 'time', '-o', file, '--', 'sh', '-c', 'cat; echo to-stderr >&2'], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stdin.end('from stdin\n');
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  assert.equal(code, 0, stderr);
+  assert.equal(stdout, 'from stdin\n');
+  assert.equal(stderr, 'to-stderr\n', 'with -o, the report stays out of stderr');
+  assert.match(readFileSync(file, 'utf8'), /^gilscope time: sh -c /);
+});
+
 test('bad input: no command, a missing or unrunnable command, a bad interval, an unknown option', async () => {
   const none = await cli(['time']);
   assert.equal(none.code, 2);
