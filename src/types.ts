@@ -477,7 +477,7 @@ export interface HazardSuiteReport {
   readonly livelock: Readonly<Record<Backoff, LivelockReport>>;
 }
 
-// ---- `gilscope time` (see `timeCommand`) ----------------------------------------------------------
+// ---- `gilscope time` (see `timeCommand`) -------------------------------------------------------
 
 /** Options of `timeCommand` (the `gilscope time` command). */
 export interface TimeOptions {
