@@ -14,6 +14,13 @@
         "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
         "OTHER_CPLUSPLUSFLAGS": ["-Wall", "-Wextra", "-ffp-contract=off"]
       }
+    },
+    {
+      "target_name": "gilscope-wait",
+      "type": "executable",
+      "sources": ["native/helper/wait.cc"],
+      "cflags_cc!": ["-std=gnu++17", "-std=gnu++20"],
+      "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-Werror", "-O2"]
     }
   ]
 }

@@ -4,7 +4,7 @@
  *   2. `build/Release/gilscope.node` (node-gyp, what `npm install` builds),
  *   3. `build-cmake/Release/gilscope.node` (cmake-js: `npm run build:cmake`),
  *   4. `build/Debug/gilscope.node`.
- * When none loads, one error says how to build.
+ * When none loads, one error says how to build. The gilscope-wait helper is found next to the addon.
  */
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
@@ -184,4 +184,21 @@ export function native(): NativeAddon {
 /** The file the addon was loaded from. */
 export function addonPath(): string {
   return load().path;
+}
+
+/**
+ * gilscope-wait, the small executable that runs a command for `gilscope time` and reports its
+ * wait4() rusage (native/helper/wait.cc). Both builds put it next to the addon, so it comes from
+ * the same build as the addon in use.
+ */
+export function waitHelperPath(): string {
+  const path = join(dirname(addonPath()), 'gilscope-wait');
+  if (!existsSync(path)) {
+    throw new Error(
+      `gilscope: the helper ${path} is not built (it comes with the addon).\n` +
+        'Build it with `npm install` (node-gyp) or `npm run build:cmake` (cmake-js), from the package root ' +
+        packageRoot,
+    );
+  }
+  return path;
 }

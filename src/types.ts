@@ -476,3 +476,93 @@ export interface HazardSuiteReport {
   readonly starvation: Readonly<Record<StarvationLock, StarvationReport>>;
   readonly livelock: Readonly<Record<Backoff, LivelockReport>>;
 }
+
+// ---- `gilscope time` (see `timeCommand`) -------------------------------------------------------
+
+/** Options of `timeCommand` (the `gilscope time` command). */
+export interface TimeOptions {
+  /** How often the command's threads are read from /proc, in milliseconds. @default 20 */
+  intervalMs?: number;
+  /** The command's stdin, stdout and stderr: this process's own, or /dev/null. @default 'inherit' */
+  stdio?: 'inherit' | 'ignore';
+  /** The command's environment. @default process.env */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** One thread of the command or of a process it started, as last seen by the sampler. */
+export interface ThreadReport {
+  /** Process id (the thread group) and OS thread id, as in /proc/<pid>/task/<tid>. */
+  readonly pid: number;
+  readonly tid: number;
+  /** The thread's name (comm, at most 15 characters) at its last sample. */
+  readonly name: string;
+  /** On-CPU time up to its last sample (schedstat; stat's 10 ms ticks where schedstat is absent). */
+  readonly cpuNs: number;
+  /** Time runnable but waiting for a core, up to its last sample; null without schedstat. */
+  readonly runQueueNs: number | null;
+  /** cpuNs over the command's user + sys time (0..1). */
+  readonly share: number;
+  /** How many samples saw it. */
+  readonly samples: number;
+}
+
+/** How the per-thread table was gathered, and how much of the CPU it accounts for. */
+export interface SamplingReport {
+  readonly intervalMs: number;
+  readonly samples: number;
+  /** Distinct processes and threads seen (the command and its descendants). */
+  readonly processes: number;
+  readonly threads: number;
+  /** Sum of the table's cpuNs. */
+  readonly accountedCpuNs: number;
+  /** accountedCpuNs over user + sys (0..1): what the table explains. */
+  readonly accountedShare: number;
+  /** Mean CPU time one sample cost gilscope's own thread (not charged to the command). */
+  readonly meanSampleCpuNs: number;
+  /** Whether CPU and run-queue wait came from schedstat (ns) or stat (10 ms ticks). */
+  readonly source: 'schedstat' | 'stat';
+}
+
+/**
+ * What `gilscope time` reports for one command. real, user, sys, max RSS, faults and context
+ * switches are what wait4() returned for the finished command, its waited-for descendants included
+ * (the accounting of /usr/bin/time); real runs from the fork to wait4's return on CLOCK_MONOTONIC.
+ * The thread table is sampled from /proc meanwhile.
+ */
+export interface TimeReport {
+  /** The command and its arguments. */
+  readonly command: readonly string[];
+  readonly pid: number;
+  /** The command's exit code, or null when a signal ended it. */
+  readonly exitCode: number | null;
+  /** The signal that ended it (e.g. 'SIGTERM'), or null. */
+  readonly signal: string | null;
+  /** What a shell would report: exitCode, or 128 + the signal's number. */
+  readonly status: number;
+  readonly realNs: number;
+  readonly userUs: number;
+  readonly systemUs: number;
+  /** (userUs + systemUs) per second of real: CPU-seconds per second. */
+  readonly cpuPerWall: number;
+  readonly cores: number;
+  /** Peak resident set of the command or of a descendant it waited for, in KiB. */
+  readonly maxRssKb: number;
+  readonly voluntarySwitches: number;
+  readonly involuntarySwitches: number;
+  readonly minorFaults: number;
+  readonly majorFaults: number;
+  /** The numbers read back in plain words (readCpuPerWall). */
+  readonly verdict: string;
+  /** Which threads did the work, in plain words. */
+  readonly threadsVerdict: string;
+  /** Run-queue wait summed over the table's threads (sampled); null without schedstat. */
+  readonly runQueueNs: number | null;
+  /**
+   * When that wait exceeds a tenth of real: CPU-s per s understates what the command asked for
+   * (it was runnable without a core), said in words with CPU plus wait per second. Else null.
+   */
+  readonly contention: string | null;
+  /** Threads by CPU, highest first. */
+  readonly threads: readonly ThreadReport[];
+  readonly sampling: SamplingReport;
+}

@@ -7,6 +7,7 @@ import { Command } from 'commander';
 
 import { registerBench } from './bench.js';
 import { registerCompare } from './compare.js';
+import { registerTime } from './time.js';
 
 const program = new Command();
 program
@@ -17,6 +18,7 @@ program
 
 registerBench(program);
 registerCompare(program);
+registerTime(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`gilscope: ${(err as Error).message}\n`);

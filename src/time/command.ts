@@ -1,0 +1,169 @@
+/**
+ * Runs a command and measures it: `timeCommand` behind `gilscope time`.
+ *
+ * Where real, user, sys, max RSS and the context switches come from: the command runs under
+ * gilscope-wait (native/helper/wait.cc), a small executable that forks it, wait4()s for it and
+ * reports the rusage on a pipe, the accounting of /usr/bin/time. Node cannot give it: child_process
+ * exposes no rusage; a wait4() of our own would race libuv, which reaps its children itself; and
+ * getrusage(RUSAGE_CHILDREN) after libuv has reaped the child gets user and sys right but not the
+ * peak memory, because a child forked from Node starts with a copy of Node's memory (`sleep` would
+ * show about 18 MiB instead of under 2). Meanwhile this module samples the command's threads.
+ */
+import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import type { Readable } from 'node:stream';
+
+import { waitHelperPath } from '../native.js';
+import type { TimeOptions, TimeReport } from '../types.js';
+import { describe, expectInteger, expectKnownKeys, expectObject, expectOneOf } from '../validate.js';
+import { parseHelperLine, type HelperLine } from './helper-protocol.js';
+import { buildTimeReport, exitStatus } from './report.js';
+import { ThreadSampler } from './sampler.js';
+
+/** @see TimeOptions.intervalMs */
+export const DEFAULT_INTERVAL_MS = 20;
+export const MAX_INTERVAL_MS = 60_000;
+
+/** The command could not be started: not found (status 127) or not executable (126), as a shell says. */
+export class SpawnError extends Error {
+  /** The errno name, e.g. 'ENOENT'. */
+  readonly code: string;
+  /** The status a shell exits with for this failure. */
+  readonly status: number;
+  constructor(file: string, code: string) {
+    const reason = code === 'ENOENT' ? 'command not found' : code === 'EACCES' ? 'permission denied' : `cannot run (${code})`;
+    super(`${file}: ${reason}`);
+    this.name = 'SpawnError';
+    this.code = code;
+    this.status = code === 'ENOENT' ? 127 : 126;
+  }
+}
+
+/**
+ * gilscope-wait ended without a report: a signal ended it before it could start the command (status
+ * 128 + that signal), or it failed (status 1).
+ */
+export class HelperError extends Error {
+  readonly status: number;
+  constructor(code: number | null, signal: NodeJS.Signals | null) {
+    super(
+      signal !== null
+        ? `${signal} arrived before the command had started; it did not run`
+        : `gilscope-wait ended without a report (exit code ${code})`,
+    );
+    this.name = 'HelperError';
+    this.status = signal !== null ? exitStatus(null, signal) : 1;
+  }
+}
+
+/** A command being timed. */
+export interface TimedCommand {
+  /** Passes a signal on to the command (through gilscope-wait; ignored once it has ended). */
+  kill(signal: NodeJS.Signals): void;
+  /** The report once the command has ended; a SpawnError if it could not start. */
+  readonly done: Promise<TimeReport>;
+}
+
+function checkCommand(command: unknown): string[] {
+  const ok = Array.isArray(command) && command.length > 0 && command.every((a) => typeof a === 'string');
+  if (!ok) {
+    throw new TypeError(`command must be a non-empty array of strings (the program and its arguments), received ${describe(command)}`);
+  }
+  if (command[0] === '') throw new RangeError('command[0] must name a program, received ""');
+  return command as string[];
+}
+
+/** Calls onLine for each complete line read from a stream. */
+function eachLine(stream: Readable, onLine: (line: string) => void): void {
+  let pending = '';
+  stream.setEncoding('latin1');
+  stream.on('data', (chunk: string) => {
+    pending += chunk;
+    let nl: number;
+    while ((nl = pending.indexOf('\n')) >= 0) {
+      onLine(pending.slice(0, nl));
+      pending = pending.slice(nl + 1);
+    }
+  });
+}
+
+/**
+ * Starts `command` (program and arguments; the program is found on PATH like a shell does) and
+ * samples its threads and descendants every `intervalMs` until it ends. Throws synchronously on bad
+ * arguments or when the helper is not built.
+ */
+export function startTimed(command: readonly string[], options: TimeOptions = {}): TimedCommand {
+  const argv = checkCommand(command);
+  const o = expectObject(options, 'options');
+  expectKnownKeys(o, 'options', ['intervalMs', 'stdio', 'env']);
+  const intervalMs =
+    o['intervalMs'] === undefined ? DEFAULT_INTERVAL_MS : expectInteger(o['intervalMs'], 'options.intervalMs', 1, MAX_INTERVAL_MS);
+  const stdio = o['stdio'] === undefined ? 'inherit' : expectOneOf(o['stdio'], 'options.stdio', ['inherit', 'ignore'] as const);
+  const env = o['env'] === undefined ? process.env : (expectObject(o['env'], 'options.env') as NodeJS.ProcessEnv);
+
+  const helper = spawn(waitHelperPath(), ['3', ...argv], { stdio: [stdio, stdio, stdio, 'pipe'], env });
+  let ended = false;
+
+  const done = new Promise<TimeReport>((resolve, reject) => {
+    helper.once('error', (err) => {
+      ended = true;
+      reject(err);
+    });
+    let pid = -1;
+    let sampler: ThreadSampler | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    let last: HelperLine | null = null;
+    eachLine(helper.stdio[3] as Readable, (line) => {
+      const parsed = parseHelperLine(line);
+      if (parsed?.kind === 'pid') {
+        pid = parsed.pid;
+        sampler = new ThreadSampler(pid);
+        sampler.sample();
+        timer = setInterval(() => sampler!.sample(), intervalMs);
+      } else if (parsed !== null) {
+        last = parsed;
+        ended = true;
+        clearInterval(timer);
+      }
+    });
+    helper.once('close', (code, signal) => {
+      ended = true;
+      clearInterval(timer);
+      const result = last as HelperLine | null;
+      if (result?.kind === 'error') return reject(new SpawnError(argv[0]!, result.code));
+      if (result?.kind !== 'done') return reject(new HelperError(code, signal));
+      resolve(
+        buildTimeReport({
+          command: argv,
+          pid,
+          exitCode: result.exitCode,
+          signal: result.signal,
+          realNs: result.realNs,
+          usage: result.usage,
+          cores: availableParallelism(),
+          intervalMs,
+          samples: sampler?.samples ?? 0,
+          processes: sampler?.processes ?? 0,
+          meanSampleCpuNs: sampler?.meanSampleCpuNs ?? 0,
+          threads: sampler?.threads() ?? [],
+        }),
+      );
+    });
+  });
+
+  return {
+    kill(signal: NodeJS.Signals): void {
+      if (!ended) helper.kill(signal);
+    },
+    done,
+  };
+}
+
+/** Runs `command` to its end and reports on it (see startTimed). */
+export function timeCommand(command: readonly string[], options: TimeOptions = {}): Promise<TimeReport> {
+  try {
+    return startTimed(command, options).done;
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
