@@ -148,6 +148,85 @@ export function addonCandidates(): string[] {
   return list;
 }
 
+/** The addon's packed record (native/bindings/convert.h, RecordField), in field order. */
+export const RECORD_FIELDS = [
+  'kernel',
+  'result',
+  'flags',
+  'threadId',
+  'submitNs',
+  'startNs',
+  'endNs',
+  'cpuNs',
+  'userUs',
+  'systemUs',
+  'voluntarySwitches',
+  'involuntarySwitches',
+  'runQueueNs',
+  'lockWaitNs',
+  'lockHoldNs',
+  'lockAcquisitions',
+  'dropRequests',
+] as const;
+
+type PackedRecord = BigInt64Array & { error?: string; events?: NativeEvents; eventsDropped?: number };
+
+/** Unpacks one record; `names` are the kernel names by native id. */
+function unpack(p: PackedRecord, names: readonly string[]): NativeRecord {
+  const flags = Number(p[2]);
+  const runQueueNs = Number(p[12]);
+  const r: NativeRecord = {
+    kernel: names[Number(p[0])] ?? 'unknown',
+    result: Number(p[1]),
+    started: (flags & 1) !== 0,
+    cancelled: (flags & 2) !== 0,
+    threadId: Number(p[3]),
+    submitNs: p[4]!,
+    startNs: p[5]!,
+    endNs: p[6]!,
+    cpuNs: Number(p[7]),
+    userUs: Number(p[8]),
+    systemUs: Number(p[9]),
+    voluntarySwitches: Number(p[10]),
+    involuntarySwitches: Number(p[11]),
+    runQueueNs: runQueueNs < 0 ? null : runQueueNs,
+    lockWaitNs: Number(p[13]),
+    lockHoldNs: Number(p[14]),
+    lockAcquisitions: Number(p[15]),
+    dropRequests: Number(p[16]),
+  };
+  if (p.error !== undefined) r.error = p.error;
+  if (p.events !== undefined) {
+    r.events = p.events;
+    r.eventsDropped = p.eventsDropped ?? 0;
+  }
+  return r;
+}
+
+/** The raw module plus record unpacking: callers see NativeRecord objects. */
+function wrap(raw: Record<string, unknown>): NativeAddon {
+  const r = raw as unknown as {
+    runSync(...a: unknown[]): PackedRecord;
+    submit(...a: unknown[]): [Promise<PackedRecord>, NativeToken];
+    runNative(...a: unknown[]): [Promise<PackedRecord[]>, NativeToken];
+    kernelTable(): { name: string }[];
+  };
+  const names = r.kernelTable().map((k) => k.name);
+  if (RECORD_FIELDS.length !== 17) throw new Error('gilscope: RECORD_FIELDS out of step with the addon');
+  return {
+    ...(raw as unknown as NativeAddon),
+    runSync: (...a: unknown[]) => unpack(r.runSync(...a), names),
+    submit: (...a: unknown[]) => {
+      const [promise, token] = r.submit(...a);
+      return [promise.then((p) => unpack(p, names)), token];
+    },
+    runNative: (...a: unknown[]) => {
+      const [promise, token] = r.runNative(...a);
+      return [promise.then((ps) => ps.map((p) => unpack(p, names))), token];
+    },
+  } as NativeAddon;
+}
+
 let cached: { addon: NativeAddon; path: string } | undefined;
 
 function load(): { addon: NativeAddon; path: string } {
@@ -161,7 +240,7 @@ function load(): { addon: NativeAddon; path: string } {
       continue;
     }
     try {
-      cached = { addon: require(path) as NativeAddon, path };
+      cached = { addon: wrap(require(path) as Record<string, unknown>), path };
       return cached;
     } catch (err) {
       failures.push(`${path}: ${(err as Error).message}`);

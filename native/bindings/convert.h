@@ -21,6 +21,29 @@ bool toBool(const Napi::Value& v, const char* name);
 size_t toChoice(const Napi::Value& v, const char* name, std::initializer_list<const char*> accepted);
 // info[0] = kernel name (string), info[1] = array of arguments in the kernel's parameter order.
 kernels::Call toCall(const Napi::CallbackInfo& info);
+// A task record as a BigInt64Array indexed by RecordField (src/native.ts decodes it, RECORD_FIELDS
+// there mirrors this order; -1 in RunQueueNs means none). When present, `error` (string) and the
+// trace (see setTrace) are properties of the array object.
+enum class RecordField : size_t {
+  Kernel,
+  Result,
+  Flags,  // bit 0: started, bit 1: cancelled
+  ThreadId,
+  SubmitNs,
+  StartNs,
+  EndNs,
+  CpuNs,
+  UserUs,
+  SystemUs,
+  VoluntarySwitches,
+  InvoluntarySwitches,
+  RunQueueNs,
+  LockWaitNs,
+  LockHoldNs,
+  LockAcquisitions,
+  DropRequests,
+};
+constexpr size_t kRecordFields = static_cast<size_t>(RecordField::DropRequests) + 1;
 Napi::Object recordToJs(Napi::Env env, const runtime::TaskRecord& r);
 // [promise, token]: what submit() and runNative() return. The token is an External owning a
 // reference to the cancel token, released when JS drops it.
