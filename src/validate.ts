@@ -18,22 +18,22 @@ export function describe(value: unknown): string {
   return `${typeof value === 'object' ? 'an object' : typeof value}`;
 }
 
+// Messages are built only when thrown: validation sits on every call's path.
+
 export function expectInteger(value: unknown, name: string, min: number, max: number): number {
-  const range = `an integer in [${min}, ${max}]`;
   if (typeof value !== 'number') {
-    throw new TypeError(`${name} must be ${range}, received ${describe(value)}`);
+    throw new TypeError(`${name} must be an integer in [${min}, ${max}], received ${describe(value)}`);
   }
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`${name} must be ${range}, received ${describe(value)}`);
+    throw new RangeError(`${name} must be an integer in [${min}, ${max}], received ${describe(value)}`);
   }
   return value;
 }
 
 export function expectNumber(value: unknown, name: string, min: number, max: number): number {
-  const range = `a number in [${min}, ${max}]`;
-  if (typeof value !== 'number') throw new TypeError(`${name} must be ${range}, received ${describe(value)}`);
+  if (typeof value !== 'number') throw new TypeError(`${name} must be a number in [${min}, ${max}], received ${describe(value)}`);
   if (!Number.isFinite(value) || value < min || value > max) {
-    throw new RangeError(`${name} must be ${range}, received ${describe(value)}`);
+    throw new RangeError(`${name} must be a number in [${min}, ${max}], received ${describe(value)}`);
   }
   return value;
 }
@@ -44,10 +44,10 @@ export function expectBoolean(value: unknown, name: string): boolean {
 }
 
 export function expectOneOf<T extends string>(value: unknown, name: string, accepted: readonly T[]): T {
-  const list = accepted.map((a) => `'${a}'`).join(', ');
-  if (typeof value !== 'string') throw new TypeError(`${name} must be one of ${list}, received ${describe(value)}`);
+  const list = (): string => accepted.map((a) => `'${a}'`).join(', ');
+  if (typeof value !== 'string') throw new TypeError(`${name} must be one of ${list()}, received ${describe(value)}`);
   if (!(accepted as readonly string[]).includes(value)) {
-    throw new RangeError(`${name} must be one of ${list}, received ${describe(value)}`);
+    throw new RangeError(`${name} must be one of ${list()}, received ${describe(value)}`);
   }
   return value as T;
 }
