@@ -101,14 +101,18 @@ export interface NativeLivelockReport {
   wallNs: number;
 }
 
-/** An opaque handle that cancels one submitted task. */
-export type NativeToken = { readonly __brand: 'gilscope.token' };
+/** Ids that name cancellable tasks for `cancel()`; unique within this JS environment. */
+let lastCancelId = 0;
+export function nextCancelId(): number {
+  return ++lastCancelId;
+}
 
 export interface NativeAddon {
   readonly napiVersion: number;
   runSync(kernel: string, args: number[], cancelFlag?: Int32Array, traceCapacity?: number): NativeRecord;
-  submit(kernel: string, args: number[], gil?: NativeGilOptions, traceCapacity?: number): [Promise<NativeRecord>, NativeToken];
-  cancel(token: NativeToken): void;
+  /** With a cancelId (from nextCancelId), cancel(cancelId) stops the task. */
+  submit(kernel: string, args: number[], gil?: NativeGilOptions, traceCapacity?: number, cancelId?: number): Promise<NativeRecord>;
+  cancel(cancelId: number): void;
   kernelTable(): { name: string; params: { name: string; min: number; max: number }[] }[];
   gilCounters(): { acquisitions: number; handoffs: number; dropRequests: number; holdNs: number };
   monotonicNs(): bigint;
@@ -118,7 +122,7 @@ export interface NativeAddon {
   noop(): void;
   rawNoop(): void;
   bareAsyncWork(): Promise<void>;
-  runNative(kernel: string, args: number[], tasks: number, traceCapacity?: number): [Promise<NativeRecord[]>, NativeToken];
+  runNative(kernel: string, args: number[], tasks: number, traceCapacity?: number, cancelId?: number): Promise<NativeRecord[]>;
   startConvoy(options: { switchIntervalUs: number; workUs: number; waitUs: number; traceCapacity?: number }): NativeConvoy;
   stopConvoy(probe: NativeConvoy): { latenciesNs: Float64Array; threadId: number; events?: NativeEvents; eventsDropped?: number };
   threadStartCost(): { createNs: number; rssBytes: number };
@@ -207,8 +211,8 @@ function unpack(p: PackedRecord, names: readonly string[]): NativeRecord {
 function wrap(raw: Record<string, unknown>): NativeAddon {
   const r = raw as unknown as {
     runSync(...a: unknown[]): PackedRecord;
-    submit(...a: unknown[]): [Promise<PackedRecord>, NativeToken];
-    runNative(...a: unknown[]): [Promise<PackedRecord[]>, NativeToken];
+    submit(...a: unknown[]): Promise<PackedRecord>;
+    runNative(...a: unknown[]): Promise<PackedRecord[]>;
     kernelTable(): { name: string }[];
   };
   const names = r.kernelTable().map((k) => k.name);
@@ -216,14 +220,8 @@ function wrap(raw: Record<string, unknown>): NativeAddon {
   return {
     ...(raw as unknown as NativeAddon),
     runSync: (...a: unknown[]) => unpack(r.runSync(...a), names),
-    submit: (...a: unknown[]) => {
-      const [promise, token] = r.submit(...a);
-      return [promise.then((p) => unpack(p, names)), token];
-    },
-    runNative: (...a: unknown[]) => {
-      const [promise, token] = r.runNative(...a);
-      return [promise.then((ps) => ps.map((p) => unpack(p, names))), token];
-    },
+    submit: (...a: unknown[]) => r.submit(...a).then((p) => unpack(p, names)),
+    runNative: (...a: unknown[]) => r.runNative(...a).then((ps) => ps.map((p) => unpack(p, names))),
   } as NativeAddon;
 }
 

@@ -4,7 +4,7 @@
  */
 import { availableParallelism, totalmem } from 'node:os';
 
-import { native, type NativeEvents, type NativeGilOptions, type NativeRecord } from './native.js';
+import { native, nextCancelId, type NativeEvents, type NativeGilOptions, type NativeRecord } from './native.js';
 import { delayStats } from './loop-probe.js';
 import { startMeter, type Meter } from './measure.js';
 import { buildTimeline, decodeEvents, DEFAULT_TRACE_CAPACITY, spansOf, type ExtraThread } from './timeline.js';
@@ -117,9 +117,10 @@ function submitToPool(kernel: KernelName, args: number[], c: Checked): Promise<T
   const { signal } = c;
   if (signal?.aborted) return Promise.reject(abortError(signal));
   const addon = native();
-  const [promise, token] = addon.submit(kernel, args, c.gil, c.traceCapacity);
-  if (!signal) return promise.then((r) => toReport(r, c.mode));
-  const onAbort = (): void => addon.cancel(token);
+  if (!signal) return addon.submit(kernel, args, c.gil, c.traceCapacity).then((r) => toReport(r, c.mode));
+  const cancelId = nextCancelId();
+  const promise = addon.submit(kernel, args, c.gil, c.traceCapacity, cancelId);
+  const onAbort = (): void => addon.cancel(cancelId);
   signal.addEventListener('abort', onAbort, { once: true });
   return promise.then(
     (r) => {
@@ -139,8 +140,9 @@ async function runOnRawThreads(kernel: KernelName, args: number[], tasks: number
   const { signal } = c;
   if (signal?.aborted) throw abortError(signal);
   const addon = native();
-  const [promise, token] = addon.runNative(kernel, args, tasks, c.traceCapacity);
-  const onAbort = (): void => addon.cancel(token);
+  const cancelId = nextCancelId();
+  const promise = addon.runNative(kernel, args, tasks, c.traceCapacity, cancelId);
+  const onAbort = (): void => addon.cancel(cancelId);
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const records = await promise;

@@ -74,7 +74,9 @@ test('the native functions check their own arguments and throw, never abort', ()
   throwsNamed(() => addon.runSync('primes', 5 as never), TypeError, /args must be an array/);
   throwsNamed(() => addon.submit('sleep', [1], { switchIntervalUs: 0, forcedSwitching: true }), RangeError, /switchIntervalUs/);
   throwsNamed(() => addon.submit('sleep', [1], 3 as never), TypeError, /gil must be an object/);
-  throwsNamed(() => addon.cancel({} as never), TypeError, /token/);
+  throwsNamed(() => addon.cancel({} as never), TypeError, /cancelId must be an integer/);
+  throwsNamed(() => addon.cancel(-1), RangeError, /cancelId must be an integer/);
+  addon.cancel(123456789); // an id with no live task is ignored
   // Still healthy afterwards.
   assert.equal(addon.runSync('primes', [100]).result, 25);
 });

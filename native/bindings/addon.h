@@ -6,6 +6,7 @@
 #include <napi.h>
 
 #include <memory>
+#include <unordered_map>
 
 #include "runtime/gil.h"
 
@@ -15,6 +16,10 @@ struct AddonState {
   // This environment's emulated interpreter lock. Shared with in-flight tasks so it outlives the
   // environment if a worker is terminated while tasks still run on the pool.
   std::shared_ptr<runtime::Gil> gil = std::make_shared<runtime::Gil>();
+  // Tasks that JS may cancel, by the cancel id JS gave them; used on the JS thread only. Entries are
+  // added at submission and removed when the task settles. A task submitted without an id (no
+  // AbortSignal) costs nothing here.
+  std::unordered_map<double, std::weak_ptr<runtime::CancelToken>> cancellable;
 };
 
 AddonState& state(Napi::Env env);

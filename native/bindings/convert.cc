@@ -1,5 +1,7 @@
 #include "bindings/convert.h"
 
+#include "bindings/addon.h"
+
 #include <cmath>
 #include <string>
 
@@ -86,20 +88,17 @@ Napi::Object recordToJs(Napi::Env env, const runtime::TaskRecord& r) {
   return a;
 }
 
-using TokenHandle = std::shared_ptr<runtime::CancelToken>;
-
-Napi::Array promiseWithToken(Napi::Env env, Napi::Promise promise, TokenHandle token) {
-  auto handle = Napi::External<TokenHandle>::New(env, new TokenHandle(std::move(token)),
-                                                 [](Napi::Env, TokenHandle* h) { delete h; });
-  Napi::Array out = Napi::Array::New(env, 2);
-  out.Set(0u, promise);
-  out.Set(1u, handle);
-  return out;
+double toCancelId(const Napi::Value& v) {
+  if (v.IsUndefined()) return 0;
+  return static_cast<double>(toUint(v, "cancelId", 1, 9007199254740991ull));
 }
 
-runtime::CancelToken& tokenOf(const Napi::Value& v) {
-  if (!v.IsExternal()) throw Napi::TypeError::New(v.Env(), "token must be a task token");
-  return **v.As<Napi::External<TokenHandle>>().Data();
+void registerCancellable(Napi::Env env, double id, const std::shared_ptr<runtime::CancelToken>& token) {
+  if (id != 0) state(env).cancellable[id] = token;
+}
+
+void forgetCancellable(Napi::Env env, double id) {
+  if (id != 0) state(env).cancellable.erase(id);
 }
 
 size_t toTraceCapacity(const Napi::Value& v) {

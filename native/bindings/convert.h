@@ -45,11 +45,11 @@ enum class RecordField : size_t {
 };
 constexpr size_t kRecordFields = static_cast<size_t>(RecordField::DropRequests) + 1;
 Napi::Object recordToJs(Napi::Env env, const runtime::TaskRecord& r);
-// [promise, token]: what submit() and runNative() return. The token is an External owning a
-// reference to the cancel token, released when JS drops it.
-Napi::Array promiseWithToken(Napi::Env env, Napi::Promise promise, std::shared_ptr<runtime::CancelToken> token);
-// The CancelToken behind a token from promiseWithToken; throws a TypeError for anything else.
-runtime::CancelToken& tokenOf(const Napi::Value& v);
+// A cancel id: undefined -> 0 (not cancellable), else an integer in [1, 2^53 - 1].
+double toCancelId(const Napi::Value& v);
+// Makes the task's token cancellable from JS under `id` (no-op for id 0); forget() when it settles.
+void registerCancellable(Napi::Env env, double id, const std::shared_ptr<runtime::CancelToken>& token);
+void forgetCancellable(Napi::Env env, double id);
 
 // Events per task to record: undefined -> 0 (tracing off), else an integer in [0, 2^20].
 size_t toTraceCapacity(const Napi::Value& v);

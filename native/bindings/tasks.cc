@@ -18,12 +18,13 @@ using TokenHandle = std::shared_ptr<CancelToken>;
 // touches no JS value; the Promise settles on the JS thread.
 class TaskWorker final : public Napi::AsyncWorker {
  public:
-  TaskWorker(Napi::Env env, const kernels::Call& call, TokenHandle token,
+  TaskWorker(Napi::Env env, const kernels::Call& call, TokenHandle token, double cancelId,
              std::optional<runtime::GilUse> gilUse, std::shared_ptr<runtime::Gil> gil, size_t traceCapacity)
       : Napi::AsyncWorker(env, "gilscope:task"),
         deferred_(Napi::Promise::Deferred::New(env)),
         call_(call),
         token_(std::move(token)),
+        cancelId_(cancelId),
         gilUse_(gilUse),
         gil_(std::move(gil)),
         traceCapacity_(traceCapacity),
@@ -37,6 +38,7 @@ class TaskWorker final : public Napi::AsyncWorker {
 
   void OnOK() override {
     Napi::Env env = Env();
+    forgetCancellable(env, cancelId_);
     if (!record_.error.empty()) {
       deferred_.Reject(Napi::Error::New(env, record_.error).Value());
       return;
@@ -44,12 +46,16 @@ class TaskWorker final : public Napi::AsyncWorker {
     deferred_.Resolve(recordToJs(env, record_));
   }
 
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+  void OnError(const Napi::Error& e) override {
+    forgetCancellable(Env(), cancelId_);
+    deferred_.Reject(e.Value());
+  }
 
  private:
   Napi::Promise::Deferred deferred_;
   kernels::Call call_;
   TokenHandle token_;
+  double cancelId_;
   std::optional<runtime::GilUse> gilUse_;
   std::shared_ptr<runtime::Gil> gil_;  // keeps gilUse_->gil alive
   size_t traceCapacity_;
@@ -78,8 +84,8 @@ Napi::Value runSync(const Napi::CallbackInfo& info) {
   return recordToJs(info.Env(), r);
 }
 
-// submit(kernel, args, gil?: { switchIntervalUs, forcedSwitching }, traceCapacity?)
-//   -> [Promise<record>, token]
+// submit(kernel, args, gil?: { switchIntervalUs, forcedSwitching }, traceCapacity?, cancelId?)
+//   -> Promise<record>. With a cancelId, cancel(cancelId) stops the task.
 Napi::Value submit(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const kernels::Call call = toCall(info);
@@ -96,16 +102,23 @@ Napi::Value submit(const Napi::CallbackInfo& info) {
     gilUse = use;
   }
   const size_t traceCapacity = toTraceCapacity(info[3]);
+  const double cancelId = toCancelId(info[4]);
   auto token = std::make_shared<CancelToken>();
-  auto* worker = new TaskWorker(env, call, token, gilUse, std::move(gil), traceCapacity);
+  registerCancellable(env, cancelId, token);
+  auto* worker = new TaskWorker(env, call, std::move(token), cancelId, gilUse, std::move(gil), traceCapacity);
   Napi::Promise promise = worker->promise();
   worker->Queue();
-  return promiseWithToken(env, promise, std::move(token));
+  return promise;
 }
 
-// cancel(token): safe at any time, any number of times.
+// cancel(cancelId): safe at any time, any number of times; an id whose task settled is ignored.
 Napi::Value cancel(const Napi::CallbackInfo& info) {
-  tokenOf(info[0]).cancel();
+  const double id = toCancelId(info[0]);
+  auto& live = state(info.Env()).cancellable;
+  const auto it = live.find(id);
+  if (it != live.end()) {
+    if (auto token = it->second.lock()) token->cancel();
+  }
   return info.Env().Undefined();
 }
 

@@ -19,12 +19,14 @@ using TokenHandle = std::shared_ptr<runtime::CancelToken>;
 // Waits for a raw-thread batch on one libuv thread; the batch's own threads run the kernels.
 class RawBatchWorker final : public Napi::AsyncWorker {
  public:
-  RawBatchWorker(Napi::Env env, const kernels::Call& call, uint32_t tasks, TokenHandle token, size_t traceCapacity)
+  RawBatchWorker(Napi::Env env, const kernels::Call& call, uint32_t tasks, TokenHandle token, double cancelId,
+                 size_t traceCapacity)
       : Napi::AsyncWorker(env, "gilscope:native-batch"),
         deferred_(Napi::Promise::Deferred::New(env)),
         call_(call),
         tasks_(tasks),
         token_(std::move(token)),
+        cancelId_(cancelId),
         traceCapacity_(traceCapacity) {}
 
   Napi::Promise promise() { return deferred_.Promise(); }
@@ -33,6 +35,7 @@ class RawBatchWorker final : public Napi::AsyncWorker {
 
   void OnOK() override {
     Napi::Env env = Env();
+    forgetCancellable(env, cancelId_);
     for (const auto& r : records_) {
       if (!r.error.empty()) {
         deferred_.Reject(Napi::Error::New(env, r.error).Value());
@@ -44,27 +47,34 @@ class RawBatchWorker final : public Napi::AsyncWorker {
     deferred_.Resolve(out);
   }
 
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+  void OnError(const Napi::Error& e) override {
+    forgetCancellable(Env(), cancelId_);
+    deferred_.Reject(e.Value());
+  }
 
  private:
   Napi::Promise::Deferred deferred_;
   kernels::Call call_;
   uint32_t tasks_;
   TokenHandle token_;
+  double cancelId_;
   size_t traceCapacity_;
   std::vector<runtime::TaskRecord> records_;
 };
 
-// runNative(kernel, args, tasks, traceCapacity?) -> [Promise<record[]>, token]
+// runNative(kernel, args, tasks, traceCapacity?, cancelId?) -> Promise<record[]>
 Napi::Value runNative(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const kernels::Call call = toCall(info);
   const auto tasks = static_cast<uint32_t>(toUint(info[2], "tasks", 1, 1024));
+  const size_t traceCapacity = toTraceCapacity(info[3]);
+  const double cancelId = toCancelId(info[4]);
   auto token = std::make_shared<runtime::CancelToken>();
-  auto* worker = new RawBatchWorker(env, call, tasks, token, toTraceCapacity(info[3]));
+  registerCancellable(env, cancelId, token);
+  auto* worker = new RawBatchWorker(env, call, tasks, std::move(token), cancelId, traceCapacity);
   Napi::Promise promise = worker->promise();
   worker->Queue();
-  return promiseWithToken(env, promise, std::move(token));
+  return promise;
 }
 
 // startConvoy({ switchIntervalUs, workUs, waitUs, traceCapacity? }) -> handle;
