@@ -6,9 +6,11 @@ import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 import { native } from './native.js';
+import { trackChild } from './modes/children.js';
+import { abortError } from './modes/host-pool.js';
 import { hostFile, newHostWorker, type HostReply } from './modes/protocol.js';
-import type { StartupCost, StartupCostReport } from './types.js';
-import { expectInteger, expectKnownKeys, expectObject } from './validate.js';
+import type { StartupCost, StartupCostOptions, StartupCostReport } from './types.js';
+import { expectAbortSignal, expectInteger, expectKnownKeys, expectObject } from './validate.js';
 
 function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -64,10 +66,12 @@ async function workerOnce(): Promise<{ createNs: number; rssBytes: number }> {
 async function processOnce(): Promise<{ createNs: number; rssBytes: number }> {
   const addon = native();
   const t0 = addon.monotonicNs();
-  const child = fork(hostFile('process-host'), [], {
-    serialization: 'advanced',
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  const child = trackChild(
+    fork(hostFile('process-host'), [], {
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    }),
+  );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
     await withTimeout(
@@ -91,17 +95,20 @@ async function processOnce(): Promise<{ createNs: number; rssBytes: number }> {
  * process, `samples` times each (default 5, 1..50), and reports medians. Ready means: the thread
  * ran its first instruction; the worker or process loaded gilscope's task host and the addon.
  * Memory: for a thread and a worker, the growth of this process's RSS while it lives; for a
- * process, the child's own RSS.
+ * process, the child's own RSS. An abort is seen between samples (within one sample's time): the
+ * promise then rejects with an AbortError, and no thread, worker or process it started lives on.
  */
-export async function startupCost(options: { samples?: number } = {}): Promise<StartupCostReport> {
+export async function startupCost(options: StartupCostOptions = {}): Promise<StartupCostReport> {
   const o = expectObject(options, 'options');
-  expectKnownKeys(o, 'options', ['samples']);
+  expectKnownKeys(o, 'options', ['samples', 'signal']);
   const samples = o['samples'] === undefined ? 5 : expectInteger(o['samples'], 'options.samples', 1, 50);
+  const signal = expectAbortSignal(o['signal'], 'options.signal');
   const addon = native();
   const thread = { createNs: [] as number[], rss: [] as number[] };
   const worker = { createNs: [] as number[], rss: [] as number[] };
   const proc = { createNs: [] as number[], rss: [] as number[] };
   for (let i = 0; i < samples; i++) {
+    if (signal?.aborted) throw abortError(signal);
     const t = addon.threadStartCost();
     thread.createNs.push(t.createNs);
     thread.rss.push(t.rssBytes);

@@ -235,6 +235,13 @@ export interface StartupCost {
   readonly rssBytesMedian: number;
 }
 
+export interface StartupCostOptions {
+  /** Measurements of each kind (1..50). @default 5 */
+  samples?: number;
+  /** Stops between samples: the promise rejects with an AbortError. */
+  signal?: AbortSignal;
+}
+
 export interface StartupCostReport {
   readonly samples: number;
   readonly thread: StartupCost;

@@ -6,6 +6,7 @@
 import { fork } from 'node:child_process';
 
 import type { BatchOptions, BatchReport } from '../types.js';
+import { trackChild } from './children.js';
 import { abortError } from './host-pool.js';
 import { hostFile, type HostReply } from './protocol.js';
 
@@ -15,11 +16,13 @@ export function runBatchInChild(
   signal: AbortSignal | undefined,
 ): Promise<BatchReport> {
   return new Promise<BatchReport>((resolve, reject) => {
-    const child = fork(hostFile('process-host'), [], {
-      serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      env: { ...process.env, UV_THREADPOOL_SIZE: String(poolSize) },
-    });
+    const child = trackChild(
+      fork(hostFile('process-host'), [], {
+        serialization: 'advanced',
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        env: { ...process.env, UV_THREADPOOL_SIZE: String(poolSize) },
+      }),
+    );
     let done = false;
     const finish = (fn: () => void): void => {
       if (done) return;

@@ -7,6 +7,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 
 import { native, type NativeRecord } from '../native.js';
+import { trackChild } from './children.js';
 import { hostFile, newHostWorker, type HostReply, type HostRequest } from './protocol.js';
 
 export type HostKind = 'worker' | 'process';
@@ -249,10 +250,12 @@ export class HostPool {
   }
 
   private spawnProcess(): Host {
-    const child: ChildProcess = fork(hostFile('process-host'), [], {
-      serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+    const child: ChildProcess = trackChild(
+      fork(hostFile('process-host'), [], {
+        serialization: 'advanced',
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      }),
+    );
     let markReady!: () => void;
     const host: Host = {
       kind: 'process',
