@@ -9,7 +9,7 @@ import { describe } from '../validate.js';
 import { sig } from './format.js';
 import { schemaErrors } from './schema.js';
 import { mannWhitney, ratioOfMediansCi, type Interval } from './stats.js';
-import { SCHEMA_NAME, SCHEMA_VERSION, type BenchResults, type Table } from './types.js';
+import { READABLE_SCHEMA_VERSIONS, SCHEMA_NAME, type BenchResults, type Table } from './types.js';
 
 /** Reads and validates a results file; the error says which file and what is wrong with it. */
 export function loadResults(path: string): BenchResults {
@@ -25,12 +25,15 @@ export function loadResults(path: string): BenchResults {
   } catch (err) {
     throw new Error(`${path}: not JSON (${(err as Error).message}); expected a results.json written by \`gilscope bench\``);
   }
-  const header = (typeof value === 'object' && value !== null ? value : {}) as { schema?: unknown; schemaVersion?: unknown };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new Error(`${path}: not a gilscope bench results file (it holds ${describe(value)}, expected an object with "schema": "${SCHEMA_NAME}")`);
+  }
+  const header = value as { schema?: unknown; schemaVersion?: unknown };
   if (header.schema !== SCHEMA_NAME) {
     throw new Error(`${path}: not a gilscope bench results file (its "schema" is ${describe(header.schema)}, expected "${SCHEMA_NAME}")`);
   }
-  if (header.schemaVersion !== SCHEMA_VERSION) {
-    throw new Error(`${path}: results schema version ${describe(header.schemaVersion)}, this gilscope reads version ${SCHEMA_VERSION}`);
+  if (typeof header.schemaVersion !== 'number' || !READABLE_SCHEMA_VERSIONS.includes(header.schemaVersion)) {
+    throw new Error(`${path}: results schema version ${describe(header.schemaVersion)}, this gilscope reads versions ${READABLE_SCHEMA_VERSIONS.join(' and ')}`);
   }
   const errors = schemaErrors(value);
   if (errors.length) throw new Error(`${path}: malformed results file:\n  ${errors.join('\n  ')}`);
@@ -59,8 +62,9 @@ export interface CompareRow {
 }
 
 export interface Comparison {
-  readonly a: { readonly createdAt: string; readonly commit: string | null };
-  readonly b: { readonly createdAt: string; readonly commit: string | null };
+  /** `partial`: the run was interrupted, so configurations may be missing from it. */
+  readonly a: { readonly createdAt: string; readonly commit: string | null; readonly partial: boolean };
+  readonly b: { readonly createdAt: string; readonly commit: string | null; readonly partial: boolean };
   readonly threshold: number;
   readonly alpha: number;
   readonly rows: readonly CompareRow[];
@@ -98,8 +102,8 @@ export function compareResults(a: BenchResults, b: BenchResults, options: Compar
   }
   const keysA = new Set(a.configurations.map((c) => c.key));
   return {
-    a: { createdAt: a.createdAt, commit: a.context.gitCommit },
-    b: { createdAt: b.createdAt, commit: b.context.gitCommit },
+    a: { createdAt: a.createdAt, commit: a.context.gitCommit, partial: !!a.partial },
+    b: { createdAt: b.createdAt, commit: b.context.gitCommit, partial: !!b.partial },
     threshold,
     alpha,
     rows,

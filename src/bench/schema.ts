@@ -1,10 +1,11 @@
 /**
  * The JSON Schema of results.json (and of `gilscope bench --json`), and its validator (ajv). `compare`
- * validates both files with it before reading a number from them.
+ * validates both files with it before reading a number from them. It accepts every readable version:
+ * v2 only added optional fields, so one schema covers v1 and v2.
  */
 import { Ajv, type ErrorObject } from 'ajv';
 
-import { SCHEMA_NAME, SCHEMA_VERSION, type BenchResults } from './types.js';
+import { READABLE_SCHEMA_VERSIONS, SCHEMA_NAME, SCHEMA_VERSION, type BenchResults } from './types.js';
 
 const num = { type: 'number' } as const;
 const numOrNull = { type: ['number', 'null'] } as const;
@@ -198,6 +199,110 @@ const plan = {
     intervalsUs: ints,
     flood: { type: 'object', required: ['asyncWork', 'worker', 'process', 'piscina'], additionalProperties: false, properties: { asyncWork: int, worker: int, process: int, piscina: int } },
     microMaxTimeS: num,
+    hazards: { type: 'boolean' },
+  },
+} as const;
+
+// ---- v2 additions (all optional: a v1 file is a valid v2 file)
+
+const partial = {
+  type: ['object', 'null'],
+  required: ['reason', 'signal', 'completedConfigurations', 'plannedConfigurations', 'interruptedConfiguration', 'skipped'],
+  additionalProperties: false,
+  properties: {
+    reason: { const: 'interrupted' },
+    signal: { enum: ['SIGINT', 'SIGTERM'] },
+    completedConfigurations: int,
+    plannedConfigurations: int,
+    interruptedConfiguration: strOrNull,
+    skipped: { type: 'array', items: { enum: ['hazards', 'timelines', 'traceCost'] } },
+  },
+} as const;
+
+const traceCost = {
+  type: ['object', 'null'],
+  required: ['eventsPerSample', 'nsPerEvent', 'nsPerEventOff'],
+  additionalProperties: false,
+  properties: { eventsPerSample: { type: 'integer', minimum: 1 }, nsPerEvent: summary, nsPerEventOff: summary },
+} as const;
+
+const STATES = ['running', 'holding the lock', 'waiting for the lock', 'blocked (I/O)', 'timer late'] as const;
+
+const timeline = {
+  type: 'object',
+  required: ['id', 'group', 'experiment', 'title', 'file', 'marks', 'kernel', 'params', 'mode', 'tasks', 'switchIntervalUs', 'forcedSwitching', 'wallNs', 'threads', 'stateNs', 'handoffs', 'events', 'droppedEvents', 'convoyP99Ns', 'convoyMaxNs'],
+  additionalProperties: false,
+  properties: {
+    id: { type: 'string', pattern: '^[a-z0-9-]+$' },
+    group: { enum: ['cpu', 'switching'] },
+    experiment: { type: 'integer', minimum: 1, maximum: 7 },
+    title: str,
+    file: { type: 'string', pattern: '^timeline-[a-z0-9-]+\\.svg$' },
+    marks: int,
+    kernel: str,
+    params: { type: 'object', additionalProperties: num },
+    mode: str,
+    tasks: { type: 'integer', minimum: 1 },
+    switchIntervalUs: { type: ['integer', 'null'] },
+    forcedSwitching: { type: ['boolean', 'null'] },
+    wallNs: num,
+    threads: { type: 'integer', minimum: 1 },
+    stateNs: { type: 'object', required: [...STATES], additionalProperties: false, properties: Object.fromEntries(STATES.map((k) => [k, { type: 'number', minimum: 0 }])) },
+    handoffs: int,
+    events: int,
+    droppedEvents: int,
+    convoyP99Ns: numOrNull,
+    convoyMaxNs: numOrNull,
+  },
+} as const;
+
+const table = {
+  type: 'object',
+  required: ['columns', 'rows'],
+  additionalProperties: false,
+  properties: { columns: { type: 'array', items: str }, rows: { type: 'array', items: { type: 'array', items: cell } } },
+} as const;
+
+/** An object whose keys each hold an object with (at least) the listed object-valued keys. */
+function objectsUnder(shape: Record<string, readonly string[]>): object {
+  const inner = (keys: readonly string[]): object => ({ type: 'object', required: [...keys], properties: Object.fromEntries(keys.map((k) => [k, { type: 'object' }])) });
+  return { type: 'object', required: Object.keys(shape), properties: Object.fromEntries(Object.entries(shape).map(([k, keys]) => [k, inner(keys)])) };
+}
+
+const hazards = {
+  type: ['object', 'null'],
+  required: ['report', 'tables'],
+  additionalProperties: false,
+  properties: {
+    // The suite's own report (HazardSuiteReport), kept whole; the tables are what the report shows.
+    report: objectsUnder({ race: ['racy', 'mutex', 'atomic', 'sharded'], deadlock: ['opposite', 'global'], starvation: ['unfair', 'fair'], livelock: ['lockstep', 'random'] }),
+    tables: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['hazard', 'title', 'table', 'reading'],
+        additionalProperties: false,
+        properties: { hazard: { enum: ['race', 'deadlock', 'starvation', 'livelock'] }, title: str, table, reading: str },
+      },
+    },
+  },
+} as const;
+
+const traces = {
+  type: ['object', 'null'],
+  required: ['dir', 'files'],
+  additionalProperties: false,
+  properties: {
+    dir: str,
+    files: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['key', 'file', 'events', 'droppedEvents'],
+        additionalProperties: false,
+        properties: { key: str, file: { type: 'string', pattern: '^[a-z0-9_-]+\\.json$' }, events: int, droppedEvents: int },
+      },
+    },
   },
 } as const;
 
@@ -209,7 +314,7 @@ export const resultsSchema = {
   additionalProperties: false,
   properties: {
     schema: { const: SCHEMA_NAME },
-    schemaVersion: { const: SCHEMA_VERSION },
+    schemaVersion: { enum: [...READABLE_SCHEMA_VERSIONS] },
     createdAt: { type: 'string', format: 'date-time' },
     durationS: num,
     context,
@@ -223,6 +328,11 @@ export const resultsSchema = {
       anyOf: [{ type: 'null' }, { type: 'object', required: ['samples', 'thread', 'worker', 'process'], properties: { samples: int, thread: startupUnit, worker: startupUnit, process: startupUnit } }],
     },
     notes: { type: 'array', items: str },
+    partial,
+    traceCost,
+    timelines: { type: 'array', items: timeline },
+    hazards,
+    traces,
   },
 } as const;
 

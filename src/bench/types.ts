@@ -2,13 +2,18 @@
  * Types of the bench (`gilscope bench`, `gilscope compare`): the plan it runs and the results file it
  * writes. `results.json` is exactly a `BenchResults`; its JSON schema is in schema.ts.
  */
-import type { KernelName, Mode, StartupCostReport } from '../types.js';
+import type { HazardSuiteReport, KernelName, Mode, StartupCostReport } from '../types.js';
 import type { AmdahlFit, Prediction, ScalingPoint, UslFit } from './fits.js';
 import type { Interval, Summary } from './stats.js';
 
-/** Bump when a field changes meaning or goes away; `compare` refuses other versions. */
+/**
+ * Bump when a field is added, changes meaning or goes away. `compare` reads the versions in
+ * READABLE_SCHEMA_VERSIONS and refuses others. v2 added `partial`, `traceCost`, `timelines`,
+ * `hazards`, `traces` and `plan.hazards`, all optional: every v1 file is a valid v2 file.
+ */
 export const SCHEMA_NAME = 'gilscope-bench-results';
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2];
 
 export type ExperimentId = 1 | 2 | 3 | 4 | 5 | 6 | 7;
 export const EXPERIMENT_IDS: readonly ExperimentId[] = [1, 2, 3, 4, 5, 6, 7];
@@ -37,6 +42,8 @@ export interface BenchPlan {
   readonly flood: Readonly<Record<'asyncWork' | 'worker' | 'process' | 'piscina', number>>;
   /** Experiment 6: benchmark.js time budget per synchronous micro-benchmark (s). */
   readonly microMaxTimeS: number;
+  /** Run the concurrency-hazard suite (`runHazardSuite()`) too (v2). @default false */
+  readonly hazards?: boolean;
 }
 
 /** How one configuration runs: enough to run it again, and its identity (`key`). */
@@ -191,9 +198,89 @@ export interface BenchContext {
   readonly hostname: string;
 }
 
+/** Why a results file holds only part of the planned run. */
+export interface PartialInfo {
+  readonly reason: 'interrupted';
+  /** The signal that interrupted the run (Ctrl-C is SIGINT). */
+  readonly signal: 'SIGINT' | 'SIGTERM';
+  /** Configurations measured to the end (those in `configurations`), of those planned. */
+  readonly completedConfigurations: number;
+  readonly plannedConfigurations: number;
+  /** The configuration that was running when the signal came (its runs were discarded); null if none. */
+  readonly interruptedConfiguration: string | null;
+  /** Parts of the run that did not run: hazards, timelines, traceCost. */
+  readonly skipped: readonly string[];
+}
+
+/** What recording one trace event costs (`native().traceCost`), measured in this run. */
+export interface TraceCostResult {
+  /** Events recorded per measurement; `nsPerEvent.n` measurements were taken. */
+  readonly eventsPerSample: number;
+  /** With recording on: one event into a task's buffer (a CLOCK_MONOTONIC read and a store). */
+  readonly nsPerEvent: Summary;
+  /** With recording off: the check a disabled buffer makes. */
+  readonly nsPerEventOff: Summary;
+}
+
+/** The states a timeline draws; each span's innermost state wins. */
+export type TimelineState = 'running' | 'holding the lock' | 'waiting for the lock' | 'blocked (I/O)' | 'timer late';
+
+/** One traced run drawn as a timeline in report.html (a separate run, not one of the measured ones). */
+export interface TimelineResult {
+  /** e.g. `cpu-gil`, `switching-unforced`. */
+  readonly id: string;
+  /** Runs of one group share their time axis. */
+  readonly group: 'cpu' | 'switching';
+  readonly experiment: ExperimentId;
+  readonly title: string;
+  readonly file: string;
+  /** Bars drawn (one per state segment of a thread). */
+  readonly marks: number;
+  readonly kernel: KernelName;
+  readonly params: Readonly<Record<string, number>>;
+  readonly mode: Mode;
+  readonly tasks: number;
+  readonly switchIntervalUs: number | null;
+  readonly forcedSwitching: boolean | null;
+  readonly wallNs: number;
+  /** Rows: the JS thread, the threads that ran tasks, the convoy probe. */
+  readonly threads: number;
+  /** Time spent in each state, all threads together. */
+  readonly stateNs: Readonly<Record<TimelineState, number>>;
+  readonly handoffs: number;
+  /** Events the tasks recorded, and those dropped by any thread (a full buffer). */
+  readonly events: number;
+  readonly droppedEvents: number;
+  /** The convoy probe's round latency in this run (gil only). */
+  readonly convoyP99Ns: number | null;
+  readonly convoyMaxNs: number | null;
+}
+
+export type HazardName = 'race' | 'deadlock' | 'starvation' | 'livelock';
+
+/** One hazard next to its remedies. */
+export interface HazardTable {
+  readonly hazard: HazardName;
+  readonly title: string;
+  readonly table: Table;
+  readonly reading: string;
+}
+
+export interface HazardsResult {
+  readonly report: HazardSuiteReport;
+  readonly tables: readonly HazardTable[];
+}
+
+/** The Chrome traces written by `--trace DIR`: one per configuration that runs gilscope batches. */
+export interface TracesResult {
+  readonly dir: string;
+  readonly files: readonly { readonly key: string; readonly file: string; readonly events: number; readonly droppedEvents: number }[];
+}
+
 export interface BenchResults {
   readonly schema: typeof SCHEMA_NAME;
-  readonly schemaVersion: typeof SCHEMA_VERSION;
+  /** SCHEMA_VERSION when written by this gilscope; a file read back may be an older readable one. */
+  readonly schemaVersion: number;
   readonly createdAt: string;
   readonly durationS: number;
   readonly context: BenchContext;
@@ -207,4 +294,14 @@ export interface BenchResults {
   readonly startup: StartupCostReport | null;
   /** Things that did not run, and why. */
   readonly notes: readonly string[];
+  /** v2: set when the run was interrupted; absent or null when it ran to the end. */
+  readonly partial?: PartialInfo | null;
+  /** v2: the measured cost of recording one trace event; null when it did not run. */
+  readonly traceCost?: TraceCostResult | null;
+  /** v2: the traced runs drawn as timelines in report.html. */
+  readonly timelines?: readonly TimelineResult[];
+  /** v2: the concurrency-hazard suite (`--hazards`); null when not asked for. */
+  readonly hazards?: HazardsResult | null;
+  /** v2: the Chrome traces written (`--trace DIR`); null when not asked for. */
+  readonly traces?: TracesResult | null;
 }

@@ -38,6 +38,9 @@ function compare(fileA: string, fileB: string, options: CompareCliOptions): void
       '',
       `${c.flagged} of ${c.rows.length} configurations changed significantly.`,
     ];
+    for (const [name, side] of [['a', c.a], ['b', c.b]] as const) {
+      if (side.partial) out.push(`${name} is a partial run (interrupted): configurations it did not finish are missing from it.`);
+    }
     if (c.onlyInA.length) out.push(`Only in a: ${c.onlyInA.join(', ')}`);
     if (c.onlyInB.length) out.push(`Only in b: ${c.onlyInB.join(', ')}`);
     process.stdout.write(out.join('\n') + '\n');
