@@ -125,6 +125,56 @@ export function dotChart(o: {
   };
 }
 
+/** Timeline geometry: plot width (px) and the height of one thread's row. */
+export const TIMELINE_WIDTH = 640;
+const TIMELINE_ROW_PX = 22;
+
+/**
+ * A timeline: one row per thread, one bar per state segment (x from startMs to endMs), coloured by
+ * state from a fixed palette so that every timeline reads alike. A bar shorter than one pixel is
+ * drawn one pixel wide (`startVisMs`..`endVisMs`, kept inside the axis), so that a 20 us lock hold
+ * stays visible; the tooltip keeps its true start and duration. `xMaxMs` fixes the time axis, so
+ * that the runs of one group can be compared.
+ */
+export function timelineChart(o: {
+  file: string;
+  title: string;
+  rows: readonly { thread: string; state: string; startMs: number; endMs: number; durMs: number; task: number }[];
+  threads: readonly string[];
+  states: readonly { name: string; color: string }[];
+  xMaxMs: number;
+}): ChartSpec {
+  const minMs = o.xMaxMs / TIMELINE_WIDTH;
+  const values = o.rows
+    .filter((r) => r.endMs > r.startMs)
+    .map((r) => {
+      const startVisMs = Math.min(Math.max(0, r.startMs), o.xMaxMs - minMs);
+      return { ...r, startVisMs, endVisMs: Math.min(o.xMaxMs, Math.max(r.endMs, startVisMs + minMs)) };
+    });
+  const encoding = {
+    x: { field: 'startVisMs', type: 'quantitative', title: 'time since the batch started (ms)', scale: { domain: [0, o.xMaxMs], nice: false, clamp: true } },
+    x2: { field: 'endVisMs' },
+    y: { field: 'thread', type: 'nominal', title: null, sort: [...o.threads], scale: { domain: [...o.threads] }, axis: { labelLimit: 160 } },
+    color: { field: 'state', type: 'nominal', title: 'state', scale: { domain: o.states.map((s) => s.name), range: o.states.map((s) => s.color) }, legend: { labelLimit: 200 } },
+    tooltip: [{ field: 'thread' }, { field: 'state' }, { field: 'startMs', title: 'start ms', format: '.3f' }, { field: 'durMs', title: 'duration ms', format: '.3f' }, { field: 'task' }],
+  };
+  return {
+    file: o.file,
+    title: o.title,
+    marks: values.length,
+    spec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      title: o.title,
+      width: TIMELINE_WIDTH,
+      height: Math.max(1, o.threads.length) * TIMELINE_ROW_PX,
+      data: { values },
+      name: DATA_LAYER,
+      mark: { type: 'bar', cornerRadius: 0 },
+      encoding,
+    } as TopLevelSpec,
+  };
+}
+
 /** Renders a chart to a standalone SVG document. */
 export async function renderSvg(chart: ChartSpec): Promise<string> {
   const compiled = compile(chart.spec).spec;

@@ -30,6 +30,7 @@ export function presetPlan(preset: 'quick' | 'full', cores = availableParallelis
       intervalsUs: [200, 1000, 5000, 20000],
       flood: floodSizes(5000),
       microMaxTimeS: 0.25,
+      hazards: false,
     };
   }
   return {
@@ -47,6 +48,7 @@ export function presetPlan(preset: 'quick' | 'full', cores = availableParallelis
     intervalsUs: [100, 250, 1000, 2500, 5000, 10000, 20000, 50000],
     flood: floodSizes(20000),
     microMaxTimeS: 1,
+    hazards: false,
   };
 }
 
@@ -63,6 +65,7 @@ export interface RawBenchOptions {
   taskMs?: string;
   experiments?: string;
   flood?: string;
+  hazards?: boolean;
 }
 
 /** Flood sizes from the released one: the slower runners get proportionally fewer tasks. */
@@ -94,6 +97,11 @@ function oneOf<T extends string>(text: string, name: string, accepted: readonly 
     throw new RangeError(`${name} must be one of ${accepted.join(', ')}, received ${describe(text)}`);
   }
   return text as T;
+}
+
+function flag(value: unknown, name: string): boolean {
+  if (typeof value !== 'boolean') throw new TypeError(`${name} is a flag (true or false), received ${describe(value)}`);
+  return value;
 }
 
 /** "1,2,4" or "1-4" or a mix ("1-3,6"), each in [1, 1024]; sorted, no duplicates. */
@@ -138,5 +146,6 @@ export function resolvePlan(raw: RawBenchOptions, cores = availableParallelism()
     intervalsUs: [...new Set([...base.intervalsUs, switchIntervalUs])].sort((a, b) => a - b),
     taskMs: raw.taskMs === undefined ? base.taskMs : int(raw.taskMs, '--task-ms', 1, 10_000),
     flood: raw.flood === undefined ? base.flood : floodSizes(int(raw.flood, '--flood', 1, 100_000)),
+    hazards: raw.hazards === undefined ? base.hazards : flag(raw.hazards, '--hazards'),
   };
 }

@@ -4,24 +4,11 @@
  */
 import { fmtDuration, round, sig, times } from './format.js';
 import type { RenderedChart } from './sweep.js';
-import type { BenchResults, Cell, FitResult, GoalResult, Table } from './types.js';
+import { extrasText, hazardsHtml, partialHtml, partialText, timelineFigure, timelinesHtml, tracesHtml } from './report-extras.js';
+import { esc, htmlTable, textTable } from './tables.js';
+import type { BenchResults, FitResult, GoalResult, Table } from './types.js';
 
-function cellText(c: Cell): string {
-  if (c === null) return '–';
-  if (typeof c === 'number') return Number.isInteger(c) ? String(c) : sig(c);
-  return c;
-}
-
-/** A fixed-width table: text left-aligned, numbers right-aligned. */
-export function textTable(table: Table): string {
-  if (table.columns.length === 0) return '';
-  const cells = table.rows.map((r) => r.map(cellText));
-  const widths = table.columns.map((c, i) => Math.max(c.length, ...cells.map((r) => (r[i] ?? '').length)));
-  const numeric = table.columns.map((_, i) => table.rows.every((r) => typeof r[i] === 'number' || r[i] === null));
-  const line = (r: readonly string[]): string =>
-    r.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  return [line(table.columns), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
-}
+export { textTable } from './tables.js';
 
 export function fitsTable(fits: readonly FitResult[]): Table {
   return {
@@ -57,6 +44,7 @@ function fitNote(results: BenchResults): string {
 /** The terminal report: each experiment's table and reading, the fits, the goals. */
 export function textReport(results: BenchResults, files: readonly string[]): string {
   const out: string[] = [];
+  if (results.partial) out.push(partialText(results.partial));
   for (const e of results.experiments) {
     out.push(`\n== ${e.id}. ${e.title}`, e.question, '');
     if (e.table.rows.length) out.push(textTable(e.table), '');
@@ -65,6 +53,7 @@ export function textReport(results: BenchResults, files: readonly string[]): str
   if (results.fits.length) {
     out.push('\n== Scaling-law fits (speed-up S(n) at n cores: a prediction, not a measurement)', '', textTable(fitsTable(results.fits)), '', fitNote(results));
   }
+  out.push(...extrasText(results));
   const bad = results.configurations.filter((c) => c.breakdown && !c.breakdown.check.ok);
   const withBreakdown = results.configurations.filter((c) => c.breakdown).length;
   if (withBreakdown) {
@@ -80,6 +69,7 @@ export function textReport(results: BenchResults, files: readonly string[]): str
   out.push('', `${results.goals.length - missed.length - unmeasured.length} of ${results.goals.length} goals met` + (missed.length ? `; missed: ${missed.map((g) => g.id).join(', ')}` : '') + (unmeasured.length ? `; not measured: ${unmeasured.map((g) => g.id).join(', ')}` : '') + '.');
   if (results.notes.length) out.push('', 'Notes:', ...results.notes.map((n) => `- ${n}`));
   out.push('', `Took ${sig(results.durationS)} s.`);
+  if (results.partial) out.push(partialText(results.partial));
   if (files.length) out.push('Wrote:', ...files.map((f) => `  ${f}`));
   return out.join('\n') + '\n';
 }
@@ -119,19 +109,6 @@ export function csvReport(results: BenchResults): string {
 
 // ---- HTML
 
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-function htmlTable(table: Table, cls = ''): string {
-  if (table.columns.length === 0) return '';
-  const head = table.columns.map((c) => `<th>${esc(c)}</th>`).join('');
-  const body = table.rows
-    .map((r) => `<tr>${r.map((c) => `<td${typeof c === 'number' ? ' class="num"' : ''}>${esc(cellText(c))}</td>`).join('')}</tr>`)
-    .join('\n');
-  return `<div class="scroll"><table class="${cls}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
-}
-
 /**
  * An SVG document made fit to sit inline in HTML beside others: its XML prologue dropped and its ids
  * (Vega numbers clip paths from 1 in every chart) prefixed so that they stay unique in the page.
@@ -155,6 +132,8 @@ h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #d
 table{border-collapse:collapse;font-size:12px;margin:.5em 0}th,td{border:1px solid #ddd;padding:2px 6px;text-align:left;white-space:nowrap}
 th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}.scroll{overflow-x:auto}
 .reading{background:#f6f9ff;border-left:4px solid #4c78a8;padding:.5em .8em}
+.partial{background:#fff4e5;border-left:4px solid #b00020;padding:.5em .8em;font-weight:600}
+h3{font-size:1.05em;margin-top:1.2em}figure.timeline{display:block}
 .met{color:#176b2c;font-weight:600}.missed{color:#b00020;font-weight:600}.unmeasured{color:#8a6d00;font-weight:600}
 figure.chart{display:inline-block;margin:.5em 1em .5em 0;vertical-align:top}figcaption{font-size:12px;color:#555}.file{color:#999}
 dl.context{display:grid;grid-template-columns:max-content auto;gap:.1em 1em;font-size:12px}dt{font-weight:600}dd{margin:0}
@@ -189,7 +168,7 @@ export function htmlReport(results: BenchResults, charts: readonly RenderedChart
   const missed = results.goals.filter((g) => g.met === false).length;
   const unmeasured = results.goals.filter((g) => g.met === null).length;
   const sections = results.experiments.map((e) => {
-    const figs = charts.filter((ch) => ch.experiment === e.id).map(figure).join('\n');
+    const figs = charts.filter((ch) => ch.kind === 'chart' && ch.experiment === e.id).map(figure).join('\n');
     return `<section id="exp-${e.id}" data-experiment="${e.id}"><h2>${e.id}. ${esc(e.title)}</h2><p><em>${esc(e.question)}</em></p>
 <p class="reading"><strong>Reading:</strong> ${esc(e.reading)}</p>
 ${figs}
@@ -198,6 +177,9 @@ ${htmlTable(e.table)}</section>`;
   const fits = results.fits.length
     ? `<section id="fits"><h2>Scaling-law fits</h2><p>${esc(fitNote(results))} Amdahl: S(n) = 1 / (s + (1 - s)/n). USL: S(n) = n / (1 + &sigma;(n - 1) + &kappa;n(n - 1)); n = min(tasks, cores).</p>${htmlTable(fitsTable(results.fits))}</section>`
     : '';
+  const timelineFigures = charts
+    .filter((ch) => ch.kind === 'timeline')
+    .map((ch) => timelineFigure(ch, inlineSvg(ch.svg, ch.file.replace(/\.svg$/, '')), results.timelines?.find((t) => t.file === ch.file)));
   const bad = results.configurations.filter((x) => x.breakdown && !x.breakdown.check.ok);
   const notes = results.notes.length ? `<section id="notes"><h2>Notes</h2><ul>${results.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></section>` : '';
   return `<!doctype html>
@@ -205,14 +187,17 @@ ${htmlTable(e.table)}</section>`;
 <title>gilscope bench report ${esc(results.createdAt)}</title><style>${CSS}</style></head>
 <body>
 <h1>gilscope bench report</h1>
+${partialHtml(results)}
 <p>What a global lock does to parallel speed-up, measured on this machine. Every figure below was measured in this run; predictions are labelled as such.</p>
 <section id="goals"><h2>Goals</h2><p>${results.goals.length - missed - unmeasured} of ${results.goals.length} met${missed ? `, <span class="missed">${missed} missed</span>` : ''}${unmeasured ? `, <span class="unmeasured">${unmeasured} not measured</span>` : ''}. Each is checked against a baseline measured in the same run.</p>${goalsHtml(results.goals)}</section>
 <section id="context"><h2>Machine and run</h2><dl class="context">${ctx.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>
 <p>Wall-time breakdown per task: CPU (thread CPU clock), run-queue wait (schedstat), lock wait (emulated GIL), blocked (the rest of the task's wall time: sleep, I/O), queue wait (submitted to started). ${bad.length ? `<span class="missed">The measured parts exceeded the wall time in ${bad.length} configuration(s): ${esc(bad.map((x) => x.key).join(', '))}.</span>` : 'In every configuration the measured parts fit within the wall time and the five parts add up to it.'}</p></section>
 ${sections.join('\n')}
+${timelinesHtml(results, timelineFigures)}
+${hazardsHtml(results)}
 ${fits}
 ${notes}
-<footer><p>Durations: ${esc(fmtDuration(results.durationS * 1e9))} in all. Files: results.json (schema ${esc(results.schema)} v${results.schemaVersion}), results.csv, ${charts.map((ch) => esc(ch.file)).join(', ')}.</p></footer>
+<footer><p>Durations: ${esc(fmtDuration(results.durationS * 1e9))} in all. Files: results.json (schema ${esc(results.schema)} v${results.schemaVersion}), results.csv, ${charts.map((ch) => esc(ch.file)).join(', ')}.</p>${tracesHtml(results)}</footer>
 </body></html>
 `;
 }

@@ -10,11 +10,13 @@ import { fileURLToPath } from 'node:url';
 
 import Benchmark from 'benchmark';
 
+import { abortError } from '../modes/host-pool.js';
 import { batch, runSync } from '../run.js';
 import { native } from '../native.js';
 import { reference } from '../kernels/reference.js';
 import { startupCost } from '../index.js';
 import type { BatchOptions, BatchReport, KernelName, StartupCostReport } from '../types.js';
+import { traceable } from './traces.js';
 import type { BenchPlan, ConfigSpec, Metric } from './types.js';
 
 /** What a configuration produced, before analysis. */
@@ -26,28 +28,43 @@ export interface Measured {
   readonly reports: BatchReport[];
   readonly extra: Record<string, number | null>;
   readonly startup?: StartupCostReport;
+  /** One extra run with tracing on, after the measured ones (when asked for; never measured). */
+  readonly traced?: BatchReport;
 }
 
 /** Called once per finished unit of work (one run, one micro-benchmark). */
 export type Tick = (label: string) => void;
 
-/** Units of work a configuration counts for the progress bar. */
-export function unitsOf(spec: ConfigSpec, plan: BenchPlan): number {
-  return spec.kind === 'startup' || spec.kind === 'micro' ? 1 : plan.warmup + plan.repeat;
+/** How a configuration runs besides its plan. */
+export interface RunOptions {
+  /** Stops the configuration: it then rejects with an AbortError (within about one task). */
+  readonly signal?: AbortSignal | undefined;
+  /** Take one extra traced run after the measured ones (batch and gilscope floods only). */
+  readonly trace?: boolean;
 }
 
-function batchOptions(spec: ConfigSpec): BatchOptions {
+/** Units of work a configuration counts for the progress bar (its traced run is one more). */
+export function unitsOf(spec: ConfigSpec, plan: BenchPlan, trace = false): number {
+  return (spec.kind === 'startup' || spec.kind === 'micro' ? 1 : plan.warmup + plan.repeat) + (trace && traceable(spec) ? 1 : 0);
+}
+
+function batchOptions(spec: ConfigSpec, signal: AbortSignal | undefined): BatchOptions {
   const o: BatchOptions = { kernel: spec.kernel as KernelName, params: spec.params as never, mode: spec.mode as BatchOptions['mode'], tasks: spec.tasks };
   if (spec.threads !== null) o.threads = spec.threads;
   if (spec.switchIntervalUs !== null) o.switchIntervalUs = spec.switchIntervalUs;
   if (spec.forcedSwitching !== null) o.forcedSwitching = spec.forcedSwitching;
+  if (signal) o.signal = signal;
   return o;
 }
 
 const NS = (t0: bigint): number => Number(process.hrtime.bigint() - t0);
 
-async function runBatch(spec: ConfigSpec, plan: BenchPlan, tick: Tick): Promise<Measured> {
-  const options = batchOptions(spec);
+function checkAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw abortError(signal);
+}
+
+async function runBatch(spec: ConfigSpec, plan: BenchPlan, tick: Tick, run: RunOptions): Promise<Measured> {
+  const options = batchOptions(spec, run.signal);
   for (let i = 0; i < plan.warmup; i++) {
     await batch(options);
     tick(`${spec.label} (warm-up)`);
@@ -57,12 +74,18 @@ async function runBatch(spec: ConfigSpec, plan: BenchPlan, tick: Tick): Promise<
     reports.push(await batch(options));
     tick(spec.label);
   }
+  let traced: BatchReport | undefined;
+  if (run.trace) {
+    traced = await batch({ ...options, trace: true });
+    tick(`${spec.label} (traced)`);
+  }
   return {
     spec,
     metric: { name: 'wallNs', unit: 'ns', lowerIsBetter: true },
     samples: reports.map((r) => r.wallNs),
     reports,
     extra: {},
+    ...(traced ? { traced } : {}),
   };
 }
 
@@ -75,7 +98,7 @@ function piscinaTaskFile(): string {
 /** One flood: `tasks` empty tasks submitted at once; returns ns per task. */
 type Flood = () => Promise<number>;
 
-async function floodRunner(spec: ConfigSpec): Promise<{ run: Flood; close: () => Promise<void> }> {
+async function floodRunner(spec: ConfigSpec): Promise<{ run: Flood; close: () => Promise<void>; traced?: () => Promise<BatchReport> }> {
   const n = spec.tasks;
   const none = async (): Promise<void> => {};
   if (spec.mode === 'bare-async-work') {
@@ -106,26 +129,35 @@ async function floodRunner(spec: ConfigSpec): Promise<{ run: Flood; close: () =>
       close: () => pool.destroy(),
     };
   }
-  const options = batchOptions(spec);
-  return { run: async () => (await batch(options)).wallNs / n, close: none };
+  // No signal: it would add one abort listener per task to what is measured (a flood is short, and
+  // an abort is seen between floods).
+  const options = batchOptions(spec, undefined);
+  return { run: async () => (await batch(options)).wallNs / n, close: none, traced: () => batch({ ...options, trace: true }) };
 }
 
-async function runFlood(spec: ConfigSpec, plan: BenchPlan, tick: Tick): Promise<Measured> {
-  const { run, close } = await floodRunner(spec);
+async function runFlood(spec: ConfigSpec, plan: BenchPlan, tick: Tick, opts: RunOptions): Promise<Measured> {
+  const { run, close, traced: traceRun } = await floodRunner(spec);
   const samples: number[] = [];
+  let traced: BatchReport | undefined;
   try {
     for (let i = 0; i < plan.warmup; i++) {
+      checkAborted(opts.signal);
       await run();
       tick(`${spec.label} (warm-up)`);
     }
     for (let i = 0; i < plan.repeat; i++) {
+      checkAborted(opts.signal);
       samples.push(await run());
       tick(spec.label);
+    }
+    if (opts.trace && traceRun) {
+      traced = await traceRun();
+      tick(`${spec.label} (traced)`);
     }
   } finally {
     await close();
   }
-  return { spec, metric: { name: 'nsPerTask', unit: 'ns', lowerIsBetter: true }, samples, reports: [], extra: {} };
+  return { spec, metric: { name: 'nsPerTask', unit: 'ns', lowerIsBetter: true }, samples, reports: [], extra: {}, ...(traced ? { traced } : {}) };
 }
 
 function microFn(mode: string): () => void {
@@ -163,9 +195,15 @@ function runMicro(spec: ConfigSpec, plan: BenchPlan, tick: Tick): Measured {
 
 let startupCache: Promise<StartupCostReport> | undefined;
 
-async function runStartup(spec: ConfigSpec, plan: BenchPlan, tick: Tick): Promise<Measured> {
-  startupCache ??= startupCost({ samples: Math.min(50, Math.max(3, plan.repeat)) });
-  const report = await startupCache;
+async function runStartup(spec: ConfigSpec, plan: BenchPlan, tick: Tick, signal: AbortSignal | undefined): Promise<Measured> {
+  startupCache ??= startupCost({ samples: Math.min(50, Math.max(3, plan.repeat)), ...(signal ? { signal } : {}) });
+  let report: StartupCostReport;
+  try {
+    report = await startupCache;
+  } catch (err) {
+    startupCache = undefined; // an aborted measurement is not reused
+    throw err;
+  }
   const unit = report[spec.mode as 'thread' | 'worker' | 'process'];
   tick(spec.label);
   return {
@@ -179,7 +217,7 @@ async function runStartup(spec: ConfigSpec, plan: BenchPlan, tick: Tick): Promis
 }
 
 /** A kernel run held (native) or as its TypeScript reference, on the JS thread: sample = wall ns. */
-async function runKernel(spec: ConfigSpec, plan: BenchPlan, tick: Tick): Promise<Measured> {
+async function runKernel(spec: ConfigSpec, plan: BenchPlan, tick: Tick, signal: AbortSignal | undefined): Promise<Measured> {
   const kernel = spec.kernel as KernelName;
   const params = spec.params as never;
   const once =
@@ -191,11 +229,13 @@ async function runKernel(spec: ConfigSpec, plan: BenchPlan, tick: Tick): Promise
           return NS(t0);
         };
   for (let i = 0; i < plan.warmup; i++) {
+    checkAborted(signal);
     once();
     tick(`${spec.label} (warm-up)`);
   }
   const samples: number[] = [];
   for (let i = 0; i < plan.repeat; i++) {
+    checkAborted(signal);
     samples.push(once());
     tick(spec.label);
     await new Promise<void>((resolve) => setImmediate(resolve)); // let the progress bar draw
@@ -203,19 +243,24 @@ async function runKernel(spec: ConfigSpec, plan: BenchPlan, tick: Tick): Promise
   return { spec, metric: { name: 'wallNs', unit: 'ns', lowerIsBetter: true }, samples, reports: [], extra: {} };
 }
 
-/** Measures one configuration. */
-export async function runConfig(spec: ConfigSpec, plan: BenchPlan, tick: Tick): Promise<Measured> {
+/**
+ * Measures one configuration. With `signal`, an abort stops it between runs (a running batch within
+ * about one task; a micro-benchmark once its benchmark.js budget is spent) with an AbortError.
+ */
+export async function runConfig(spec: ConfigSpec, plan: BenchPlan, tick: Tick, opts: RunOptions = {}): Promise<Measured> {
+  checkAborted(opts.signal);
+  const trace = opts.trace === true && traceable(spec);
   switch (spec.kind) {
     case 'batch':
-      return runBatch(spec, plan, tick);
+      return runBatch(spec, plan, tick, { ...opts, trace });
     case 'flood':
-      return runFlood(spec, plan, tick);
+      return runFlood(spec, plan, tick, { ...opts, trace });
     case 'micro':
       return runMicro(spec, plan, tick);
     case 'startup':
-      return runStartup(spec, plan, tick);
+      return runStartup(spec, plan, tick, opts.signal);
     case 'kernel':
-      return runKernel(spec, plan, tick);
+      return runKernel(spec, plan, tick, opts.signal);
   }
 }
 
