@@ -5,7 +5,6 @@
  * A command that cannot be found exits 127 and one that cannot be executed 126, as in a shell; a
  * usage error exits 2 with the usage.
  */
-import { writeFileSync } from 'node:fs';
 
 import type { Command } from 'commander';
 
@@ -17,6 +16,7 @@ import {
   startTimed,
   type TimedCommand,
 } from '../time/command.js';
+import { writeAtomic } from '../bench/output.js';
 import { formatTimeReport } from '../time/report.js';
 import { FORWARDED_SIGNALS, readSelfStat, shouldForward } from '../time/signals.js';
 import { describe } from '../validate.js';
@@ -71,7 +71,7 @@ async function action(command: string[], opts: TimeCliOptions, cmd: Command): Pr
     for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
   }
   const text = opts.json ? `${JSON.stringify(report)}\n` : formatTimeReport(report);
-  if (opts.output !== undefined) writeFileSync(opts.output, text);
+  if (opts.output !== undefined) writeAtomic(opts.output, text); // never a truncated report
   else process.stderr.write(text);
   process.exit(report.status);
 }
