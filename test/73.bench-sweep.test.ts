@@ -1,5 +1,6 @@
 // A tiny sweep end to end through the CLI: --json output against the schema, the files it writes,
-// report.html in headless Chromium (every chart drew its data points), and `gilscope compare`.
+// report.html in headless Chromium (every chart drew its data points, every timeline its spans),
+// and `gilscope compare`.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { Ajv } from 'ajv';
 
 import { compareResults, loadResults } from '../src/bench/compare.js';
 import { resultsSchema } from '../src/bench/schema.js';
+import { TIMELINE_STATES } from '../src/bench/timelines.js';
 import type { BenchResults } from '../src/bench/types.js';
 
 const run = promisify(execFile);
@@ -27,7 +29,7 @@ let results: BenchResults;
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gilscope-bench-'));
   out = join(dir, 'out');
-  ({ stdout } = await cli(['bench', '--experiments', '1,2,3,5,6,7', '--modes', 'held,released,gil', '--tasks', '1,2', '--repeat', '2', '--warmup', '0', '--task-ms', '2', '--flood', '100', '--json', '--out', out]));
+  ({ stdout } = await cli(['bench', '--experiments', '1,2,3,4,5,6,7', '--modes', 'held,released,gil', '--tasks', '1,2', '--repeat', '2', '--warmup', '0', '--task-ms', '2', '--flood', '100', '--json', '--out', out]));
   results = JSON.parse(stdout) as BenchResults;
 });
 
@@ -37,7 +39,7 @@ test('--json prints a results document that validates against the schema', () =>
   const validate = new Ajv({ allErrors: true, allowUnionTypes: true, formats: { 'date-time': true } }).compile(resultsSchema);
   assert.equal(validate(results), true, JSON.stringify(validate.errors?.slice(0, 5)));
   assert.equal(results.schema, 'gilscope-bench-results');
-  assert.deepEqual(results.experiments.map((e) => e.id), [1, 2, 3, 5, 6, 7]);
+  assert.deepEqual(results.experiments.map((e) => e.id), [1, 2, 3, 4, 5, 6, 7]);
   // A document with a part missing does not validate: the check can fail.
   const broken = JSON.parse(stdout) as Record<string, unknown>;
   delete broken['context'];
@@ -109,18 +111,50 @@ test('report.html opened in headless Chromium: every chart drew all its data poi
           const d = m.getAttribute('d') ?? '';
           return r.width > 0 && r.height > 0 && !/NaN|Infinity/.test(d) && r.left >= svg.left - 1 && r.right <= svg.right + 1 && r.top >= svg.top - 1 && r.bottom <= svg.bottom + 1;
         });
-        return { file: f.getAttribute('data-file'), expected: Number(f.getAttribute('data-marks')), found: marks.length, drawn: drawn.length };
+        // A timeline's rows: the y-axis labels, and the fill colours its bars were drawn in.
+        const rows = [...f.querySelectorAll('g.mark-text.role-axis-label text')].map((t) => t.textContent ?? '');
+        const fills = [...new Set(marks.map((m) => (m.getAttribute('fill') ?? '').toLowerCase()))];
+        return { file: f.getAttribute('data-file'), timeline: f.classList.contains('timeline'), threads: Number(f.getAttribute('data-threads')), expected: Number(f.getAttribute('data-marks')), found: marks.length, drawn: drawn.length, rows, fills };
       }),
     );
-    const expected = results.experiments.flatMap((e) => e.charts);
-    assert.equal(figures.length, expected.length, 'one figure per chart');
+    const charts = results.experiments.flatMap((e) => e.charts);
+    const timelines = results.timelines ?? [];
+    assert.equal(figures.length, charts.length + timelines.length, 'one figure per chart and per timeline');
     for (const f of figures) {
-      const chart = expected.find((c) => c.file === f.file)!;
-      assert.ok(chart, `${f.file} is a chart of results.json`);
+      const chart = [...charts, ...timelines].find((c) => c.file === f.file)!;
+      assert.ok(chart, `${f.file} is a chart or timeline of results.json`);
       assert.ok(f.expected > 0 && f.expected === chart.marks, `${f.file}: marks attribute`);
       assert.equal(f.found, f.expected, `${f.file}: one mark per data point`);
       assert.equal(f.drawn, f.expected, `${f.file}: every mark drawn with a size inside its chart`);
     }
+
+    // Timelines: held vs released vs gil on the CPU-bound kernel, and gil with and without forced
+    // switching beside the convoy probe; each drew a row per thread and its spans in state colours.
+    assert.deepEqual(timelines.map((t) => t.id), ['cpu-held', 'cpu-released', 'cpu-gil', 'switching-forced', 'switching-unforced']);
+    const drawnTimelines = figures.filter((f) => f.timeline);
+    assert.equal(drawnTimelines.length, timelines.length);
+    const colour = (state: string): string => TIMELINE_STATES.find((s) => s.name === state)!.color;
+    for (const t of timelines) {
+      const f = drawnTimelines.find((x) => x.file === t.file)!;
+      assert.ok(f, `${t.file} is drawn`);
+      assert.equal(f.threads, t.threads);
+      assert.equal(f.rows.filter((r) => /thread|probe/.test(r)).length, t.threads, `${t.id}: one row per thread (${f.rows.join(', ')})`);
+      assert.ok(f.rows.includes('JS thread'), `${t.id}: the JS thread has a row`);
+      assert.equal(t.droppedEvents, 0, `${t.id}: no event dropped`);
+      if (t.mode === 'gil') {
+        assert.ok(f.rows.includes('convoy probe'), `${t.id}: the convoy probe has a row`);
+        assert.ok(f.fills.includes(colour('holding the lock')) && f.fills.includes(colour('waiting for the lock')), `${t.id}: lock holds and lock waits are drawn (${f.fills.join(', ')})`);
+        assert.ok(t.stateNs['holding the lock'] > 0 && t.stateNs['waiting for the lock'] > 0, t.id);
+      } else {
+        assert.ok(f.fills.includes(colour('running')), `${t.id}: running spans are drawn`);
+        assert.equal(t.stateNs['holding the lock'], 0, `${t.id}: no lock outside the gil mode`);
+      }
+      if (t.group === 'switching') assert.ok(f.fills.includes(colour('blocked (I/O)')), `${t.id}: the waits of mixed are drawn`);
+    }
+    const cpuRows = (id: string): number => drawnTimelines.find((x) => x.file === `timeline-${id}.svg`)!.rows.filter((r) => r.startsWith('pool thread')).length;
+    assert.equal(cpuRows('cpu-held'), 0, 'held tasks run on the JS thread');
+    assert.equal(cpuRows('cpu-released'), 2, 'released: one pool thread per task');
+    assert.ok(results.traceCost && results.traceCost.nsPerEvent.median > 0, 'the cost of a trace event was measured');
     assert.deepEqual(requests, [`file://${join(out, 'report.html')}`], 'opens offline: nothing fetched beyond the file');
     assert.deepEqual(errors, []);
     assert.equal(await page.$$eval('table.goals tbody tr', (rows) => rows.length), results.goals.length);
