@@ -17,7 +17,7 @@ import type { Command } from 'commander';
 import { resolvePlan, type RawBenchOptions } from '../bench/plan.js';
 import { writeAtomic, defaultOutDir } from '../bench/output.js';
 import { csvReport, htmlReport, textReport } from '../bench/report.js';
-import { runSweep } from '../bench/sweep.js';
+import { runSweep, type SweepOutput } from '../bench/sweep.js';
 import { killChildren, killChildrenNow } from '../modes/children.js';
 
 interface BenchCliOptions extends RawBenchOptions {
@@ -95,7 +95,8 @@ async function bench(options: BenchCliOptions): Promise<void> {
   }
 }
 
-function writeOutputs(results: Awaited<ReturnType<typeof runSweep>>['results'], charts: Awaited<ReturnType<typeof runSweep>>['charts'], outDir: string, json: boolean): void {
+/** Writes every output file atomically, then prints the tables (or the results document). */
+function writeOutputs(results: SweepOutput['results'], charts: SweepOutput['charts'], outDir: string, json: boolean): void {
   const files: string[] = [];
   const write = (name: string, data: string): void => {
     const path = join(outDir, name);
