@@ -91,20 +91,31 @@ test('gil: with forced switching a yielding holder never takes the lock straight
   assert.equal(selfRegrabs(r), 0);
 });
 
-test('gil: without forced switching the releaser can win the "GIL battle"', async () => {
+test('gil: without forced switching the releaser can win the "GIL battle"', async (t) => {
   // The battle is the OS's doing: the releaser is running and re-takes the lock before the woken
-  // waiter is scheduled. On a quiet machine it wins nearly every time (far fewer hand-offs); on a
-  // busy one the woken waiter often preempts it, so this asserts only that it happens at all,
-  // which forced switching makes impossible (previous test). Up to three tries.
+  // waiter is scheduled. On a quiet machine it wins nearly every time (far fewer hand-offs). When
+  // more threads want the CPUs than there are cores, the scheduler's wake-up preemption runs the
+  // woken waiter first and the battle can vanish: that is measured (run-queue wait of the tasks),
+  // and only then is the check skipped, saying so. Forced switching never allows a re-grab
+  // (previous test), so one re-grab here proves the rule differs. Up to three tries.
   const common = { kernel: 'spin', params: { cpuUs: 150_000 }, mode: 'gil', tasks: 2, convoyProbe: false, trace: true } as const;
   const seen: string[] = [];
+  let busiest = 0;
   for (let attempt = 0; attempt < 3; attempt++) {
     const forced = await batch({ ...common, forcedSwitching: true });
     const battle = await batch({ ...common, forcedSwitching: false });
-    seen.push(`forced ${forced.lock!.handoffs} / battle ${battle.lock!.handoffs} (self re-grabs ${selfRegrabs(battle)})`);
+    const runQueueNs = battle.taskReports.reduce((s, r) => s + (r.runQueueNs ?? 0), 0);
+    const share = runQueueNs / battle.taskReports.reduce((s, r) => s + r.wallNs, 0);
+    busiest = Math.max(busiest, share);
+    seen.push(`forced ${forced.lock!.handoffs} / battle ${battle.lock!.handoffs} hand-offs, ` +
+      `${selfRegrabs(battle)} re-grabs, run-queue ${(share * 100).toFixed(1)}%`);
     if (selfRegrabs(battle) > 0) return;
   }
-  assert.fail(`the releaser never won the battle: ${seen.join('; ')}`);
+  if (busiest > 0.05) {
+    t.skip(`machine too busy to show the battle (tasks spent up to ${(busiest * 100).toFixed(0)}% of their time waiting for a CPU): ${seen.join('; ')}`);
+    return;
+  }
+  assert.fail(`the releaser never won the battle on a quiet machine: ${seen.join('; ')}`);
 });
 
 test('gil: the convoy probe measures how long a lock-needing waiter is held up', async () => {
