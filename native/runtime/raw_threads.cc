@@ -58,9 +58,10 @@ void ConvoyProbe::loop() {
     const uint64_t wantNs = monotonicNs();
     if (!gil_->acquire(id, switchIntervalUs_, token_, stats, trace_, /*probe=*/true)) break;
     const uint64_t workStart = threadCpuNs();
-    while (threadCpuNs() - workStart < workUs_ * 1000ull) {
+    while (threadCpuNs() - workStart < workUs_ * 1000ull && !token_.cancelled()) {
     }
     gil_->release(id, false, token_, stats, trace_);
+    if (token_.cancelled()) break;  // an unfinished round is not a latency
     latenciesNs_.push_back(monotonicNs() - wantNs);
     trace_.record(EventKind::BlockStart);
     const bool ok = token_.sleepFor(waitUs_);

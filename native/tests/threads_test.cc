@@ -102,6 +102,24 @@ TEST(ConvoyProbe, StopsWhileWaitingForAHeldLock) {
   gil->release(id, false, holderToken, stats, trace, true);
 }
 
+// The probe's work phase (up to a second, as the bindings accept) is interrupted by stop().
+TEST(ConvoyProbe, StopsMidWork) {
+  auto gil = std::make_shared<Gil>();
+  ConvoyProbe probe(gil, 5000, /*workUs=*/30'000'000, 1000);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const uint64_t t0 = monotonicNs();
+  const std::vector<uint64_t> lat = probe.stop();
+  EXPECT_LT(monotonicNs() - t0, kHangGuardNs) << "stop() waited for the 30 s work phase";
+  EXPECT_TRUE(lat.empty()) << "an interrupted round is not a latency";
+  // The lock is free again: the probe released it on the way out.
+  CancelToken token;
+  LockStats stats;
+  TraceBuffer trace;
+  const uint64_t id = gil->newHolderId();
+  EXPECT_TRUE(gil->acquire(id, 5000, token, stats, trace));
+  gil->release(id, false, token, stats, trace, true);
+}
+
 TEST(ConvoyProbe, DestroyingWithoutStopIsSafe) {
   auto gil = std::make_shared<Gil>();
   { ConvoyProbe probe(gil, 1000, 5, 100); }
