@@ -2,6 +2,7 @@
  * Reads CPU-seconds per wall-second back in plain words, by the classic rules of thumb:
  * about 1 is one busy thread, well under 1 is waiting, about N is N cores busy.
  */
+import { describe, expectInteger } from './validate.js';
 
 /** Below this, the work mostly waited. */
 export const WAITING_BELOW = 0.85;
@@ -18,8 +19,19 @@ function coresWord(cores: number): string {
   return cores === 2 ? 'both' : `all ${cores}`;
 }
 
-/** Plain-language reading of `cpuPerWall` on a machine with `cores` cores. */
+/** Most cores readCpuPerWall accepts. */
+export const MAX_CORES = 65_536;
+
+/**
+ * Plain-language reading of `cpuPerWall` on a machine with `cores` cores. NaN or Infinity (a run too
+ * short to measure) reads as "no reading"; a negative value is a RangeError.
+ */
 export function readCpuPerWall(cpuPerWall: number, cores: number): string {
+  if (typeof cpuPerWall !== 'number') {
+    throw new TypeError(`cpuPerWall must be a number >= 0, received ${describe(cpuPerWall)}`);
+  }
+  if (cpuPerWall < 0) throw new RangeError(`cpuPerWall must be a number >= 0, received ${describe(cpuPerWall)}`);
+  expectInteger(cores, 'cores', 1, MAX_CORES);
   const r = cpuPerWall.toFixed(2);
   if (!Number.isFinite(cpuPerWall)) return 'no reading: the run was too short to measure';
   if (cpuPerWall < WAITING_BELOW) {
