@@ -3,6 +3,7 @@
  * Format file that Perfetto and chrome://tracing open.
  */
 import type { NativeEvents } from './native.js';
+import { expectTracedReports } from './timeline-check.js';
 import type {
   BatchReport,
   Handoff,
@@ -221,17 +222,10 @@ const SPAN_NAMES: Record<TimelineSpan['kind'], string> = {
  * Converts one or several traced batch reports to Chrome Trace Event Format JSON (an object;
  * `JSON.stringify` it to write a file). Each batch becomes a trace "process" row group named after
  * its mode, so several batches can be compared in one file. Throws a TypeError when a report was not
- * traced.
+ * traced, or a TypeError/RangeError naming the first field of a report that is not what it should be.
  */
 export function toChromeTrace(reports: BatchReport | readonly BatchReport[]): ChromeTrace {
-  const list = Array.isArray(reports) ? (reports as readonly BatchReport[]) : [reports as BatchReport];
-  if (list.length === 0) throw new RangeError('reports must hold at least one batch report');
-  list.forEach((r, i) => {
-    if (typeof r !== 'object' || r === null || !('timeline' in r)) {
-      throw new TypeError(`reports[${i}] must be a BatchReport`);
-    }
-    if (!r.timeline) throw new TypeError(`reports[${i}] has no timeline: run the batch with trace: true`);
-  });
+  const list = expectTracedReports(reports);
   const origin = list.reduce((m, r) => (r.timeline!.startNs < m ? r.timeline!.startNs : m), list[0]!.timeline!.startNs);
   const us = (ns: bigint): number => Number(ns - origin) / 1000;
   const events: ChromeTraceEvent[] = [];
