@@ -24,10 +24,14 @@ export function runBatchInChild(
       }),
     );
     let done = false;
+    // If this process exits first, the child must not run on as an orphan.
+    const killChild = (): void => void child.kill('SIGKILL');
+    process.on('exit', killChild);
     const finish = (fn: () => void): void => {
       if (done) return;
       done = true;
       signal?.removeEventListener('abort', onAbort);
+      process.off('exit', killChild);
       child.kill('SIGKILL');
       fn();
     };

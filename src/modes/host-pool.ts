@@ -292,6 +292,7 @@ export class HostPool {
 }
 
 const pools: Partial<Record<HostKind, HostPool>> = {};
+let exitHooked = false;
 
 /** The process-wide pool of this kind, resized to `size` (default: as it is, at least 1). */
 export function hostPool(kind: HostKind, size?: number): HostPool {
@@ -299,6 +300,12 @@ export function hostPool(kind: HostKind, size?: number): HostPool {
   if (existing) {
     existing.resize(size ?? Math.max(1, existing.size));
     return existing;
+  }
+  if (!exitHooked) {
+    // A host busy with a held task cannot see its parent go (its event loop is blocked), so it
+    // would run on as an orphan until the task ended: kill the hosts when this process exits.
+    process.on('exit', shutdownPools);
+    exitHooked = true;
   }
   return (pools[kind] = new HostPool(kind, size ?? 1));
 }
