@@ -7,8 +7,25 @@ import { after, test } from 'node:test';
 
 import fc from 'fast-check';
 
-import { batch, kernelNames, measure, poolSize, readCpuPerWall, run, runSync, shutdownPools, startupCost, toChromeTrace } from '../src/index.js';
-import { native } from '../src/native.js';
+import {
+  backoffs,
+  batch,
+  hazards,
+  kernelNames,
+  lockOrderings,
+  measure,
+  poolSize,
+  raceStrategies,
+  readCpuPerWall,
+  run,
+  runHazardSuite,
+  runSync,
+  shutdownPools,
+  startupCost,
+  starvationLocks,
+  toChromeTrace,
+} from '../src/index.js';
+import { native, nextCancelId } from '../src/native.js';
 import type { BatchReport } from '../src/types.js';
 import {
   abortedSignal,
@@ -39,6 +56,7 @@ const RUNS = {
   toChromeTrace: 1500,
   readCpuPerWall: 1500,
   native: 1500,
+  hazards: 100, // per function (five of them)
 } as const;
 const executed: Record<string, number> = {};
 const succeeded: Record<string, number> = {};
@@ -50,8 +68,8 @@ interface Mutation {
 }
 
 /** Sets `path` to any value (tamed to stay cheap when it happens to be valid). */
-function setAny(path: string, slot: Slot | undefined, cheapThreads = poolSize()): fc.Arbitrary<Mutation> {
-  return anyValue.map((v) => ({ change: { kind: 'set', path, value: tame(path, v, cheapThreads) }, slot }));
+function setAny(path: string, slot: Slot | undefined, cheapThreads = poolSize(), caps: Readonly<Record<string, number>> = {}): fc.Arbitrary<Mutation> {
+  return anyValue.map((v) => ({ change: { kind: 'set', path, value: tame(path, v, cheapThreads, caps) }, slot }));
 }
 
 function addUnknown(prefix: string, known: readonly string[]): fc.Arbitrary<Mutation> {
@@ -403,12 +421,106 @@ test('toChromeTrace: any value in any field of the reports', async () => {
   );
 });
 
+// ---- The hazard experiments ----
+
+/** Caps that keep every valid hazard run to a few milliseconds. */
+const HAZARD_CAPS = { threads: 4, increments: 1000, durationMs: 10, timeoutMs: 50, timeLimitMs: 50 } as const;
+
+interface HazardCase {
+  name: string;
+  fn: (options: unknown) => Promise<unknown>;
+  base: fc.Arbitrary<Record<string, unknown>>;
+  slots: Record<string, Slot>;
+  /** Keys whose default is slow (hundreds of ms): never dropped. */
+  keep: readonly string[];
+}
+
+const hazardCases: HazardCase[] = [
+  {
+    name: 'hazards.race',
+    fn: (o) => hazards.race(o as never),
+    base: fc.record({ threads: fc.integer({ min: 1, max: 4 }), increments: fc.integer({ min: 1, max: 1000 }), strategy: fc.constantFrom(...raceStrategies), timeLimitMs: fc.integer({ min: 1, max: 50 }) }),
+    slots: { threads: 'int?', increments: 'int?', strategy: 'enum?', timeLimitMs: 'int?' },
+    keep: ['increments'],
+  },
+  {
+    name: 'hazards.deadlock',
+    fn: (o) => hazards.deadlock(o as never),
+    base: fc.record({ timeoutMs: fc.integer({ min: 1, max: 50 }), ordering: fc.constantFrom(...lockOrderings) }),
+    slots: { timeoutMs: 'int?', ordering: 'enum?' },
+    keep: [],
+  },
+  {
+    name: 'hazards.starvation',
+    fn: (o) => hazards.starvation(o as never),
+    base: fc.record({ threads: fc.integer({ min: 1, max: 4 }), durationMs: fc.integer({ min: 1, max: 10 }), lock: fc.constantFrom(...starvationLocks) }),
+    slots: { threads: 'int?', durationMs: 'int?', lock: 'enum?' },
+    keep: ['durationMs'],
+  },
+  {
+    name: 'hazards.livelock',
+    fn: (o) => hazards.livelock(o as never),
+    base: fc.record({ durationMs: fc.integer({ min: 1, max: 10 }), backoff: fc.constantFrom(...backoffs) }),
+    slots: { durationMs: 'int?', backoff: 'enum?' },
+    keep: ['durationMs'],
+  },
+  {
+    name: 'runHazardSuite',
+    fn: (o) => runHazardSuite(o as never),
+    base: fc.record({ threads: fc.integer({ min: 1, max: 2 }), increments: fc.integer({ min: 1, max: 100 }), durationMs: fc.integer({ min: 1, max: 3 }), timeoutMs: fc.integer({ min: 1, max: 20 }) }),
+    slots: { threads: 'int?', increments: 'int?', durationMs: 'int?', timeoutMs: 'int?' },
+    keep: ['increments', 'durationMs'],
+  },
+];
+
+for (const h of hazardCases) {
+  test(`${h.name}: any value in any option`, async () => {
+    const cases = h.base.chain((options) =>
+      fc.record({
+        base: fc.constant({ options }),
+        mutation: fc.option(
+          fc.oneof(
+            // A whole options value that is valid but empty would run the slow defaults: not generated.
+            setAny('options', 'object?').filter((m) => !isEmptyOptions((m.change as { value: unknown }).value)),
+            fc.constantFrom(...Object.keys(h.slots)).chain((k) => setAny(`options.${k}`, h.slots[k], poolSize(), HAZARD_CAPS)),
+            addUnknown('options', Object.keys(h.slots)),
+            fc.constantFrom(...Object.keys(h.slots).filter((k) => !h.keep.includes(k))).map((k) => ({ change: { kind: 'drop', path: `options.${k}` } as Change, slot: h.slots[k] })),
+          ),
+          { freq: 5 },
+        ),
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(cases, async ({ base, mutation }) => {
+        count('hazards');
+        const a = mutation ? applyChange(base, mutation.change) : base;
+        let r: unknown;
+        try {
+          r = await within(h.fn(a.options), HANG_MS, `${h.name} ${show(mutation?.change)}`);
+        } catch (err) {
+          checkError(err, ['options'], mutation?.change, mutation?.slot, false);
+          return;
+        }
+        assert.equal(typeof r, 'object');
+        valid('hazards');
+      }),
+      { numRuns: RUNS.hazards },
+    );
+  });
+}
+
+/** An options value that validation accepts and that sets nothing (so every default applies). */
+function isEmptyOptions(v: unknown): boolean {
+  return v === undefined || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
+}
+
 // ---- The native functions, called directly ----
 
-const NATIVE_FUNCTIONS = [
-  'runSync', 'submit', 'cancel', 'kernelTable', 'gilCounters', 'monotonicNs', 'threadCpuNs', 'threadUsage', 'processUsage',
-  'noop', 'rawNoop', 'bareAsyncWork', 'runNative', 'startConvoy', 'stopConvoy', 'threadStartCost', 'residentBytes',
-] as const;
+/** Every function the addon exports (read from the addon, so a new one is fuzzed too). */
+function nativeFunctions(): string[] {
+  const addon = native() as unknown as Record<string, unknown>;
+  return Object.keys(addon).filter((k) => typeof addon[k] === 'function').sort();
+}
 
 /** Integers that a native function would accept as a long task or many threads become small. */
 function defuse(v: unknown, depth = 0): unknown {
@@ -455,7 +567,7 @@ const nativeArg: fc.Arbitrary<unknown> = fc.oneof(
   { arbitrary: anyValue.map((v) => defuse(v)), weight: 4 },
   { arbitrary: fc.constantFrom<unknown>(...kernelNames, 'nope', ''), weight: 3 },
   { arbitrary: fc.array(fc.integer({ min: -2, max: 64 }), { maxLength: 4 }), weight: 3 },
-  { arbitrary: fc.constantFrom<unknown>('$token', '$probe', '$doneProbe'), weight: 2 },
+  { arbitrary: fc.constantFrom<unknown>('$cancelId', '$probe', '$doneProbe'), weight: 2 },
   // By index: fast-check itself must not touch them (a revoked proxy throws on any inspection).
   { arbitrary: fc.integer({ min: 0, max: hostile().length - 1 }).map((i) => `$hostile:${i}`), weight: 2 },
 );
@@ -469,16 +581,19 @@ function resolveArg(a: unknown, handles: Record<string, unknown>, bad: unknown[]
 
 test('the native functions throw JS errors for anything, never abort or hang', async () => {
   const addon = native() as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const names = nativeFunctions();
+  assert.ok(names.length >= 20, `${names.length} native functions`);
   await fc.assert(
-    fc.asyncProperty(fc.constantFrom(...NATIVE_FUNCTIONS), fc.array(nativeArg, { maxLength: 5 }), async (name, rawArgs) => {
+    fc.asyncProperty(fc.constantFrom(...names), fc.array(nativeArg, { maxLength: 5 }), async (name, rawArgs) => {
       count('native');
       // Live handles of each kind, made fresh for this call and cleaned up after it.
-      const [tokenDone, token] = native().submit('noop', []);
+      const cancelId = nextCancelId();
+      const tokenDone = native().submit('noop', [], undefined, undefined, cancelId);
       const probe = native().startConvoy({ switchIntervalUs: 100, workUs: 1, waitUs: 50 });
       const doneProbe = native().startConvoy({ switchIntervalUs: 100, workUs: 1, waitUs: 50 });
       native().stopConvoy(doneProbe);
       const bad = hostile();
-      const args = rawArgs.map((a) => resolveArg(a, { $token: token, $probe: probe, $doneProbe: doneProbe }, bad));
+      const args = rawArgs.map((a) => resolveArg(a, { $cancelId: cancelId, $probe: probe, $doneProbe: doneProbe }, bad));
       try {
         let out: unknown;
         try {
@@ -489,10 +604,12 @@ test('the native functions throw JS errors for anything, never abort or hang', a
         }
         valid('native');
         // Settle whatever was started, within a bound.
-        if (name === 'submit' || name === 'runNative') {
-          await within((out as [Promise<unknown>])[0].catch(() => undefined), HANG_MS, name);
-        } else if (name === 'bareAsyncWork') {
-          await within(out as Promise<unknown>, HANG_MS, name);
+        if (out instanceof Promise) {
+          await within(
+            out.catch((err: unknown) => assert.ok(err instanceof Error, `${name} rejected with a non-Error: ${String(err)}`)),
+            HANG_MS,
+            name,
+          );
         } else if (name === 'startConvoy') {
           native().stopConvoy(out as never);
         }

@@ -101,10 +101,13 @@ export const anyValue: fc.Arbitrary<unknown> = fc.oneof(
 /**
  * Keeps a fuzz case cheap without losing what it tests: an integer that is valid for its position
  * but would make the call slow (a long task, many tasks, a new pool) becomes the cheap valid one.
+ * `caps` overrides the cap for some keys (the hazard experiments' threads and durations).
  */
-export function tame(path: string, value: unknown, cheapThreads: number): unknown {
+export function tame(path: string, value: unknown, cheapThreads: number, caps: Readonly<Record<string, number>> = {}): unknown {
   if (typeof value !== 'number' || !Number.isInteger(value)) return value;
   const key = path.split('.').at(-1)!;
+  const own = caps[key];
+  if (own !== undefined) return value > own && value <= 1e8 ? own : value;
   if (key === 'threads') return value >= 1 && value <= 1024 ? cheapThreads : value;
   if (key === 'tasks') return value > 3 && value <= 100_000 ? 3 : value;
   if (key === 'traceCapacity') return value > 4096 && value <= 1 << 20 ? 4096 : value;
