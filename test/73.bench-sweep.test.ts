@@ -153,7 +153,10 @@ test('report.html opened in headless Chromium: every chart drew all its data poi
     }
     const cpuRows = (id: string): number => drawnTimelines.find((x) => x.file === `timeline-${id}.svg`)!.rows.filter((r) => r.startsWith('pool thread')).length;
     assert.equal(cpuRows('cpu-held'), 0, 'held tasks run on the JS thread');
-    assert.equal(cpuRows('cpu-released'), 2, 'released: one pool thread per task');
+    // libuv hands each queued task to whichever pool thread is free: usually one each, but a short
+    // first task can finish before a second thread wakes, and then one thread runs both.
+    const releasedRows = cpuRows('cpu-released');
+    assert.ok(releasedRows >= 1 && releasedRows <= 2, `released: tasks on 1 or 2 pool threads (got ${releasedRows})`);
     assert.ok(results.traceCost && results.traceCost.nsPerEvent.median > 0, 'the cost of a trace event was measured');
     assert.deepEqual(requests, [`file://${join(out, 'report.html')}`], 'opens offline: nothing fetched beyond the file');
     assert.deepEqual(errors, []);
