@@ -113,6 +113,8 @@ export interface NativeAddon {
   /** With a cancelId (from nextCancelId), cancel(cancelId) stops the task. */
   submit(kernel: string, args: number[], gil?: NativeGilOptions, traceCapacity?: number, cancelId?: number): Promise<NativeRecord>;
   cancel(cancelId: number): void;
+  /** Cancels every task of this environment submitted with a cancel id and still in flight. */
+  cancelAll(): void;
   kernelTable(): { name: string; params: { name: string; min: number; max: number }[] }[];
   gilCounters(): { acquisitions: number; handoffs: number; dropRequests: number; holdNs: number };
   monotonicNs(): bigint;

@@ -9,7 +9,7 @@ import { delayStats } from './loop-probe.js';
 import { startMeter, type Meter } from './measure.js';
 import { buildTimeline, decodeEvents, DEFAULT_TRACE_CAPACITY, spansOf, type ExtraThread } from './timeline.js';
 import { abortError, hostPool } from './modes/host-pool.js';
-import { trackInFlight } from './in-flight.js';
+import { cancelInFlightOnExit } from './in-flight.js';
 import { runBatchInChild } from './modes/child-batch.js';
 import { poolSize, MAX_POOL_SIZE } from './pool.js';
 import type {
@@ -120,31 +120,18 @@ function submitToPool(kernel: KernelName, args: number[], c: Checked): Promise<T
   const addon = native();
   // Every task is cancellable, so that process.exit() can stop it (see in-flight.ts).
   const cancelId = nextCancelId();
+  cancelInFlightOnExit();
   const promise = addon.submit(kernel, args, c.gil, c.traceCapacity, cancelId);
-  const untrack = trackInFlight(cancelId);
-  if (!signal) {
-    return promise.then(
-      (r) => {
-        untrack();
-        return toReport(r, c.mode);
-      },
-      (err: unknown) => {
-        untrack();
-        throw err;
-      },
-    );
-  }
+  if (!signal) return promise.then((r) => toReport(r, c.mode));
   const onAbort = (): void => addon.cancel(cancelId);
   signal.addEventListener('abort', onAbort, { once: true });
   return promise.then(
     (r) => {
-      untrack();
       signal.removeEventListener('abort', onAbort);
       if (r.cancelled) throw abortError(signal);
       return toReport(r, c.mode);
     },
     (err: unknown) => {
-      untrack();
       signal.removeEventListener('abort', onAbort);
       throw err;
     },
@@ -158,7 +145,7 @@ async function runOnRawThreads(kernel: KernelName, args: number[], tasks: number
   const addon = native();
   const cancelId = nextCancelId();
   const promise = addon.runNative(kernel, args, tasks, c.traceCapacity, cancelId);
-  const untrack = trackInFlight(cancelId);
+  cancelInFlightOnExit();
   const onAbort = (): void => addon.cancel(cancelId);
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
@@ -166,7 +153,6 @@ async function runOnRawThreads(kernel: KernelName, args: number[], tasks: number
     if (signal?.aborted) throw abortError(signal);
     return records.map((r) => toReport(r, 'native'));
   } finally {
-    untrack();
     signal?.removeEventListener('abort', onAbort);
   }
 }

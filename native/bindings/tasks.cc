@@ -122,6 +122,14 @@ Napi::Value cancel(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// cancelAll(): cancels every cancellable task of this environment still in flight (process exit).
+Napi::Value cancelAll(const Napi::CallbackInfo& info) {
+  for (auto& [id, weak] : state(info.Env()).cancellable) {
+    if (auto token = weak.lock()) token->cancel();
+  }
+  return info.Env().Undefined();
+}
+
 // kernelTable(): [{ name, params: [{ name, min, max }] }] — the C++ side of the catalog.
 Napi::Value kernelTable(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -162,6 +170,7 @@ void registerTasks(Napi::Env env, Napi::Object exports) {
   exports.Set("runSync", Napi::Function::New(env, runSync, "runSync"));
   exports.Set("submit", Napi::Function::New(env, submit, "submit"));
   exports.Set("cancel", Napi::Function::New(env, cancel, "cancel"));
+  exports.Set("cancelAll", Napi::Function::New(env, cancelAll, "cancelAll"));
   exports.Set("kernelTable", Napi::Function::New(env, kernelTable, "kernelTable"));
   exports.Set("gilCounters", Napi::Function::New(env, gilCounters, "gilCounters"));
 }
