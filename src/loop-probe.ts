@@ -4,6 +4,8 @@
  * loop for 400 ms shows up as one sample of about 400 ms. (Node's monitorEventLoopDelay records
  * whole tick intervals and drops the first one, so it can miss a stall that starts at once.)
  */
+import { quantileSorted } from 'simple-statistics';
+
 import { native } from './native.js';
 
 export const PROBE_INTERVAL_MS = 1;
@@ -15,16 +17,9 @@ export interface DelayStats {
   maxNs: number | null;
 }
 
-/** The q-quantile (0..1) of sorted values, nearest-rank. */
-export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length;
-  const rank = Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1));
-  return sorted[rank]!;
-}
-
 export function delayStats(samplesNs: readonly number[]): DelayStats {
   if (samplesNs.length === 0) return { samples: 0, p50Ns: null, p99Ns: null, maxNs: null };
-  const sorted = Float64Array.from(samplesNs).sort();
+  const sorted = [...samplesNs].sort((a, b) => a - b);
   return {
     samples: sorted.length,
     p50Ns: quantileSorted(sorted, 0.5),

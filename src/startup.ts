@@ -5,18 +5,14 @@
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
+import { median } from 'simple-statistics';
+
 import { native } from './native.js';
 import { trackChild } from './modes/children.js';
 import { abortError } from './modes/host-pool.js';
 import { hostFile, newHostWorker, type HostReply } from './modes/protocol.js';
 import type { StartupCost, StartupCostOptions, StartupCostReport } from './types.js';
 import { expectAbortSignal, expectInteger, expectKnownKeys, expectObject } from './validate.js';
-
-function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 
 function summarize(createNs: number[], rssBytes: number[]): StartupCost {
   return { createNsMedian: median(createNs), createNs, rssBytesMedian: median(rssBytes) };

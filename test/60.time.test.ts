@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 import { readCpuPerWall, timeCommand } from '../src/index.js';
 import type { TimeReport } from '../src/types.js';
+import { cliArgv } from './support/cli.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TWO_RELEASED = join(ROOT, 'test', 'fixtures', 'two-released.mjs');
@@ -40,7 +41,7 @@ interface Started {
  * after limitMs: nothing here may hang.
  */
 function startCli(args: string[], limitMs = 30_000): Started {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), ...args], {
+  const child = spawn(process.execPath, cliArgv(args), {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
@@ -220,7 +221,7 @@ test('a Ctrl-C typed in the terminal reaches the command once, not twice', async
     '    time.sleep(0.01)',
     'print("SIGINTs:", n, flush=True)',
   ].join('\n');
-  const cliArgs = [process.execPath, '--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), 'time', '--', 'python3', '-c', counter];
+  const cliArgs = [process.execPath, ...cliArgv(['time', '--', 'python3', '-c', counter])];
   const child = spawn('python3', [join(ROOT, 'test', 'fixtures', 'ctrl-c.py'), ...cliArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -234,7 +235,7 @@ test('a Ctrl-C typed in the terminal reaches the command once, not twice', async
 
 test("stdin, stdout and stderr are the command's own", async () => {
   const file = join(scratch, 'stdio.json');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), 'time', '-o', file, '--', 'sh', '-c', 'cat; echo to-stderr >&2'], {
+  const child = spawn(process.execPath, cliArgv(['time', '-o', file, '--', 'sh', '-c', 'cat; echo to-stderr >&2']), {
     cwd: ROOT,
     stdio: ['pipe', 'pipe', 'pipe'],
   });

@@ -2,24 +2,19 @@
 // report.html in headless Chromium (every chart drew its data points, every timeline its spans),
 // and `gilscope compare`.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { promisify } from 'node:util';
 
 import { Ajv } from 'ajv';
 
 import { compareResults, loadResults } from '../src/bench/compare.js';
 import { resultsSchema } from '../src/bench/schema.js';
 import { TIMELINE_STATES } from '../src/bench/timelines.js';
+import { cli } from './support/cli.js';
 import type { BenchResults } from '../src/bench/types.js';
 
-const run = promisify(execFile);
-const root = join(import.meta.dirname, '..');
-const cli = (args: string[], timeout = 120_000) =>
-  run(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), ...args], { cwd: root, timeout, maxBuffer: 64 << 20 });
 
 let dir: string;
 let out: string;

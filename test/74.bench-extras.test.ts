@@ -3,12 +3,11 @@
 // timeline segments on known spans, atomic writes, older results files, and the pieces an
 // interrupted run relies on (child-process tracking, an abortable startupCost).
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { promisify } from 'node:util';
 
 import { loadResults } from '../src/bench/compare.js';
 import { hazardTables } from '../src/bench/hazards.js';
@@ -17,15 +16,12 @@ import { resolvePlan } from '../src/bench/plan.js';
 import { schemaErrors } from '../src/bench/schema.js';
 import { segmentsOf } from '../src/bench/timelines.js';
 import { traceFileName } from '../src/bench/traces.js';
+import { cli } from './support/cli.js';
 import type { BenchResults, ConfigSpec } from '../src/bench/types.js';
 import { startupCost } from '../src/index.js';
 import { killChildren, liveChildPids, trackChild } from '../src/modes/children.js';
 import type { TimelineSpan, TimelineThread } from '../src/types.js';
 
-const run = promisify(execFile);
-const root = join(import.meta.dirname, '..');
-const cli = (args: string[], timeout = 120_000) =>
-  run(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), ...args], { cwd: root, timeout, maxBuffer: 64 << 20 });
 
 let dir: string;
 let out: string;

@@ -2,18 +2,16 @@
 // sweep that keeps child processes busy; after SIGINT it exits with 130, leaves a partial
 // results.json that parses and validates, and no process it started survives it.
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { promisify } from 'node:util';
 
 import { schemaErrors } from '../src/bench/schema.js';
+import { cli as runCli, cliArgv, ROOT as root } from './support/cli.js';
 import type { BenchResults } from '../src/bench/types.js';
 
-const run = promisify(execFile);
-const root = join(import.meta.dirname, '..');
 const dir = mkdtempSync(join(tmpdir(), 'gilscope-sigint-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -55,7 +53,7 @@ async function waitFor<T>(what: string, ms: number, check: () => T | undefined):
 
 function startBench(out: string, args: string[]): { child: ChildProcess; output: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
   // detached: its own process group, so that what it started can be found after it has gone.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), 'bench', ...args, '--out', out], { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, cliArgv(['bench', ...args, '--out', out]), { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   child.stdout!.on('data', (d: Buffer) => (text += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (text += d.toString()));
@@ -114,7 +112,7 @@ test('SIGINT to the bench alone while a child batch runs: exit 130, partial resu
   assert.equal(results.partial!.interruptedConfiguration, 'cpu/primes/released/t2');
   assert.deepEqual(survivors(cli, [...seen]), [], 'no process of its group and no batch process survives');
   // compare reads a partial file, and says it is one.
-  const compared = await run(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), 'compare', join(out, 'results.json'), join(out, 'results.json')], { cwd: root, timeout: 60_000 });
+  const compared = await runCli(['compare', join(out, 'results.json'), join(out, 'results.json')], 60_000);
   assert.match(compared.stdout, /a is a partial run \(interrupted\)/);
   assert.match(compared.stdout, /0 of 1 configurations changed significantly/);
 });
