@@ -44,12 +44,18 @@ test('gil: compute phases of different tasks never overlap, their sleep phases d
 
 test('gil: CPU-bound tasks take turns (about one CPU-s per s in total)', async () => {
   const r = await batch({ kernel: 'spin', params: { cpuUs: 100_000 }, mode: 'gil', tasks: 2, convoyProbe: false });
-  const taskCpuNs = r.taskReports.reduce((s, t) => s + t.cpuNs, 0);
-  // Turn-taking: the tasks' CPU cannot exceed the time the lock was held (plus accounting slack).
+  // Turn-taking: spin's 100 ms of CPU is spent holding the lock, except the lock protocol's own CPU,
+  // which counts in spin's budget: release, re-acquire, the forced-switch wait and a waiter's 1 ms
+  // wake-ups. Measured: 0.1 to 2.2 ms per task (it grows with the time spent waiting), so at least
+  // 90% of the compute must be under the lock. The holds of different tasks never overlap (the
+  // traced test above checks that span by span), so together they fit in the wall time.
+  for (const t of r.taskReports) {
+    assert.ok(t.lockHoldNs >= 90_000_000, `the compute was done holding the lock (held ${t.lockHoldNs} ns)`);
+    assert.ok(t.lockWaitNs > 0, 'each task waited for the other');
+  }
   const holdNs = r.taskReports.reduce((s, t) => s + t.lockHoldNs, 0);
-  assert.ok(holdNs <= r.wallNs * 1.001, 'total hold time fits in the wall time');
-  assert.ok(taskCpuNs <= holdNs + 2_000_000, `task CPU ${taskCpuNs} is done while holding (${holdNs})`);
-  for (const t of r.taskReports) assert.ok(t.lockWaitNs > 0, 'each task waited for the other');
+  assert.ok(holdNs <= r.wallNs * 1.001, `total hold time ${holdNs} fits in the wall time ${r.wallNs}`);
+  assert.ok(r.parallelism < 1.2, `about one CPU-s per s in total (parallelism ${r.parallelism.toFixed(2)})`);
 });
 
 test('gil: with forced switching, 2 CPU-bound tasks hand off about every switch interval', async () => {
