@@ -27,7 +27,12 @@ import type {
 } from './types.js';
 import { expectInteger, expectKnownKeys, expectObject, expectOneOf } from './validate.js';
 
-export const raceStrategies: readonly RaceStrategy[] = Object.freeze(['racy', 'mutex', 'atomic', 'sharded'] as RaceStrategy[]);
+export const raceStrategies: readonly RaceStrategy[] = Object.freeze([
+  'racy',
+  'mutex',
+  'atomic',
+  'sharded',
+] as RaceStrategy[]);
 export const lockOrderings: readonly LockOrdering[] = Object.freeze(['opposite', 'global'] as LockOrdering[]);
 export const starvationLocks: readonly StarvationLock[] = Object.freeze(['unfair', 'fair'] as StarvationLock[]);
 export const backoffs: readonly Backoff[] = Object.freeze(['lockstep', 'random'] as Backoff[]);
@@ -50,7 +55,12 @@ function intOption(o: Record<string, unknown>, key: string, min: number, max: nu
   return o[key] === undefined ? fallback : expectInteger(o[key], `options.${key}`, min, max);
 }
 
-function choiceOption<T extends string>(o: Record<string, unknown>, key: string, accepted: readonly T[], fallback: T): T {
+function choiceOption<T extends string>(
+  o: Record<string, unknown>,
+  key: string,
+  accepted: readonly T[],
+  fallback: T,
+): T {
   return o[key] === undefined ? fallback : expectOneOf(o[key], `options.${key}`, accepted);
 }
 
@@ -194,7 +204,10 @@ export const SUITE_RACE_LIMIT_MS = 2000;
  */
 export async function runHazardSuite(options: HazardSuiteOptions = {}): Promise<HazardSuiteReport> {
   const o = optionsObject(options, ['threads', 'increments', 'durationMs', 'timeoutMs']);
-  const threads = o['threads'] === undefined ? undefined : expectInteger(o['threads'], 'options.threads', 1, HAZARD_LIMITS.maxThreads);
+  const threads =
+    o['threads'] === undefined
+      ? undefined
+      : expectInteger(o['threads'], 'options.threads', 1, HAZARD_LIMITS.maxThreads);
   const increments = intOption(o, 'increments', 1, HAZARD_LIMITS.maxIncrements, 10_000_000);
   const durationMs = intOption(o, 'durationMs', 1, HAZARD_LIMITS.maxMs, 100);
   const timeoutMs = intOption(o, 'timeoutMs', 1, HAZARD_LIMITS.maxMs, 1000);
@@ -202,7 +215,12 @@ export async function runHazardSuite(options: HazardSuiteOptions = {}): Promise<
   const starvationThreads = threads ?? 8;
   const raceReports = {} as Record<RaceStrategy, RaceReport>;
   for (const strategy of raceStrategies) {
-    raceReports[strategy] = await race({ threads: raceThreads, increments, strategy, timeLimitMs: SUITE_RACE_LIMIT_MS });
+    raceReports[strategy] = await race({
+      threads: raceThreads,
+      increments,
+      strategy,
+      timeLimitMs: SUITE_RACE_LIMIT_MS,
+    });
   }
   return {
     race: raceReports,

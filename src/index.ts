@@ -11,6 +11,21 @@ export { poolSize } from './pool.js';
 export { addonPath } from './native.js';
 export { toChromeTrace, EVENT_KINDS } from './timeline.js';
 export type { ChromeTrace, ChromeTraceEvent } from './timeline.js';
-export { hazards, runHazardSuite, raceStrategies, lockOrderings, starvationLocks, backoffs, HAZARD_LIMITS } from './hazards.js';
-export { timeCommand, startTimed, SpawnError, HelperError, DEFAULT_INTERVAL_MS, MAX_INTERVAL_MS } from './time/command.js';
+export {
+  hazards,
+  runHazardSuite,
+  raceStrategies,
+  lockOrderings,
+  starvationLocks,
+  backoffs,
+  HAZARD_LIMITS,
+} from './hazards.js';
+export {
+  timeCommand,
+  startTimed,
+  SpawnError,
+  HelperError,
+  DEFAULT_INTERVAL_MS,
+  MAX_INTERVAL_MS,
+} from './time/command.js';
 export { formatTimeReport } from './time/report.js';

@@ -111,7 +111,13 @@ export interface NativeAddon {
   readonly napiVersion: number;
   runSync(kernel: string, args: number[], cancelFlag?: Int32Array, traceCapacity?: number): NativeRecord;
   /** With a cancelId (from nextCancelId), cancel(cancelId) stops the task. */
-  submit(kernel: string, args: number[], gil?: NativeGilOptions, traceCapacity?: number, cancelId?: number): Promise<NativeRecord>;
+  submit(
+    kernel: string,
+    args: number[],
+    gil?: NativeGilOptions,
+    traceCapacity?: number,
+    cancelId?: number,
+  ): Promise<NativeRecord>;
   cancel(cancelId: number): void;
   /** Cancels every task of this environment submitted with a cancel id and still in flight. */
   cancelAll(): void;
@@ -124,9 +130,25 @@ export interface NativeAddon {
   noop(): void;
   rawNoop(): void;
   bareAsyncWork(): Promise<void>;
-  runNative(kernel: string, args: number[], tasks: number, traceCapacity?: number, cancelId?: number): Promise<NativeRecord[]>;
-  startConvoy(options: { switchIntervalUs: number; workUs: number; waitUs: number; traceCapacity?: number }): NativeConvoy;
-  stopConvoy(probe: NativeConvoy): { latenciesNs: Float64Array; threadId: number; events?: NativeEvents; eventsDropped?: number };
+  runNative(
+    kernel: string,
+    args: number[],
+    tasks: number,
+    traceCapacity?: number,
+    cancelId?: number,
+  ): Promise<NativeRecord[]>;
+  startConvoy(options: {
+    switchIntervalUs: number;
+    workUs: number;
+    waitUs: number;
+    traceCapacity?: number;
+  }): NativeConvoy;
+  stopConvoy(probe: NativeConvoy): {
+    latenciesNs: Float64Array;
+    threadId: number;
+    events?: NativeEvents;
+    eventsDropped?: number;
+  };
   threadStartCost(): { createNs: number; rssBytes: number };
   residentBytes(): number;
   traceCost(events: number): { nsPerEvent: number; nsPerEventOff: number };
@@ -236,7 +258,8 @@ function load(): { addon: NativeAddon; path: string } {
   const failures: string[] = [];
   for (const path of addonCandidates()) {
     if (!existsSync(path)) {
-      if (explicit && resolve(explicit) === path) failures.push(`${path}: GILSCOPE_ADDON names a file that does not exist`);
+      if (explicit && resolve(explicit) === path)
+        failures.push(`${path}: GILSCOPE_ADDON names a file that does not exist`);
       continue;
     }
     try {

@@ -36,7 +36,14 @@ import {
   kernelArgs,
 } from './validate.js';
 
-export const modes: readonly Mode[] = Object.freeze(['held', 'released', 'gil', 'worker', 'process', 'native'] as Mode[]);
+export const modes: readonly Mode[] = Object.freeze([
+  'held',
+  'released',
+  'gil',
+  'worker',
+  'process',
+  'native',
+] as Mode[]);
 
 /** Most tasks one batch accepts (mode 'native' starts one thread per task: at most 1024). */
 export const MAX_TASKS = 100_000;
@@ -91,7 +98,9 @@ function checkModeOptions(o: Record<string, unknown>, name: string): Checked {
   const forcedSwitching =
     o['forcedSwitching'] === undefined ? true : expectBoolean(o['forcedSwitching'], `${name}.forcedSwitching`);
   if (mode !== 'gil' && (o['switchIntervalUs'] !== undefined || o['forcedSwitching'] !== undefined)) {
-    throw new TypeError(`${name}.switchIntervalUs and ${name}.forcedSwitching apply to mode 'gil' only (mode is '${mode}')`);
+    throw new TypeError(
+      `${name}.switchIntervalUs and ${name}.forcedSwitching apply to mode 'gil' only (mode is '${mode}')`,
+    );
   }
   const trace = o['trace'] === undefined ? false : expectBoolean(o['trace'], `${name}.trace`);
   const capacity =
@@ -161,7 +170,11 @@ async function runOnRawThreads(kernel: KernelName, args: number[], tasks: number
  * Runs one task in `options.mode` (default 'released': on the libuv threadpool while JS keeps
  * running). Rejects with an AbortError when `options.signal` aborts first.
  */
-export async function run<K extends KernelName>(kernel: K, params: KernelParams[K], options: RunOptions = {}): Promise<TaskReport> {
+export async function run<K extends KernelName>(
+  kernel: K,
+  params: KernelParams[K],
+  options: RunOptions = {},
+): Promise<TaskReport> {
   const name = expectKernel(kernel);
   const args = kernelArgs(name, params);
   const o = expectObject(options, 'options');
@@ -184,7 +197,11 @@ export async function run<K extends KernelName>(kernel: K, params: KernelParams[
   }
 }
 
-function lockReport(tasks: readonly TaskReport[], wallNs: number, before: { handoffs: number; dropRequests: number }): LockReport {
+function lockReport(
+  tasks: readonly TaskReport[],
+  wallNs: number,
+  before: { handoffs: number; dropRequests: number },
+): LockReport {
   const after = native().gilCounters();
   const holdNs = tasks.reduce((s, t) => s + t.lockHoldNs, 0);
   const handoffs = after.handoffs - before.handoffs;
@@ -222,7 +239,8 @@ export async function batch<K extends KernelName>(options: BatchOptions<K>): Pro
   const c = checkModeOptions(o, 'options');
   const maxTasks = c.mode === 'native' ? MAX_NATIVE_TASKS : MAX_TASKS;
   const tasks = o['tasks'] === undefined ? 1 : expectInteger(o['tasks'], 'options.tasks', 1, maxTasks);
-  const threads = o['threads'] === undefined ? undefined : expectInteger(o['threads'], 'options.threads', 1, MAX_POOL_SIZE);
+  const threads =
+    o['threads'] === undefined ? undefined : expectInteger(o['threads'], 'options.threads', 1, MAX_POOL_SIZE);
   const convoyProbe = o['convoyProbe'] === undefined ? true : expectBoolean(o['convoyProbe'], 'options.convoyProbe');
   if (c.signal?.aborted) throw abortError(c.signal);
 
@@ -279,7 +297,10 @@ export async function batch<K extends KernelName>(options: BatchOptions<K>): Pro
         settled = [];
         for (let i = 0; i < tasks; i++) {
           if (c.signal?.aborted) break;
-          settled.push({ status: 'fulfilled', value: toReport(addon.runSync(kernel, args, undefined, c.traceCapacity), 'held') });
+          settled.push({
+            status: 'fulfilled',
+            value: toReport(addon.runSync(kernel, args, undefined, c.traceCapacity), 'held'),
+          });
         }
         break;
       case 'released':
@@ -360,7 +381,15 @@ function batchTimeline(
   const convoyTrace = convoy && decodeEvents(convoy.events, convoy.eventsDropped);
   if (convoy && convoyTrace) {
     const { spans, instants } = spansOf(convoyTrace, -1, meter.startNs + BigInt(wallNs));
-    extra.push({ pid: process.pid, tid: convoy.threadId, role: 'native', name: `convoy probe ${convoy.threadId}`, spans, instants, dropped: convoyTrace.dropped });
+    extra.push({
+      pid: process.pid,
+      tid: convoy.threadId,
+      role: 'native',
+      name: `convoy probe ${convoy.threadId}`,
+      spans,
+      instants,
+      dropped: convoyTrace.dropped,
+    });
   }
   return buildTimeline(tasks, extra, meter.startNs, meter.startNs + BigInt(wallNs));
 }

@@ -34,7 +34,9 @@ function field(o: Obj, key: string, name: string, type: 'bigint' | 'number' | 's
 function kind(o: Obj, name: string, accepted: readonly string[]): void {
   const v = field(o, 'kind', name, 'string') as string;
   if (!accepted.includes(v)) {
-    throw new RangeError(`${name}.kind must be one of ${accepted.map((k) => `'${k}'`).join(', ')}, received ${describe(v)}`);
+    throw new RangeError(
+      `${name}.kind must be one of ${accepted.map((k) => `'${k}'`).join(', ')}, received ${describe(v)}`,
+    );
   }
 }
 
@@ -91,7 +93,8 @@ export function expectTracedReports(reports: unknown): readonly BatchReport[] {
     checkReport(reports, 'reports');
     return [reports as BatchReport];
   }
-  if (reports.length === 0) throw new RangeError('reports must hold at least one batch report, received an empty array');
+  if (reports.length === 0)
+    throw new RangeError('reports must hold at least one batch report, received an empty array');
   each(reports, 'reports', checkReport);
   return reports as readonly BatchReport[];
 }

@@ -47,7 +47,11 @@ export function decodeEvents(events: NativeEvents | undefined, dropped: number |
  * Pairs a thread's events into spans: task, lock-wait, lock-held, blocked. A start whose end was
  * dropped is closed at `closeNs` and marked truncated.
  */
-export function spansOf(trace: TaskTrace, task: number, closeNs: bigint): { spans: TimelineSpan[]; instants: TimelineInstant[] } {
+export function spansOf(
+  trace: TaskTrace,
+  task: number,
+  closeNs: bigint,
+): { spans: TimelineSpan[]; instants: TimelineInstant[] } {
   const spans: TimelineSpan[] = [];
   const instants: TimelineInstant[] = [];
   const open = new Map<TimelineSpan['kind'], bigint>();
@@ -90,7 +94,8 @@ export function spansOf(trace: TaskTrace, task: number, closeNs: bigint): { span
         break;
     }
   }
-  for (const [kind, start] of open) spans.push({ kind, startNs: start, endNs: closeNs > start ? closeNs : start, task, truncated: true });
+  for (const [kind, start] of open)
+    spans.push({ kind, startNs: start, endNs: closeNs > start ? closeNs : start, task, truncated: true });
   // Outer spans first, so a reader sees each thread's spans nested by start time.
   const depth = { task: 0, 'lock-wait': 1, 'lock-held': 1, blocked: 1, 'timer-delay': 0 } as const;
   spans.sort((a, b) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : depth[a.kind] - depth[b.kind]));
@@ -150,8 +155,16 @@ export interface ExtraThread {
 }
 
 /** Builds a batch's timeline from its traced task reports and extra rows (JS thread, probes). */
-export function buildTimeline(tasks: readonly TaskReport[], extra: readonly ExtraThread[], startNs: bigint, endNs: bigint): Timeline {
-  const rows = new Map<string, { pid: number; tid: number; role: ThreadRole; name: string; spans: TimelineSpan[]; instants: TimelineInstant[] }>();
+export function buildTimeline(
+  tasks: readonly TaskReport[],
+  extra: readonly ExtraThread[],
+  startNs: bigint,
+  endNs: bigint,
+): Timeline {
+  const rows = new Map<
+    string,
+    { pid: number; tid: number; role: ThreadRole; name: string; spans: TimelineSpan[]; instants: TimelineInstant[] }
+  >();
   let dropped = 0;
   tasks.forEach((t, i) => {
     if (!t.trace) return;
@@ -175,7 +188,14 @@ export function buildTimeline(tasks: readonly TaskReport[], extra: readonly Extr
       row.spans.push(...x.spans);
       row.instants.push(...x.instants);
     } else {
-      rows.set(key, { pid: x.pid, tid: x.tid, role: x.role, name: x.name, spans: [...x.spans], instants: [...x.instants] });
+      rows.set(key, {
+        pid: x.pid,
+        tid: x.tid,
+        role: x.role,
+        name: x.name,
+        spans: [...x.spans],
+        instants: [...x.instants],
+      });
     }
   }
   const threads: TimelineThread[] = [...rows.values()].map((r) => ({
@@ -234,10 +254,22 @@ export function toChromeTrace(reports: BatchReport | readonly BatchReport[]): Ch
     const tl = r.timeline!;
     // One trace "process" per batch keeps batches apart even when they share OS threads.
     const groupPid = bi + 1;
-    events.push({ name: 'process_name', ph: 'M', pid: groupPid, tid: 0, args: { name: `batch ${bi + 1}: ${r.kernel} ${r.mode} x${r.tasks}` } });
+    events.push({
+      name: 'process_name',
+      ph: 'M',
+      pid: groupPid,
+      tid: 0,
+      args: { name: `batch ${bi + 1}: ${r.kernel} ${r.mode} x${r.tasks}` },
+    });
     events.push({ name: 'process_sort_index', ph: 'M', pid: groupPid, tid: 0, args: { sort_index: bi } });
     for (const t of tl.threads) {
-      events.push({ name: 'thread_name', ph: 'M', pid: groupPid, tid: t.tid, args: { name: `${t.name} (pid ${t.pid})` } });
+      events.push({
+        name: 'thread_name',
+        ph: 'M',
+        pid: groupPid,
+        tid: t.tid,
+        args: { name: `${t.name} (pid ${t.pid})` },
+      });
       for (const s of t.spans) {
         events.push({
           name: SPAN_NAMES[s.kind],
@@ -251,13 +283,39 @@ export function toChromeTrace(reports: BatchReport | readonly BatchReport[]): Ch
         });
       }
       for (const i of t.instants) {
-        events.push({ name: i.kind, cat: 'lock', ph: 'i', s: 't', pid: groupPid, tid: t.tid, ts: us(i.ns), args: { task: i.task } });
+        events.push({
+          name: i.kind,
+          cat: 'lock',
+          ph: 'i',
+          s: 't',
+          pid: groupPid,
+          tid: t.tid,
+          ts: us(i.ns),
+          args: { task: i.task },
+        });
       }
     }
     for (const h of tl.handoffs) {
       const id = flowId++;
-      events.push({ name: 'lock hand-off', cat: 'handoff', ph: 's', id, pid: groupPid, tid: h.fromTid, ts: us(h.releasedNs) });
-      events.push({ name: 'lock hand-off', cat: 'handoff', ph: 'f', bp: 'e', id, pid: groupPid, tid: h.toTid, ts: us(h.acquiredNs) });
+      events.push({
+        name: 'lock hand-off',
+        cat: 'handoff',
+        ph: 's',
+        id,
+        pid: groupPid,
+        tid: h.fromTid,
+        ts: us(h.releasedNs),
+      });
+      events.push({
+        name: 'lock hand-off',
+        cat: 'handoff',
+        ph: 'f',
+        bp: 'e',
+        id,
+        pid: groupPid,
+        tid: h.toTid,
+        ts: us(h.acquiredNs),
+      });
     }
   });
   return {

@@ -31,7 +31,8 @@ export function expectInteger(value: unknown, name: string, min: number, max: nu
 }
 
 export function expectNumber(value: unknown, name: string, min: number, max: number): number {
-  if (typeof value !== 'number') throw new TypeError(`${name} must be a number in [${min}, ${max}], received ${describe(value)}`);
+  if (typeof value !== 'number')
+    throw new TypeError(`${name} must be a number in [${min}, ${max}], received ${describe(value)}`);
   if (!Number.isFinite(value) || value < min || value > max) {
     throw new RangeError(`${name} must be a number in [${min}, ${max}], received ${describe(value)}`);
   }
@@ -63,16 +64,15 @@ export function expectObject(value: unknown, name: string): Record<string, unkno
 export function expectKnownKeys(obj: Record<string, unknown>, name: string, allowed: readonly string[]): void {
   for (const key of Object.keys(obj)) {
     if (!allowed.includes(key)) {
-      throw new TypeError(
-        `${name}.${key} is not a known option (accepted: ${allowed.join(', ') || 'none'})`,
-      );
+      throw new TypeError(`${name}.${key} is not a known option (accepted: ${allowed.join(', ') || 'none'})`);
     }
   }
 }
 
 export function expectAbortSignal(value: unknown, name: string): AbortSignal | undefined {
   if (value === undefined) return undefined;
-  if (!(value instanceof AbortSignal)) throw new TypeError(`${name} must be an AbortSignal, received ${describe(value)}`);
+  if (!(value instanceof AbortSignal))
+    throw new TypeError(`${name} must be an AbortSignal, received ${describe(value)}`);
   return value;
 }
 

@@ -44,12 +44,18 @@ test('known values: 25 primes below 100, 1229 below 10000', () => {
 });
 
 test('results depend on the input', () => {
-  assert.notEqual(runSync('hash', { bytes: 1000, rounds: 1 }).result, runSync('hash', { bytes: 1000, rounds: 2 }).result);
+  assert.notEqual(
+    runSync('hash', { bytes: 1000, rounds: 1 }).result,
+    runSync('hash', { bytes: 1000, rounds: 2 }).result,
+  );
   assert.notEqual(
     runSync('mandelbrot', { width: 30, height: 30, maxIter: 50 }).result,
     runSync('mandelbrot', { width: 30, height: 30, maxIter: 60 }).result,
   );
-  assert.notEqual(runSync('stream', { bytes: 4096, passes: 1 }).result, runSync('stream', { bytes: 4096, passes: 2 }).result);
+  assert.notEqual(
+    runSync('stream', { bytes: 4096, passes: 1 }).result,
+    runSync('stream', { bytes: 4096, passes: 2 }).result,
+  );
 });
 
 test('the TypeScript catalog and the C++ kernel table agree', () => {

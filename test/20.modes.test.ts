@@ -41,7 +41,10 @@ test('released tasks overlap each other when tasks >= 2', async () => {
   assert.ok(overlaps(a!, b!), 'two released sleep tasks overlap in time');
   assert.notEqual(a!.threadId, b!.threadId, 'they run on two pool threads');
   const jsTid = native().threadUsage().threadId;
-  assert.ok(r.taskReports.every((t) => t.threadId !== jsTid), 'none runs on the JS thread');
+  assert.ok(
+    r.taskReports.every((t) => t.threadId !== jsTid),
+    'none runs on the JS thread',
+  );
 });
 
 test('a timer fires while released tasks run', async () => {

@@ -92,7 +92,14 @@ function selfRegrabs(r: BatchReport): number {
 }
 
 test('gil: with forced switching a yielding holder never takes the lock straight back', async () => {
-  const r = await batch({ kernel: 'spin', params: { cpuUs: 100_000 }, mode: 'gil', tasks: 2, convoyProbe: false, trace: true });
+  const r = await batch({
+    kernel: 'spin',
+    params: { cpuUs: 100_000 },
+    mode: 'gil',
+    tasks: 2,
+    convoyProbe: false,
+    trace: true,
+  });
   assert.ok(r.lock!.handoffs > 0);
   assert.equal(selfRegrabs(r), 0);
 });
@@ -104,7 +111,14 @@ test('gil: without forced switching the releaser can win the "GIL battle"', asyn
   // woken waiter first and the battle can vanish: that is measured (run-queue wait of the tasks),
   // and only then is the check skipped, saying so. Forced switching never allows a re-grab
   // (previous test), so one re-grab here proves the rule differs. Up to three tries.
-  const common = { kernel: 'spin', params: { cpuUs: 150_000 }, mode: 'gil', tasks: 2, convoyProbe: false, trace: true } as const;
+  const common = {
+    kernel: 'spin',
+    params: { cpuUs: 150_000 },
+    mode: 'gil',
+    tasks: 2,
+    convoyProbe: false,
+    trace: true,
+  } as const;
   const seen: string[] = [];
   let busiest = 0;
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -113,12 +127,16 @@ test('gil: without forced switching the releaser can win the "GIL battle"', asyn
     const runQueueNs = battle.taskReports.reduce((s, r) => s + (r.runQueueNs ?? 0), 0);
     const share = runQueueNs / battle.taskReports.reduce((s, r) => s + r.wallNs, 0);
     busiest = Math.max(busiest, share);
-    seen.push(`forced ${forced.lock!.handoffs} / battle ${battle.lock!.handoffs} hand-offs, ` +
-      `${selfRegrabs(battle)} re-grabs, run-queue ${(share * 100).toFixed(1)}%`);
+    seen.push(
+      `forced ${forced.lock!.handoffs} / battle ${battle.lock!.handoffs} hand-offs, ` +
+        `${selfRegrabs(battle)} re-grabs, run-queue ${(share * 100).toFixed(1)}%`,
+    );
     if (selfRegrabs(battle) > 0) return;
   }
   if (busiest > 0.05) {
-    t.skip(`machine too busy to show the battle (tasks spent up to ${(busiest * 100).toFixed(0)}% of their time waiting for a CPU): ${seen.join('; ')}`);
+    t.skip(
+      `machine too busy to show the battle (tasks spent up to ${(busiest * 100).toFixed(0)}% of their time waiting for a CPU): ${seen.join('; ')}`,
+    );
     return;
   }
   assert.fail(`the releaser never won the battle on a quiet machine: ${seen.join('; ')}`);

@@ -31,14 +31,17 @@ for (const mode of ['worker', 'process', 'native'] as const) {
     assert.ok(anyOverlap(r.taskReports), `${mode} tasks overlap`);
     assert.equal(new Set(r.taskReports.map((t) => t.threadId)).size, 2, 'two threads');
     if (mode === 'process') {
-      assert.ok(r.taskReports.every((t) => t.pid !== process.pid), 'tasks ran in child processes');
+      assert.ok(
+        r.taskReports.every((t) => t.pid !== process.pid),
+        'tasks ran in child processes',
+      );
     } else {
       assert.ok(r.taskReports.every((t) => t.pid === process.pid));
     }
   });
 }
 
-test('process mode counts the children\'s CPU in cpuPerWall', async () => {
+test("process mode counts the children's CPU in cpuPerWall", async () => {
   const r = await batch({ kernel: 'spin', params: { cpuUs: 40_000 }, mode: 'process', tasks: 2 });
   const taskCpuNs = r.taskReports.reduce((s, t) => s + t.cpuNs, 0);
   assert.ok((r.processUserUs + r.processSystemUs) * 1000 >= taskCpuNs * 0.95, 'process CPU includes the tasks');
@@ -48,7 +51,10 @@ test('a batch asking for another libuv pool size runs with that size and reports
   const r = await batch({ kernel: 'sleep', params: { us: 40_000 }, mode: 'released', tasks: 6, threads: 3 });
   assert.equal(r.poolSize, 3);
   assert.equal(new Set(r.taskReports.map((t) => t.threadId)).size, 3, 'six tasks shared three pool threads');
-  assert.ok(r.taskReports.every((t) => t.pid !== process.pid), 'in a fresh child process');
+  assert.ok(
+    r.taskReports.every((t) => t.pid !== process.pid),
+    'in a fresh child process',
+  );
 });
 
 test('worker and process pool sizes are reported as in force', async () => {
@@ -97,7 +103,10 @@ test('startupCost() measures a thread, a worker and a process', async () => {
   assert.equal(s.samples, 2);
   for (const k of ['thread', 'worker', 'process'] as const) {
     assert.equal(s[k].createNs.length, 2);
-    assert.ok(s[k].createNs.every((x) => x > 0), `${k} creation took time`);
+    assert.ok(
+      s[k].createNs.every((x) => x > 0),
+      `${k} creation took time`,
+    );
     assert.ok(s[k].createNsMedian > 0);
   }
   assert.ok(s.process.rssBytesMedian > 0, 'a process has resident memory of its own');
@@ -108,11 +117,29 @@ test('startupCost() measures a thread, a worker and a process', async () => {
 
 test('bad threads, convoyProbe and trace options', async () => {
   for (const threads of [0, 1025, 1.5, Number.NaN]) {
-    await assert.rejects(batch({ kernel: 'noop', params: {}, threads }), { name: 'RangeError', message: /options\.threads must be an integer in \[1, 1024\]/ });
+    await assert.rejects(batch({ kernel: 'noop', params: {}, threads }), {
+      name: 'RangeError',
+      message: /options\.threads must be an integer in \[1, 1024\]/,
+    });
   }
-  await assert.rejects(batch({ kernel: 'noop', params: {}, threads: '2' as never }), { name: 'TypeError', message: /options\.threads/ });
-  await assert.rejects(batch({ kernel: 'noop', params: {}, mode: 'native', tasks: 2000 }), { name: 'RangeError', message: /options\.tasks must be an integer in \[1, 1024\]/ });
-  await assert.rejects(batch({ kernel: 'noop', params: {}, convoyProbe: 1 as never }), { name: 'TypeError', message: /convoyProbe/ });
-  await assert.rejects(batch({ kernel: 'noop', params: {}, trace: 'yes' as never }), { name: 'TypeError', message: /options\.trace must be a boolean/ });
-  await assert.rejects(batch({ kernel: 'noop', params: {}, trace: true, traceCapacity: 3 }), { name: 'RangeError', message: /traceCapacity/ });
+  await assert.rejects(batch({ kernel: 'noop', params: {}, threads: '2' as never }), {
+    name: 'TypeError',
+    message: /options\.threads/,
+  });
+  await assert.rejects(batch({ kernel: 'noop', params: {}, mode: 'native', tasks: 2000 }), {
+    name: 'RangeError',
+    message: /options\.tasks must be an integer in \[1, 1024\]/,
+  });
+  await assert.rejects(batch({ kernel: 'noop', params: {}, convoyProbe: 1 as never }), {
+    name: 'TypeError',
+    message: /convoyProbe/,
+  });
+  await assert.rejects(batch({ kernel: 'noop', params: {}, trace: 'yes' as never }), {
+    name: 'TypeError',
+    message: /options\.trace must be a boolean/,
+  });
+  await assert.rejects(batch({ kernel: 'noop', params: {}, trace: true, traceCapacity: 3 }), {
+    name: 'RangeError',
+    message: /traceCapacity/,
+  });
 });

@@ -16,7 +16,10 @@ test('cpuNs never exceeds the task wall time, in every mode', async () => {
     assert.ok(r.cpuNs <= r.wallNs, `${r.mode}: cpuNs ${r.cpuNs} <= wallNs ${r.wallNs}`);
     assert.ok(r.endNs >= r.startNs);
     // rusage's user+system is the same CPU at microsecond resolution, refreshed by the clock read.
-    assert.ok(Math.abs((r.userUs + r.systemUs) * 1000 - r.cpuNs) <= 1_000_000 + r.cpuNs * 0.02, 'rusage agrees with the CPU clock');
+    assert.ok(
+      Math.abs((r.userUs + r.systemUs) * 1000 - r.cpuNs) <= 1_000_000 + r.cpuNs * 0.02,
+      'rusage agrees with the CPU clock',
+    );
   }
 });
 
@@ -79,7 +82,10 @@ test('measure() wraps sync and async functions', async () => {
 
 test('a held batch shows in event-loop delay; a released one does not block the loop', async () => {
   const held = await batch({ kernel: 'spin', params: { cpuUs: 60_000 }, mode: 'held', tasks: 1 });
-  assert.ok(held.eventLoop.delayMaxNs !== null && held.eventLoop.delayMaxNs >= 50_000_000, `held max delay ${held.eventLoop.delayMaxNs}`);
+  assert.ok(
+    held.eventLoop.delayMaxNs !== null && held.eventLoop.delayMaxNs >= 50_000_000,
+    `held max delay ${held.eventLoop.delayMaxNs}`,
+  );
   const released = await batch({ kernel: 'sleep', params: { us: 60_000 }, mode: 'released', tasks: 1 });
   assert.ok(released.eventLoop.samples > 5, 'the probe timer kept firing during a released task');
 });

@@ -12,7 +12,9 @@ test('aborted before start: rejects with AbortError and the kernel never runs', 
   await assert.rejects(run('spin', { cpuUs: 500_000 }, { signal: ac.signal }), { name: 'AbortError' });
   const after = native().processUsage();
   assert.ok(after.userUs + after.systemUs - before.userUs - before.systemUs < 400_000, 'no 500 ms of CPU was spent');
-  await assert.rejects(batch({ kernel: 'spin', params: { cpuUs: 500_000 }, tasks: 2, signal: ac.signal }), { name: 'AbortError' });
+  await assert.rejects(batch({ kernel: 'spin', params: { cpuUs: 500_000 }, tasks: 2, signal: ac.signal }), {
+    name: 'AbortError',
+  });
 });
 
 for (const mode of ['released', 'gil'] as const) {

@@ -13,7 +13,11 @@ function throwsNamed(fn: () => unknown, cls: typeof TypeError | typeof RangeErro
   });
 }
 
-async function rejectsNamed(p: Promise<unknown>, cls: typeof TypeError | typeof RangeError, name: RegExp): Promise<void> {
+async function rejectsNamed(
+  p: Promise<unknown>,
+  cls: typeof TypeError | typeof RangeError,
+  name: RegExp,
+): Promise<void> {
   await assert.rejects(p, (err: Error) => {
     assert.ok(err instanceof cls, `expected ${cls.name}, got ${err?.constructor?.name}: ${err?.message}`);
     assert.match(err.message, name);
@@ -22,15 +26,27 @@ async function rejectsNamed(p: Promise<unknown>, cls: typeof TypeError | typeof 
 }
 
 test('unknown kernel: RangeError naming kernel; wrong type: TypeError', async () => {
-  throwsNamed(() => runSync('fibonacci' as never, {} as never), RangeError, /kernel must be one of .*'primes'.*received "fibonacci"/);
+  throwsNamed(
+    () => runSync('fibonacci' as never, {} as never),
+    RangeError,
+    /kernel must be one of .*'primes'.*received "fibonacci"/,
+  );
   throwsNamed(() => runSync(42 as never, {} as never), TypeError, /kernel/);
   await rejectsNamed(run('nope' as never, {} as never), RangeError, /kernel/);
 });
 
 test('missing, extra and mistyped params', () => {
   throwsNamed(() => runSync('primes', {} as never), TypeError, /params\.n is required/);
-  throwsNamed(() => runSync('primes', { n: 10, m: 1 } as never), TypeError, /params\.m is not a parameter of kernel 'primes'/);
-  throwsNamed(() => runSync('primes', { n: '10' } as never), TypeError, /params\.n must be an integer in \[0, 100000000\], received "10"/);
+  throwsNamed(
+    () => runSync('primes', { n: 10, m: 1 } as never),
+    TypeError,
+    /params\.m is not a parameter of kernel 'primes'/,
+  );
+  throwsNamed(
+    () => runSync('primes', { n: '10' } as never),
+    TypeError,
+    /params\.n must be an integer in \[0, 100000000\], received "10"/,
+  );
   throwsNamed(() => runSync('primes', null as never), TypeError, /params must be an object/);
   throwsNamed(() => runSync('primes', [] as never), TypeError, /params must be an object/);
   throwsNamed(() => runSync('primes', { n: 10n } as never), TypeError, /params\.n/);
@@ -46,20 +62,44 @@ test('NaN, Infinity, negative, fractional and too large', () => {
 });
 
 test('unknown mode, bad tasks, bad options', async () => {
-  await rejectsNamed(run('noop', {}, { mode: 'turbo' as never }), RangeError, /options\.mode must be one of 'held', 'released', 'gil'/);
+  await rejectsNamed(
+    run('noop', {}, { mode: 'turbo' as never }),
+    RangeError,
+    /options\.mode must be one of 'held', 'released', 'gil'/,
+  );
   await rejectsNamed(run('noop', {}, { mode: 1 as never }), TypeError, /options\.mode/);
   await rejectsNamed(run('noop', {}, { sigal: 1 } as never), TypeError, /options\.sigal is not a known option/);
   await rejectsNamed(run('noop', {}, { signal: {} as never }), TypeError, /options\.signal must be an AbortSignal/);
   await rejectsNamed(run('noop', {}, null as never), TypeError, /options must be an object/);
   for (const tasks of [0, -1, 1.5, Number.NaN, 1e9]) {
-    await rejectsNamed(batch({ kernel: 'noop', params: {}, tasks }), RangeError, /options\.tasks must be an integer in \[1, 100000\]/);
+    await rejectsNamed(
+      batch({ kernel: 'noop', params: {}, tasks }),
+      RangeError,
+      /options\.tasks must be an integer in \[1, 100000\]/,
+    );
   }
   await rejectsNamed(batch({ kernel: 'noop', params: {}, tasks: '2' as never }), TypeError, /options\.tasks/);
   await rejectsNamed(batch(undefined as never), TypeError, /options must be an object/);
-  await rejectsNamed(batch({ kernel: 'noop', params: {}, mode: 'gil', switchIntervalUs: 0 }), RangeError, /switchIntervalUs must be an integer in \[1, 1000000\]/);
-  await rejectsNamed(batch({ kernel: 'noop', params: {}, mode: 'gil', switchIntervalUs: 2e6 }), RangeError, /switchIntervalUs/);
-  await rejectsNamed(batch({ kernel: 'noop', params: {}, mode: 'gil', forcedSwitching: 'yes' as never }), TypeError, /forcedSwitching must be a boolean/);
-  await rejectsNamed(batch({ kernel: 'noop', params: {}, mode: 'released', switchIntervalUs: 10 }), TypeError, /apply to mode 'gil' only/);
+  await rejectsNamed(
+    batch({ kernel: 'noop', params: {}, mode: 'gil', switchIntervalUs: 0 }),
+    RangeError,
+    /switchIntervalUs must be an integer in \[1, 1000000\]/,
+  );
+  await rejectsNamed(
+    batch({ kernel: 'noop', params: {}, mode: 'gil', switchIntervalUs: 2e6 }),
+    RangeError,
+    /switchIntervalUs/,
+  );
+  await rejectsNamed(
+    batch({ kernel: 'noop', params: {}, mode: 'gil', forcedSwitching: 'yes' as never }),
+    TypeError,
+    /forcedSwitching must be a boolean/,
+  );
+  await rejectsNamed(
+    batch({ kernel: 'noop', params: {}, mode: 'released', switchIntervalUs: 10 }),
+    TypeError,
+    /apply to mode 'gil' only/,
+  );
   await rejectsNamed(measure(42 as never), TypeError, /fn must be a function/);
 });
 
@@ -72,7 +112,11 @@ test('the native functions check their own arguments and throw, never abort', ()
   throwsNamed(() => addon.runSync('primes', [-1]), RangeError, /n must be an integer/);
   throwsNamed(() => addon.runSync('primes', ['x' as never]), TypeError, /n must be an integer/);
   throwsNamed(() => addon.runSync('primes', 5 as never), TypeError, /args must be an array/);
-  throwsNamed(() => addon.submit('sleep', [1], { switchIntervalUs: 0, forcedSwitching: true }), RangeError, /switchIntervalUs/);
+  throwsNamed(
+    () => addon.submit('sleep', [1], { switchIntervalUs: 0, forcedSwitching: true }),
+    RangeError,
+    /switchIntervalUs/,
+  );
   throwsNamed(() => addon.submit('sleep', [1], 3 as never), TypeError, /gil must be an object/);
   throwsNamed(() => addon.cancel({} as never), TypeError, /cancelId must be an integer/);
   throwsNamed(() => addon.cancel(-1), RangeError, /cancelId must be an integer/);

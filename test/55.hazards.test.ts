@@ -91,7 +91,10 @@ test('deadlock: opposite order deadlocks every time, is detected, and recovers w
     const victim = r.threads.find((th) => th.thread === r.victim);
     assert.equal(victim?.backedOut, true);
     assert.equal(r.threads.filter((th) => th.backedOut).length, 1, 'exactly one victim');
-    assert.ok(r.threads.every((th) => th.completed), 'both finished after the victim backed out');
+    assert.ok(
+      r.threads.every((th) => th.completed),
+      'both finished after the victim backed out',
+    );
     assert.equal(r.recovered, true);
     assert.equal(r.timedOut, false);
     assert.ok(r.wallNs < 2000 * MS + SLACK_NS);
@@ -109,7 +112,13 @@ test('deadlock: global order never deadlocks', async () => {
     assert.equal(r.victim, null);
     assert.equal(r.recovered, false, 'nothing to recover from');
     assert.ok(r.threads.every((th) => th.completed && !th.backedOut));
-    assert.deepEqual(r.threads.map((th) => th.lockOrder), [['L1', 'L2'], ['L1', 'L2']]);
+    assert.deepEqual(
+      r.threads.map((th) => th.lockOrder),
+      [
+        ['L1', 'L2'],
+        ['L1', 'L2'],
+      ],
+    );
   }
   await addonStillWorks();
 });
@@ -130,7 +139,11 @@ test('starvation: the ticket lock is fair (Jain >= 0.9); figures add up for both
     assert.equal(r.lock, lock);
     assert.equal(r.acquisitionsPerThread.length, 8);
     const contended = r.acquisitionsPerThread.reduce((s, x) => s + x, 0);
-    assert.equal(contended + r.uncontendedAcquisitions, r.totalAcquisitions, 'mutual exclusion held: every acquisition counted once');
+    assert.equal(
+      contended + r.uncontendedAcquisitions,
+      r.totalAcquisitions,
+      'mutual exclusion held: every acquisition counted once',
+    );
     assert.ok(contended > 0);
     assert.ok(r.fairnessIndex !== null);
     assert.ok(Math.abs(r.fairnessIndex - jain(r.acquisitionsPerThread)) < 1e-9, "the index is Jain's");
@@ -150,7 +163,10 @@ test('livelock: lockstep backoff makes less progress than random backoff', async
   for (const r of [lockstep, random]) {
     assert.equal(r.attempts, r.progress + r.backoffs, 'every attempt either got through or backed off');
     assert.equal(r.exclusionViolations, 0, 'never both through at once');
-    assert.equal(r.threads.reduce((s, th) => s + th.attempts, 0), r.attempts);
+    assert.equal(
+      r.threads.reduce((s, th) => s + th.attempts, 0),
+      r.attempts,
+    );
     assert.ok(r.attempts > 0);
     assert.ok(r.wallNs < 150 * MS + SLACK_NS);
   }
@@ -241,7 +257,11 @@ test('bad input reaching the addon directly: TypeError or RangeError naming the 
   throwsNative(() => a.hazardRace('2' as never, 1, 'racy', 1), TypeError, /threads/);
   throwsNative(() => a.hazardRace(2, 1e9, 'racy', 1), RangeError, /increments must be an integer in \[1, 100000000\]/);
   throwsNative(() => a.hazardRace(2, 1.5, 'racy', 1), RangeError, /increments/);
-  throwsNative(() => a.hazardRace(2, 1, 'fast', 1), RangeError, /strategy must be one of 'racy', 'mutex', 'atomic', 'sharded', received 'fast'/);
+  throwsNative(
+    () => a.hazardRace(2, 1, 'fast', 1),
+    RangeError,
+    /strategy must be one of 'racy', 'mutex', 'atomic', 'sharded', received 'fast'/,
+  );
   throwsNative(() => a.hazardRace(2, 1, 3 as never, 1), TypeError, /strategy/);
   throwsNative(() => a.hazardRace(2, 1, 'racy', 0), RangeError, /timeLimitMs/);
   throwsNative(() => (a.hazardRace as (...args: unknown[]) => unknown)(2, 1, 'racy'), TypeError, /timeLimitMs/);

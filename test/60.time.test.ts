@@ -67,7 +67,9 @@ function startCli(args: string[], limitMs = 30_000): Started {
       new Promise<void>((resolve, reject) => {
         if (stdout.includes(text)) return resolve();
         waiters.push({ text, resolve });
-        void done.then(() => reject(new Error(`gilscope ended before its command printed ${JSON.stringify(text)}; stderr:\n${stderr}`)));
+        void done.then(() =>
+          reject(new Error(`gilscope ended before its command printed ${JSON.stringify(text)}; stderr:\n${stderr}`)),
+        );
       }),
     done,
   };
@@ -113,7 +115,12 @@ test('real, user, sys and max RSS agree with /usr/bin/time -v on the same run', 
     real: clockSeconds(timeV(ran.stderr, 'Elapsed (wall clock) time (h:mm:ss or m:ss)')),
     maxRssKb: Number(timeV(ran.stderr, 'Maximum resident set size (kbytes)')),
   };
-  const ours = { user: report.userUs / 1e6, sys: report.systemUs / 1e6, real: report.realNs / 1e9, maxRssKb: report.maxRssKb };
+  const ours = {
+    user: report.userUs / 1e6,
+    sys: report.systemUs / 1e6,
+    real: report.realNs / 1e9,
+    maxRssKb: report.maxRssKb,
+  };
   t.diagnostic(`gilscope ${JSON.stringify(ours)} vs /usr/bin/time ${JSON.stringify(gnu)}`);
   assert.ok(gnu.user > 0.1, 'the workload is CPU-bound enough to compare');
   // GNU time prints hundredths of a second: allow that rounding (and /usr/bin/time's own start for
@@ -122,7 +129,10 @@ test('real, user, sys and max RSS agree with /usr/bin/time -v on the same run', 
   assert.ok(close(ours.user, gnu.user), `user ${ours.user} vs ${gnu.user}`);
   assert.ok(close(ours.sys, gnu.sys), `sys ${ours.sys} vs ${gnu.sys}`);
   assert.ok(close(ours.real, gnu.real) && ours.real >= gnu.real - 0.005, `real ${ours.real} vs ${gnu.real}`);
-  assert.ok(Math.abs(ours.maxRssKb - gnu.maxRssKb) <= 0.03 * gnu.maxRssKb, `max RSS ${ours.maxRssKb} vs ${gnu.maxRssKb} KiB`);
+  assert.ok(
+    Math.abs(ours.maxRssKb - gnu.maxRssKb) <= 0.03 * gnu.maxRssKb,
+    `max RSS ${ours.maxRssKb} vs ${gnu.maxRssKb} KiB`,
+  );
   // The reading follows from the numbers (which one it is depends on what else the machine runs).
   assert.equal(report.verdict, readCpuPerWall(report.cpuPerWall, report.cores));
   assert.equal(report.threads[0]?.name, 'python3', 'the Python thread did the work');
@@ -134,7 +144,9 @@ test('a node script with two released CPU-bound tasks shows two busy threads and
   assert.equal(ran.code, 0, ran.stderr);
   const { threadIds } = JSON.parse(ran.stdout) as { threadIds: number[] };
   const busy = report.threads.slice(0, 2);
-  t.diagnostic(`${report.verdict} | ${report.contention ?? 'no contention'} | ${report.threadsVerdict} | tasks ran on ${threadIds.join(', ')}`);
+  t.diagnostic(
+    `${report.verdict} | ${report.contention ?? 'no contention'} | ${report.threadsVerdict} | tasks ran on ${threadIds.join(', ')}`,
+  );
   // The two busiest threads are the pool threads the tasks ran on, each with a large share.
   assert.deepEqual(busy.map((b) => b.tid).sort(), [...threadIds].sort());
   for (const b of busy) {
@@ -152,7 +164,10 @@ test('a node script with two released CPU-bound tasks shows two busy threads and
     `cpuPerWall ${report.cpuPerWall.toFixed(2)}; counting run-queue wait ${readyPerWall.toFixed(2)}`,
   );
   if (report.cpuPerWall >= 1.5 && report.cores === 2) assert.match(report.verdict, /^CPU-bound|^parallel/);
-  assert.ok(report.sampling.accountedShare > 0.8 && report.sampling.accountedShare <= 1.01, `table covers ${report.sampling.accountedShare}`);
+  assert.ok(
+    report.sampling.accountedShare > 0.8 && report.sampling.accountedShare <= 1.01,
+    `table covers ${report.sampling.accountedShare}`,
+  );
 });
 
 test('sleep 0.3 reads as waiting, in text and in JSON', async () => {
@@ -186,7 +201,8 @@ test('the exit code and a signal that ends the command pass through', async () =
 });
 
 test('SIGINT and SIGTERM sent to gilscope are forwarded to the command', async () => {
-  const handler = 'process.on("SIGINT", () => { console.log("got SIGINT"); process.exit(42); }); console.log("ready"); setTimeout(() => {}, 20000);';
+  const handler =
+    'process.on("SIGINT", () => { console.log("got SIGINT"); process.exit(42); }); console.log("ready"); setTimeout(() => {}, 20000);';
   const handled = startCli(['time', '--', 'node', '-e', handler]);
   await handled.saw('ready');
   handled.child.kill('SIGINT');
@@ -195,12 +211,19 @@ test('SIGINT and SIGTERM sent to gilscope are forwarded to the command', async (
   assert.match(h.stdout, /got SIGINT/);
   assert.match(h.stderr, /exit status {4}42/, 'the report is still printed');
 
-  for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, status] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     const started = startCli(['time', '--', 'sh', '-c', 'echo ready; exec sleep 20']);
     await started.saw('ready');
     started.child.kill(signal);
     const r = await started.done;
-    assert.equal(r.code, status, `${signal}: ended by ${r.signal}; stdout ${JSON.stringify(r.stdout)}; stderr:\n${r.stderr}`);
+    assert.equal(
+      r.code,
+      status,
+      `${signal}: ended by ${r.signal}; stdout ${JSON.stringify(r.stdout)}; stderr:\n${r.stderr}`,
+    );
     assert.match(r.stderr, new RegExp(`exit status {4}${status} \\(${signal}\\)`));
   }
 });
@@ -222,7 +245,10 @@ test('a Ctrl-C typed in the terminal reaches the command once, not twice', async
     'print("SIGINTs:", n, flush=True)',
   ].join('\n');
   const cliArgs = [process.execPath, ...cliArgv(['time', '--', 'python3', '-c', counter])];
-  const child = spawn('python3', [join(ROOT, 'test', 'fixtures', 'ctrl-c.py'), ...cliArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn('python3', [join(ROOT, 'test', 'fixtures', 'ctrl-c.py'), ...cliArgs], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
   await new Promise((resolve) => child.on('close', resolve));
@@ -281,19 +307,47 @@ test('bad input: no command, a missing or unrunnable command, a bad interval, an
 });
 
 test("the command's own options are not taken for gilscope's", async () => {
-  const r = await cli(['time', '-o', join(scratch, 'own.json'), '--json', 'sh', '-c', 'echo "$@"', 'sh', '--json', '--interval', 'x']);
+  const r = await cli([
+    'time',
+    '-o',
+    join(scratch, 'own.json'),
+    '--json',
+    'sh',
+    '-c',
+    'echo "$@"',
+    'sh',
+    '--json',
+    '--interval',
+    'x',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, '--json --interval x\n');
 });
 
 test('timeCommand validates its arguments', async () => {
-  await assert.rejects(timeCommand([] as never), (e: Error) => e instanceof TypeError && /command must be a non-empty array of strings/.test(e.message));
+  await assert.rejects(
+    timeCommand([] as never),
+    (e: Error) => e instanceof TypeError && /command must be a non-empty array of strings/.test(e.message),
+  );
   await assert.rejects(timeCommand('ls' as never), TypeError);
-  await assert.rejects(timeCommand([''] as never), (e: Error) => e instanceof RangeError && /command\[0\]/.test(e.message));
-  await assert.rejects(timeCommand(['true'], { intervalMs: 0 }), (e: Error) => e instanceof RangeError && /options\.intervalMs must be an integer in \[1, 60000\], received 0/.test(e.message));
+  await assert.rejects(
+    timeCommand([''] as never),
+    (e: Error) => e instanceof RangeError && /command\[0\]/.test(e.message),
+  );
+  await assert.rejects(
+    timeCommand(['true'], { intervalMs: 0 }),
+    (e: Error) =>
+      e instanceof RangeError && /options\.intervalMs must be an integer in \[1, 60000\], received 0/.test(e.message),
+  );
   await assert.rejects(timeCommand(['true'], { intervalMs: '5' as never }), TypeError);
-  await assert.rejects(timeCommand(['true'], { stdio: 'pipe' as never }), (e: Error) => e instanceof RangeError && /options\.stdio/.test(e.message));
-  await assert.rejects(timeCommand(['true'], { interval: 5 } as never), (e: Error) => e instanceof TypeError && /options\.interval is not a known option/.test(e.message));
+  await assert.rejects(
+    timeCommand(['true'], { stdio: 'pipe' as never }),
+    (e: Error) => e instanceof RangeError && /options\.stdio/.test(e.message),
+  );
+  await assert.rejects(
+    timeCommand(['true'], { interval: 5 } as never),
+    (e: Error) => e instanceof TypeError && /options\.interval is not a known option/.test(e.message),
+  );
   const r = await timeCommand(['sh', '-c', 'exit 7'], { stdio: 'ignore', intervalMs: 5 });
   assert.equal(r.status, 7);
   assert.equal(r.sampling.intervalMs, 5);

@@ -6,21 +6,67 @@ import { test } from 'node:test';
 import { parseIntervalMs } from '../src/cli/time.js';
 import { parseHelperLine } from '../src/time/helper-protocol.js';
 import { parseSchedstat, parseStat, type ProcStat, type SchedStat } from '../src/time/procfs.js';
-import { buildTimeReport, exitStatus, formatTimeReport, readContention, readThreads, shellQuote, TABLE_ROWS, type TimeFacts } from '../src/time/report.js';
+import {
+  buildTimeReport,
+  exitStatus,
+  formatTimeReport,
+  readContention,
+  readThreads,
+  shellQuote,
+  TABLE_ROWS,
+  type TimeFacts,
+} from '../src/time/report.js';
 import { ThreadSampler, type ProcReader, type SeenThread } from '../src/time/sampler.js';
 import { keyboardReachesCommand, shouldForward } from '../src/time/signals.js';
 import type { ThreadReport } from '../src/types.js';
 
-function statLine(tid: number, comm: string, o: Partial<Record<'ppid' | 'pgrp' | 'tpgid' | 'utime' | 'stime' | 'start', number>> = {}): string {
+function statLine(
+  tid: number,
+  comm: string,
+  o: Partial<Record<'ppid' | 'pgrp' | 'tpgid' | 'utime' | 'stime' | 'start', number>> = {},
+): string {
   // Fields 3..22 after comm: state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt
   // utime stime cutime cstime priority nice threads itrealvalue starttime, then more.
-  const f = ['S', o.ppid ?? 1, o.pgrp ?? tid, 1, 0, o.tpgid ?? -1, 0, 0, 0, 0, 0, o.utime ?? 0, o.stime ?? 0, 0, 0, 20, 0, 1, 0, o.start ?? 1000, 123, 456];
+  const f = [
+    'S',
+    o.ppid ?? 1,
+    o.pgrp ?? tid,
+    1,
+    0,
+    o.tpgid ?? -1,
+    0,
+    0,
+    0,
+    0,
+    0,
+    o.utime ?? 0,
+    o.stime ?? 0,
+    0,
+    0,
+    20,
+    0,
+    1,
+    0,
+    o.start ?? 1000,
+    123,
+    456,
+  ];
   return `${tid} (${comm}) ${f.join(' ')}\n`;
 }
 
 test('parseStat finds comm by the last parenthesis and reads the numeric fields', () => {
   const s = parseStat(statLine(42, 'a) (b c)', { ppid: 7, pgrp: 40, tpgid: 40, utime: 12, stime: 3, start: 999 }));
-  assert.deepEqual(s, { tid: 42, name: 'a) (b c)', state: 'S', ppid: 7, pgrp: 40, tpgid: 40, utimeTicks: 12, stimeTicks: 3, startTicks: 999 });
+  assert.deepEqual(s, {
+    tid: 42,
+    name: 'a) (b c)',
+    state: 'S',
+    ppid: 7,
+    pgrp: 40,
+    tpgid: 40,
+    utimeTicks: 12,
+    stimeTicks: 3,
+    startTicks: 999,
+  });
   assert.equal(parseStat(''), null);
   assert.equal(parseStat('42 (x) S 1 2'), null, 'too few fields');
   assert.equal(parseStat('x (y) ' + 'S 1'.padEnd(60, ' 1')), null, 'a tid that is not a number');
@@ -43,7 +89,15 @@ test("parseHelperLine reads gilscope-wait's three kinds of line and rejects anyt
     exitCode: null,
     signal: 'SIGTERM',
     realNs: 300_000_000,
-    usage: { userUs: 1000, systemUs: 2000, maxRssKb: 1664, voluntarySwitches: 2, involuntarySwitches: 1, minorFaults: 100, majorFaults: 0 },
+    usage: {
+      userUs: 1000,
+      systemUs: 2000,
+      maxRssKb: 1664,
+      voluntarySwitches: 2,
+      involuntarySwitches: 1,
+      minorFaults: 100,
+      majorFaults: 0,
+    },
   });
   const ok = parseHelperLine('done 3 0 5 0 0 1 0 0 0 0');
   assert.equal(ok?.kind === 'done' && ok.exitCode, 3);
@@ -87,7 +141,17 @@ class FakeProc implements ProcReader {
   }
   thread(pid: number, tid: number, name: string, cpuNs: number, start = 1000): void {
     this.threads.set(pid, [...new Set([...(this.threads.get(pid) ?? []), tid])]);
-    this.stats.set(tid, { tid, name, state: 'R', ppid: 1, pgrp: pid, tpgid: -1, utimeTicks: 0, stimeTicks: 0, startTicks: start });
+    this.stats.set(tid, {
+      tid,
+      name,
+      state: 'R',
+      ppid: 1,
+      pgrp: pid,
+      tpgid: -1,
+      utimeTicks: 0,
+      stimeTicks: 0,
+      startTicks: start,
+    });
     this.sched.set(tid, { cpuNs, runQueueNs: cpuNs / 10, timeslices: 1 });
   }
 }
@@ -127,7 +191,10 @@ test('a reused tid is a new thread; without schedstat, CPU comes from stat ticks
   proc.thread(1, 5, 'second', 1e6, 2000); // CPU went down: another thread now has tid 5
   s.sample();
   const fives = s.threads().filter((t) => t.tid === 5);
-  assert.deepEqual(fives.map((t) => [t.name, t.cpuNs]).sort(), [['first', 8e6], ['second', 1e6]]);
+  assert.deepEqual(fives.map((t) => [t.name, t.cpuNs]).sort(), [
+    ['first', 8e6],
+    ['second', 1e6],
+  ]);
 
   const old = new FakeProc();
   old.thread(9, 9, 'old', 0);
@@ -145,7 +212,15 @@ function facts(threads: SeenThread[], o: Partial<TimeFacts> = {}): TimeFacts {
     exitCode: 0,
     signal: null,
     realNs: 1e9,
-    usage: { userUs: 900_000, systemUs: 100_000, maxRssKb: 2048, voluntarySwitches: 1, involuntarySwitches: 2, minorFaults: 3, majorFaults: 0 },
+    usage: {
+      userUs: 900_000,
+      systemUs: 100_000,
+      maxRssKb: 2048,
+      voluntarySwitches: 1,
+      involuntarySwitches: 2,
+      minorFaults: 3,
+      majorFaults: 0,
+    },
     cores: 2,
     intervalMs: 20,
     samples: 50,
@@ -162,7 +237,10 @@ function seen(tid: number, cpuNs: number, runQueueNs: number | null = 0): SeenTh
 
 test('the report sorts threads by CPU, gives shares of user + sys and says what the table covers', () => {
   const r = buildTimeReport(facts([seen(2, 100e6), seen(1, 850e6, 5e6)]));
-  assert.deepEqual(r.threads.map((t) => t.tid), [1, 2]);
+  assert.deepEqual(
+    r.threads.map((t) => t.tid),
+    [1, 2],
+  );
   assert.equal(r.threads[0]?.share, 0.85);
   assert.equal(r.sampling.accountedCpuNs, 950e6);
   assert.equal(r.sampling.accountedShare, 0.95);
@@ -177,17 +255,35 @@ test('the report sorts threads by CPU, gives shares of user + sys and says what 
 });
 
 test('the thread reading names busy threads and says when they waited for a core', () => {
-  const t = (tid: number, share: number, runQueueNs: number | null = 0): ThreadReport => ({ pid: 1, tid, name: 'w', cpuNs: share * 1e9, runQueueNs, share, samples: 1 });
+  const t = (tid: number, share: number, runQueueNs: number | null = 0): ThreadReport => ({
+    pid: 1,
+    tid,
+    name: 'w',
+    cpuNs: share * 1e9,
+    runQueueNs,
+    share,
+    samples: 1,
+  });
   assert.match(readThreads([], 20), /no thread was seen: .*before the first sample \(interval 20 ms\)/);
-  assert.equal(readThreads([t(1, 0.5), t(2, 0.45), t(3, 0.01)], 20), '2 threads did 95% of the CPU: w 50% (tid 1), w 45% (tid 2)');
-  assert.equal(readThreads([t(1, 0.43), t(2, 0.43), t(3, 0.13)], 20), '2 threads did 86% of the CPU: w 43% (tid 1), w 43% (tid 2)', 'under half the busiest is not busy');
+  assert.equal(
+    readThreads([t(1, 0.5), t(2, 0.45), t(3, 0.01)], 20),
+    '2 threads did 95% of the CPU: w 50% (tid 1), w 45% (tid 2)',
+  );
+  assert.equal(
+    readThreads([t(1, 0.43), t(2, 0.43), t(3, 0.13)], 20),
+    '2 threads did 86% of the CPU: w 43% (tid 1), w 43% (tid 2)',
+    'under half the busiest is not busy',
+  );
   assert.equal(readThreads([t(1, 0.04), t(2, 0.04)], 20), 'the CPU was spread over 2 threads, none with 5% of it');
 });
 
 test('a long run-queue wait is read as contention, with CPU plus wait per second', () => {
   assert.equal(readContention(null, 1e9, 1e9), null, 'unknown without schedstat');
   assert.equal(readContention(0.05e9, 1e9, 1e9), null, 'small');
-  assert.match(readContention(0.9e9, 1e9, 1e9)!, /waited 0\.900 s in all for a free core.*ready to use 1\.90 CPU-s per s$/);
+  assert.match(
+    readContention(0.9e9, 1e9, 1e9)!,
+    /waited 0\.900 s in all for a free core.*ready to use 1\.90 CPU-s per s$/,
+  );
   const r = buildTimeReport(facts([seen(1, 500e6, 400e6), seen(2, 500e6, 400e6)]));
   assert.equal(r.runQueueNs, 800e6);
   assert.match(r.contention!, /ready to use 1\.80 CPU-s per s/);
@@ -204,7 +300,17 @@ test('the text table shows the busiest threads and sums the rest', () => {
 });
 
 test('SIGINT is forwarded unless the terminal already sent it to the command', () => {
-  const stat = (pgrp: number, tpgid: number): ProcStat => ({ tid: 1, name: 'node', state: 'S', ppid: 1, pgrp, tpgid, utimeTicks: 0, stimeTicks: 0, startTicks: 0 });
+  const stat = (pgrp: number, tpgid: number): ProcStat => ({
+    tid: 1,
+    name: 'node',
+    state: 'S',
+    ppid: 1,
+    pgrp,
+    tpgid,
+    utimeTicks: 0,
+    stimeTicks: 0,
+    startTicks: 0,
+  });
   assert.equal(keyboardReachesCommand(stat(10, 10)), true, 'foreground group of a terminal');
   assert.equal(keyboardReachesCommand(stat(10, 11)), false, 'in the background');
   assert.equal(keyboardReachesCommand(stat(10, -1)), false, 'no terminal');
@@ -218,7 +324,11 @@ test('parseIntervalMs accepts whole milliseconds in range and names --interval o
   assert.equal(parseIntervalMs('20'), 20);
   assert.equal(parseIntervalMs('60000'), 60000);
   for (const bad of ['0', '60001', '1.5', '-1', 'abc', '', '1e3']) {
-    assert.throws(() => parseIntervalMs(bad), (e: Error) => e instanceof RangeError && /--interval must be .*received "/.test(e.message), bad);
+    assert.throws(
+      () => parseIntervalMs(bad),
+      (e: Error) => e instanceof RangeError && /--interval must be .*received "/.test(e.message),
+      bad,
+    );
   }
   assert.throws(() => parseIntervalMs(20), TypeError);
 });

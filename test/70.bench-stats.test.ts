@@ -4,7 +4,8 @@ import { test } from 'node:test';
 
 import { mannWhitney, medianCi, ratioOfMediansCi, summarize } from '../src/bench/stats.js';
 
-const near = (a: number, b: number, eps = 1e-9): void => assert.ok(Math.abs(a - b) <= eps, `${a} is not within ${eps} of ${b}`);
+const near = (a: number, b: number, eps = 1e-9): void =>
+  assert.ok(Math.abs(a - b) <= eps, `${a} is not within ${eps} of ${b}`);
 
 test('summarize gives median, range and MAD of known data', () => {
   const s = summarize([5, 1, 4, 2, 3, 100]);

@@ -4,7 +4,8 @@ import { test } from 'node:test';
 
 import { amdahlSpeedup, fitAmdahl, fitUsl, predict, uslSpeedup } from '../src/bench/fits.js';
 
-const near = (a: number, b: number, eps = 1e-9): void => assert.ok(Math.abs(a - b) <= eps, `${a} is not within ${eps} of ${b}`);
+const near = (a: number, b: number, eps = 1e-9): void =>
+  assert.ok(Math.abs(a - b) <= eps, `${a} is not within ${eps} of ${b}`);
 const ns = [1, 2, 4, 8, 16, 32];
 
 test('Amdahl: the serial fraction of an exact Amdahl curve is recovered', () => {
@@ -16,7 +17,10 @@ test('Amdahl: the serial fraction of an exact Amdahl curve is recovered', () => 
 });
 
 test('Amdahl: a superlinear speed-up is clamped to serial fraction 0', () => {
-  const fit = fitAmdahl([{ n: 1, speedup: 1 }, { n: 2, speedup: 2.2 }]);
+  const fit = fitAmdahl([
+    { n: 1, speedup: 1 },
+    { n: 2, speedup: 2.2 },
+  ]);
   assert.equal(fit.serialFraction, 0);
 });
 
@@ -38,7 +42,11 @@ test('USL: with noise the fit stays close, and both coefficients stay >= 0', () 
 });
 
 test('USL on two core counts only: kappa is not identifiable and fixed at 0', () => {
-  const fit = fitUsl([{ n: 1, speedup: 1 }, { n: 2, speedup: 1.6 }, { n: 2, speedup: 1.6 }]);
+  const fit = fitUsl([
+    { n: 1, speedup: 1 },
+    { n: 2, speedup: 1.6 },
+    { n: 2, speedup: 1.6 },
+  ]);
   assert.equal(fit.kappaIdentifiable, false);
   assert.equal(fit.kappa, 0);
   near(fit.sigma, 2 / 1.6 - 1); // n/S - 1 = sigma (n - 1)
@@ -48,7 +56,10 @@ test('predictions use the fitted laws at 4, 8, 16 and 64 cores', () => {
   const a = fitAmdahl(ns.map((n) => ({ n, speedup: amdahlSpeedup(0.1, n) })));
   const u = fitUsl(ns.map((n) => ({ n, speedup: uslSpeedup(0.1, 0, n) })));
   const p = predict(a, u);
-  assert.deepEqual(p.map((x) => x.cores), [4, 8, 16, 64]);
+  assert.deepEqual(
+    p.map((x) => x.cores),
+    [4, 8, 16, 64],
+  );
   near(p[3]!.amdahl, 1 / (0.1 + 0.9 / 64));
   near(p[3]!.usl, 64 / (1 + 0.1 * 63));
 });

@@ -17,12 +17,23 @@ function task(t: Partial<TaskReport>): TaskReport {
 }
 
 function report(tasks: TaskReport[], wallNs: number): BatchReport {
-  return { wallNs, taskReports: tasks, cpuPerWall: 1, parallelism: 1, poolSize: 4, lock: null, eventLoop: { utilization: 0.5, delayP50Ns: 1, delayP99Ns: 2, delayMaxNs: 3, samples: 3 }, probe: { timer: { samples: 0, p50Ns: null, p99Ns: null, maxNs: null }, convoy: null } } as unknown as BatchReport;
+  return {
+    wallNs,
+    taskReports: tasks,
+    cpuPerWall: 1,
+    parallelism: 1,
+    poolSize: 4,
+    lock: null,
+    eventLoop: { utilization: 0.5, delayP50Ns: 1, delayP99Ns: 2, delayMaxNs: 3, samples: 3 },
+    probe: { timer: { samples: 0, p50Ns: null, p99Ns: null, maxNs: null }, convoy: null },
+  } as unknown as BatchReport;
 }
 
 test('the breakdown parts add up to queue + wall, lock wait counted once', () => {
   // 10 ms task: 4 ms CPU, 2 ms runnable, 3 ms lock wait of which 1 ms runnable after wake-up, rest asleep.
-  const b = breakdown([report([task({ wallNs: 10e6, cpuNs: 4e6, runQueueNs: 2e6, lockWaitNs: 3e6, queueNs: 1e6 })], 11e6)])!;
+  const b = breakdown([
+    report([task({ wallNs: 10e6, cpuNs: 4e6, runQueueNs: 2e6, lockWaitNs: 3e6, queueNs: 1e6 })], 11e6),
+  ])!;
   assert.equal(b.cpuNs, 4e6);
   assert.equal(b.runQueueNs, 2e6);
   assert.equal(b.lockWaitNs, 3e6);
@@ -40,7 +51,9 @@ test('the breakdown parts add up to queue + wall, lock wait counted once', () =>
 });
 
 test('the check fails when CPU + run-queue wait exceed the wall time', () => {
-  const b = breakdown([report([task({ wallNs: 10e6, cpuNs: 9e6, runQueueNs: 3e6 }), task({ wallNs: 10e6, cpuNs: 5e6 })], 10e6)])!;
+  const b = breakdown([
+    report([task({ wallNs: 10e6, cpuNs: 9e6, runQueueNs: 3e6 }), task({ wallNs: 10e6, cpuNs: 5e6 })], 10e6),
+  ])!;
   assert.equal(b.check.ok, false);
   assert.equal(b.check.tasksOver, 1);
   near(b.check.worstOvershoot, 0.2);
@@ -51,8 +64,25 @@ function near(a: number, b: number): void {
   assert.ok(Math.abs(a - b) < 1e-9, `${a} vs ${b}`);
 }
 
-const spec = (tasks: number): ConfigSpec => ({ key: `k/t${tasks}`, label: 'x', kind: 'batch', kernel: 'spin', params: { cpuUs: 1 }, mode: 'released', tasks, threads: null, switchIntervalUs: null, forcedSwitching: null });
-const measured = (tasks: number, walls: number[]): Measured => ({ spec: spec(tasks), metric: { name: 'wallNs', unit: 'ns', lowerIsBetter: true }, samples: walls, reports: walls.map((w) => report([task({ wallNs: w, cpuNs: w / 2 })], w)), extra: {} });
+const spec = (tasks: number): ConfigSpec => ({
+  key: `k/t${tasks}`,
+  label: 'x',
+  kind: 'batch',
+  kernel: 'spin',
+  params: { cpuUs: 1 },
+  mode: 'released',
+  tasks,
+  threads: null,
+  switchIntervalUs: null,
+  forcedSwitching: null,
+});
+const measured = (tasks: number, walls: number[]): Measured => ({
+  spec: spec(tasks),
+  metric: { name: 'wallNs', unit: 'ns', lowerIsBetter: true },
+  samples: walls,
+  reports: walls.map((w) => report([task({ wallNs: w, cpuNs: w / 2 })], w)),
+  extra: {},
+});
 
 test('speed-up is throughput over tasks = 1, efficiency caps the ideal at the cores', () => {
   const one = measured(1, [10e6, 10e6, 11e6]);

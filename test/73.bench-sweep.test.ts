@@ -15,7 +15,6 @@ import { TIMELINE_STATES } from '../src/bench/timelines.js';
 import { cli } from './support/cli.js';
 import type { BenchResults } from '../src/bench/types.js';
 
-
 let dir: string;
 let out: string;
 let stdout: string;
@@ -24,17 +23,41 @@ let results: BenchResults;
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gilscope-bench-'));
   out = join(dir, 'out');
-  ({ stdout } = await cli(['bench', '--experiments', '1,2,3,4,5,6,7', '--modes', 'held,released,gil', '--tasks', '1,2', '--repeat', '2', '--warmup', '0', '--task-ms', '2', '--flood', '100', '--json', '--out', out]));
+  ({ stdout } = await cli([
+    'bench',
+    '--experiments',
+    '1,2,3,4,5,6,7',
+    '--modes',
+    'held,released,gil',
+    '--tasks',
+    '1,2',
+    '--repeat',
+    '2',
+    '--warmup',
+    '0',
+    '--task-ms',
+    '2',
+    '--flood',
+    '100',
+    '--json',
+    '--out',
+    out,
+  ]));
   results = JSON.parse(stdout) as BenchResults;
 });
 
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('--json prints a results document that validates against the schema', () => {
-  const validate = new Ajv({ allErrors: true, allowUnionTypes: true, formats: { 'date-time': true } }).compile(resultsSchema);
+  const validate = new Ajv({ allErrors: true, allowUnionTypes: true, formats: { 'date-time': true } }).compile(
+    resultsSchema,
+  );
   assert.equal(validate(results), true, JSON.stringify(validate.errors?.slice(0, 5)));
   assert.equal(results.schema, 'gilscope-bench-results');
-  assert.deepEqual(results.experiments.map((e) => e.id), [1, 2, 3, 4, 5, 6, 7]);
+  assert.deepEqual(
+    results.experiments.map((e) => e.id),
+    [1, 2, 3, 4, 5, 6, 7],
+  );
   // A document with a part missing does not validate: the check can fail.
   const broken = JSON.parse(stdout) as Record<string, unknown>;
   delete broken['context'];
@@ -42,7 +65,11 @@ test('--json prints a results document that validates against the schema', () =>
 });
 
 test('every configuration ran, and its breakdown adds up to its wall time', () => {
-  assert.deepEqual(results.notes.filter((n) => /did not run/.test(n)), [], 'no configuration failed');
+  assert.deepEqual(
+    results.notes.filter((n) => /did not run/.test(n)),
+    [],
+    'no configuration failed',
+  );
   for (const c of results.configurations) {
     assert.ok(c.samples.length >= 1, c.key);
     assert.ok(c.summary.min <= c.summary.median && c.summary.median <= c.summary.max, c.key);
@@ -53,10 +80,18 @@ test('every configuration ran, and its breakdown adds up to its wall time', () =
     }
   }
   const goals = results.goals.map((g) => g.id);
-  assert.deepEqual(goals, ['held-overhead', 'released-vs-async-work', 'released-vs-piscina', 'released-vs-native-speedup', 'native-vs-reference', 'accounting-overhead']);
+  assert.deepEqual(goals, [
+    'held-overhead',
+    'released-vs-async-work',
+    'released-vs-piscina',
+    'released-vs-native-speedup',
+    'native-vs-reference',
+    'accounting-overhead',
+  ]);
   const native = results.goals.find((g) => g.id === 'released-vs-native-speedup')!;
-  assert.equal(native.met, null, "native is not among --modes: reported as not measured, not guessed");
-  for (const g of results.goals.filter((x) => x.id !== 'released-vs-native-speedup')) assert.equal(typeof g.met, 'boolean', g.id);
+  assert.equal(native.met, null, 'native is not among --modes: reported as not measured, not guessed');
+  for (const g of results.goals.filter((x) => x.id !== 'released-vs-native-speedup'))
+    assert.equal(typeof g.met, 'boolean', g.id);
 });
 
 test('results.json, results.csv, one .svg per chart and report.html are written', () => {
@@ -67,13 +102,20 @@ test('results.json, results.csv, one .svg per chart and report.html are written'
   assert.match(csv[0]!, /^key,experiments,kind,/);
   const charts = results.experiments.flatMap((e) => e.charts);
   assert.ok(charts.length >= 8, `${charts.length} charts`);
-  for (const c of charts) assert.match(readFileSync(join(out, c.file), 'utf8'), /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/, c.file);
+  for (const c of charts)
+    assert.match(readFileSync(join(out, c.file), 'utf8'), /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/, c.file);
   const html = readFileSync(join(out, 'report.html'), 'utf8');
-  assert.doesNotMatch(html, /<script|<link|src="http|href="http/, 'self-contained: no script, stylesheet link or remote resource');
+  assert.doesNotMatch(
+    html,
+    /<script|<link|src="http|href="http/,
+    'self-contained: no script, stylesheet link or remote resource',
+  );
 });
 
 function chromiumPath(): string | undefined {
-  return [process.env['CHROMIUM_PATH'], '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p): p is string => !!p && existsSync(p));
+  return [process.env['CHROMIUM_PATH'], '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
+    (p): p is string => !!p && existsSync(p),
+  );
 }
 
 test('report.html opened in headless Chromium: every chart drew all its data points', async (t) => {
@@ -88,7 +130,14 @@ test('report.html opened in headless Chromium: every chart drew all its data poi
   const browser = await chromium.launch({
     executablePath,
     timeout: 60_000,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -104,12 +153,29 @@ test('report.html opened in headless Chromium: every chart drew all its data poi
         const drawn = marks.filter((m) => {
           const r = m.getBoundingClientRect();
           const d = m.getAttribute('d') ?? '';
-          return r.width > 0 && r.height > 0 && !/NaN|Infinity/.test(d) && r.left >= svg.left - 1 && r.right <= svg.right + 1 && r.top >= svg.top - 1 && r.bottom <= svg.bottom + 1;
+          return (
+            r.width > 0 &&
+            r.height > 0 &&
+            !/NaN|Infinity/.test(d) &&
+            r.left >= svg.left - 1 &&
+            r.right <= svg.right + 1 &&
+            r.top >= svg.top - 1 &&
+            r.bottom <= svg.bottom + 1
+          );
         });
         // A timeline's rows: the y-axis labels, and the fill colours its bars were drawn in.
         const rows = [...f.querySelectorAll('g.mark-text.role-axis-label text')].map((t) => t.textContent ?? '');
         const fills = [...new Set(marks.map((m) => (m.getAttribute('fill') ?? '').toLowerCase()))];
-        return { file: f.getAttribute('data-file'), timeline: f.classList.contains('timeline'), threads: Number(f.getAttribute('data-threads')), expected: Number(f.getAttribute('data-marks')), found: marks.length, drawn: drawn.length, rows, fills };
+        return {
+          file: f.getAttribute('data-file'),
+          timeline: f.classList.contains('timeline'),
+          threads: Number(f.getAttribute('data-threads')),
+          expected: Number(f.getAttribute('data-marks')),
+          found: marks.length,
+          drawn: drawn.length,
+          rows,
+          fills,
+        };
       }),
     );
     const charts = results.experiments.flatMap((e) => e.charts);
@@ -125,7 +191,10 @@ test('report.html opened in headless Chromium: every chart drew all its data poi
 
     // Timelines: held vs released vs gil on the CPU-bound kernel, and gil with and without forced
     // switching beside the convoy probe; each drew a row per thread and its spans in state colours.
-    assert.deepEqual(timelines.map((t) => t.id), ['cpu-held', 'cpu-released', 'cpu-gil', 'switching-forced', 'switching-unforced']);
+    assert.deepEqual(
+      timelines.map((t) => t.id),
+      ['cpu-held', 'cpu-released', 'cpu-gil', 'switching-forced', 'switching-unforced'],
+    );
     const drawnTimelines = figures.filter((f) => f.timeline);
     assert.equal(drawnTimelines.length, timelines.length);
     const colour = (state: string): string => TIMELINE_STATES.find((s) => s.name === state)!.color;
@@ -133,27 +202,41 @@ test('report.html opened in headless Chromium: every chart drew all its data poi
       const f = drawnTimelines.find((x) => x.file === t.file)!;
       assert.ok(f, `${t.file} is drawn`);
       assert.equal(f.threads, t.threads);
-      assert.equal(f.rows.filter((r) => /thread|probe/.test(r)).length, t.threads, `${t.id}: one row per thread (${f.rows.join(', ')})`);
+      assert.equal(
+        f.rows.filter((r) => /thread|probe/.test(r)).length,
+        t.threads,
+        `${t.id}: one row per thread (${f.rows.join(', ')})`,
+      );
       assert.ok(f.rows.includes('JS thread'), `${t.id}: the JS thread has a row`);
       assert.equal(t.droppedEvents, 0, `${t.id}: no event dropped`);
       if (t.mode === 'gil') {
         assert.ok(f.rows.includes('convoy probe'), `${t.id}: the convoy probe has a row`);
-        assert.ok(f.fills.includes(colour('holding the lock')) && f.fills.includes(colour('waiting for the lock')), `${t.id}: lock holds and lock waits are drawn (${f.fills.join(', ')})`);
+        assert.ok(
+          f.fills.includes(colour('holding the lock')) && f.fills.includes(colour('waiting for the lock')),
+          `${t.id}: lock holds and lock waits are drawn (${f.fills.join(', ')})`,
+        );
         assert.ok(t.stateNs['holding the lock'] > 0 && t.stateNs['waiting for the lock'] > 0, t.id);
       } else {
         assert.ok(f.fills.includes(colour('running')), `${t.id}: running spans are drawn`);
         assert.equal(t.stateNs['holding the lock'], 0, `${t.id}: no lock outside the gil mode`);
       }
-      if (t.group === 'switching') assert.ok(f.fills.includes(colour('blocked (I/O)')), `${t.id}: the waits of mixed are drawn`);
+      if (t.group === 'switching')
+        assert.ok(f.fills.includes(colour('blocked (I/O)')), `${t.id}: the waits of mixed are drawn`);
     }
-    const cpuRows = (id: string): number => drawnTimelines.find((x) => x.file === `timeline-${id}.svg`)!.rows.filter((r) => r.startsWith('pool thread')).length;
+    const cpuRows = (id: string): number =>
+      drawnTimelines.find((x) => x.file === `timeline-${id}.svg`)!.rows.filter((r) => r.startsWith('pool thread'))
+        .length;
     assert.equal(cpuRows('cpu-held'), 0, 'held tasks run on the JS thread');
     // libuv hands each queued task to whichever pool thread is free: usually one each, but a short
     // first task can finish before a second thread wakes, and then one thread runs both.
     const releasedRows = cpuRows('cpu-released');
     assert.ok(releasedRows >= 1 && releasedRows <= 2, `released: tasks on 1 or 2 pool threads (got ${releasedRows})`);
     assert.ok(results.traceCost && results.traceCost.nsPerEvent.median > 0, 'the cost of a trace event was measured');
-    assert.deepEqual(requests, [`file://${join(out, 'report.html')}`], 'opens offline: nothing fetched beyond the file');
+    assert.deepEqual(
+      requests,
+      [`file://${join(out, 'report.html')}`],
+      'opens offline: nothing fetched beyond the file',
+    );
     assert.deepEqual(errors, []);
     assert.equal(await page.$$eval('table.goals tbody tr', (rows) => rows.length), results.goals.length);
   } finally {
@@ -166,7 +249,9 @@ test('compare: a run against itself changes nothing; a slower copy is flagged', 
   const same = await cli(['compare', a, a]);
   assert.match(same.stdout, /0 of \d+ configurations changed significantly/);
 
-  const doc = JSON.parse(readFileSync(a, 'utf8')) as { configurations: { key: string; samples: number[]; summary: { median: number } }[] };
+  const doc = JSON.parse(readFileSync(a, 'utf8')) as {
+    configurations: { key: string; samples: number[]; summary: { median: number } }[];
+  };
   const base = structuredClone(doc);
   const slow = structuredClone(doc);
   base.configurations[0]!.samples = [10, 11, 12, 13, 14, 15, 16, 17];
@@ -184,11 +269,14 @@ test('compare: a run against itself changes nothing; a slower copy is flagged', 
   assert.ok(row.p < 0.001);
   const flip = compareResults(loadResults(join(dir, 'b.json')), loadResults(join(dir, 'a.json')));
   assert.equal(flip.rows.find((r) => r.key === row.key)!.verdict, 'faster');
-  await assert.rejects(cli(['compare', join(dir, 'a.json'), join(dir, 'b.json'), '--fail-on-change']), (e: { code?: number; stdout?: string }) => {
-    assert.equal(e.code, 2);
-    assert.match(e.stdout ?? '', /SLOWER/);
-    return true;
-  });
+  await assert.rejects(
+    cli(['compare', join(dir, 'a.json'), join(dir, 'b.json'), '--fail-on-change']),
+    (e: { code?: number; stdout?: string }) => {
+      assert.equal(e.code, 2);
+      assert.match(e.stdout ?? '', /SLOWER/);
+      return true;
+    },
+  );
 });
 
 test('compare rejects foreign and malformed files with a clear error', async () => {
@@ -197,19 +285,28 @@ test('compare rejects foreign and malformed files with a clear error', async () 
   const notJson = join(dir, 'not.json');
   writeFileSync(notJson, 'results: maybe');
   const malformed = join(dir, 'malformed.json');
-  const doc = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { configurations: Record<string, unknown>[]; schemaVersion: number };
+  const doc = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as {
+    configurations: Record<string, unknown>[];
+    schemaVersion: number;
+  };
   delete doc.configurations[0]!['summary'];
   writeFileSync(malformed, JSON.stringify(doc));
   const future = join(dir, 'future.json');
   writeFileSync(future, JSON.stringify({ ...doc, schemaVersion: 99 }));
   assert.throws(() => loadResults(foreign), /foreign\.json: not a gilscope bench results file/);
   assert.throws(() => loadResults(notJson), /not\.json: not JSON/);
-  assert.throws(() => loadResults(malformed), /malformed\.json: malformed results file:\n.*\/configurations\/0 must have required property 'summary'/);
+  assert.throws(
+    () => loadResults(malformed),
+    /malformed\.json: malformed results file:\n.*\/configurations\/0 must have required property 'summary'/,
+  );
   assert.throws(() => loadResults(future), /future\.json: results schema version 99/);
   assert.throws(() => loadResults(join(dir, 'missing.json')), /missing\.json: cannot read/);
-  await assert.rejects(cli(['compare', join(out, 'results.json'), foreign]), (e: { code?: number; stderr?: string }) => {
-    assert.equal(e.code, 1);
-    assert.match(e.stderr ?? '', /^gilscope: .*foreign\.json: not a gilscope bench results file/);
-    return true;
-  });
+  await assert.rejects(
+    cli(['compare', join(out, 'results.json'), foreign]),
+    (e: { code?: number; stderr?: string }) => {
+      assert.equal(e.code, 1);
+      assert.match(e.stderr ?? '', /^gilscope: .*foreign\.json: not a gilscope bench results file/);
+      return true;
+    },
+  );
 });

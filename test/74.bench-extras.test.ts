@@ -22,7 +22,6 @@ import { startupCost } from '../src/index.js';
 import { killChildren, liveChildPids, trackChild } from '../src/modes/children.js';
 import type { TimelineSpan, TimelineThread } from '../src/types.js';
 
-
 let dir: string;
 let out: string;
 let traceDir: string;
@@ -34,7 +33,26 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gilscope-extras-'));
   out = join(dir, 'out');
   traceDir = join(dir, 'traces');
-  ({ stdout } = await cli(['bench', '--experiments', '2', '--modes', 'held,gil,process', '--tasks', '1,2', '--repeat', String(REPEAT), '--warmup', '0', '--task-ms', '2', '--hazards', '--trace', traceDir, '--out', out]));
+  ({ stdout } = await cli([
+    'bench',
+    '--experiments',
+    '2',
+    '--modes',
+    'held,gil,process',
+    '--tasks',
+    '1,2',
+    '--repeat',
+    String(REPEAT),
+    '--warmup',
+    '0',
+    '--task-ms',
+    '2',
+    '--hazards',
+    '--trace',
+    traceDir,
+    '--out',
+    out,
+  ]));
   results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as BenchResults;
 });
 
@@ -45,10 +63,16 @@ test('--hazards: each hazard next to its remedy in results.json, the text output
   assert.equal(results.plan.hazards, true);
   const h = results.hazards!;
   assert.ok(h, 'results.hazards is set');
-  assert.deepEqual(h.tables.map((t) => t.hazard), ['race', 'deadlock', 'starvation', 'livelock']);
+  assert.deepEqual(
+    h.tables.map((t) => t.hazard),
+    ['race', 'deadlock', 'starvation', 'livelock'],
+  );
   // The tables are the report's own numbers.
   const race = h.tables[0]!.table;
-  assert.deepEqual(race.rows.map((r) => r[0]), ['racy', 'mutex', 'atomic', 'sharded']);
+  assert.deepEqual(
+    race.rows.map((r) => r[0]),
+    ['racy', 'mutex', 'atomic', 'sharded'],
+  );
   for (const row of race.rows) {
     const r = h.report.race[row[0] as 'racy'];
     assert.equal(row[3], r.expected);
@@ -75,7 +99,10 @@ test('--hazards: each hazard next to its remedy in results.json, the text output
 test('without --hazards the suite does not run', () => {
   assert.equal(resolvePlan({}).hazards, false);
   assert.equal(resolvePlan({ hazards: true }).hazards, true);
-  assert.throws(() => resolvePlan({ hazards: 'yes' as never }), (e: Error) => e instanceof TypeError && /--hazards/.test(e.message));
+  assert.throws(
+    () => resolvePlan({ hazards: 'yes' as never }),
+    (e: Error) => e instanceof TypeError && /--hazards/.test(e.message),
+  );
 });
 
 test('--trace DIR: one Chrome trace per configuration, from an extra run that is not measured', () => {
@@ -84,38 +111,86 @@ test('--trace DIR: one Chrome trace per configuration, from an extra run that is
   assert.ok(batches.length >= 6, `${batches.length} batch configurations`);
   assert.deepEqual(files, results.traces!.files.map((f) => f.file).sort(), 'results.json lists every file written');
   assert.equal(files.length, batches.length, 'one trace per configuration');
-  assert.deepEqual(files.filter((f) => f.includes('.tmp')), [], 'no temporary file left behind');
+  assert.deepEqual(
+    files.filter((f) => f.includes('.tmp')),
+    [],
+    'no temporary file left behind',
+  );
   for (const c of batches) {
     assert.equal(c.samples.length, REPEAT, `${c.key}: the traced run is not among the measured samples`);
     const entry = results.traces!.files.find((f) => f.key === c.key)!;
     assert.ok(entry, `${c.key} has a trace`);
-    assert.match(entry.file, new RegExp(`^sleep-modes_sleep_${c.mode}_t${c.tasks}(_|\\.json)`), 'named by experiment, kernel, mode and tasks');
-    const trace = JSON.parse(readFileSync(join(traceDir, entry.file), 'utf8')) as { traceEvents: { ph: string; name: string; dur?: number; args?: Record<string, unknown> }[]; otherData: { droppedEvents: number } };
+    assert.match(
+      entry.file,
+      new RegExp(`^sleep-modes_sleep_${c.mode}_t${c.tasks}(_|\\.json)`),
+      'named by experiment, kernel, mode and tasks',
+    );
+    const trace = JSON.parse(readFileSync(join(traceDir, entry.file), 'utf8')) as {
+      traceEvents: { ph: string; name: string; dur?: number; args?: Record<string, unknown> }[];
+      otherData: { droppedEvents: number };
+    };
     const spans = trace.traceEvents.filter((e) => e.ph === 'X');
     assert.equal(spans.filter((e) => e.name === 'task').length, c.tasks, `${entry.file}: one task span per task`);
-    assert.ok(spans.some((e) => e.name.startsWith('blocked')), `${entry.file}: the sleep is a blocked span`);
+    assert.ok(
+      spans.some((e) => e.name.startsWith('blocked')),
+      `${entry.file}: the sleep is a blocked span`,
+    );
     assert.ok(spans.every((e) => typeof e.dur === 'number' && e.dur >= 0));
     assert.equal(trace.otherData.droppedEvents, entry.droppedEvents);
     assert.ok(entry.events >= 2 * c.tasks);
   }
-  assert.ok(results.traceCost && results.traceCost.nsPerEvent.n === 9 && results.traceCost.nsPerEvent.median > 0, 'the cost of one trace event is measured');
+  assert.ok(
+    results.traceCost && results.traceCost.nsPerEvent.n === 9 && results.traceCost.nsPerEvent.median > 0,
+    'the cost of one trace event is measured',
+  );
   assert.match(stdout, /Recording one trace event costs [\d.]+ ns/);
   assert.match(stdout, new RegExp(`Chrome traces: ${files.length} in `));
 });
 
 test('traceFileName tells configurations apart and stays a safe file name', () => {
-  const spec = (o: Partial<ConfigSpec>): ConfigSpec => ({ key: 'k', label: 'l', kind: 'batch', kernel: 'spin', params: { cpuUs: 1 }, mode: 'gil', tasks: 2, threads: null, switchIntervalUs: 200, forcedSwitching: true, ...o });
+  const spec = (o: Partial<ConfigSpec>): ConfigSpec => ({
+    key: 'k',
+    label: 'l',
+    kind: 'batch',
+    kernel: 'spin',
+    params: { cpuUs: 1 },
+    mode: 'gil',
+    tasks: 2,
+    threads: null,
+    switchIntervalUs: 200,
+    forcedSwitching: true,
+    ...o,
+  });
   const a = traceFileName(spec({}), 'switch-interval');
   const b = traceFileName(spec({ forcedSwitching: false }), 'switch-interval');
   const c = traceFileName(spec({ kernel: 'mixed', params: { computeUs: 1, waitUs: 500, repeats: 1 } }), 'mixed-wait');
   assert.equal(a, 'switch-interval_spin_gil_t2_i200us_forced.json');
   assert.equal(b, 'switch-interval_spin_gil_t2_i200us_unforced.json');
   assert.equal(c, 'mixed-wait_mixed_gil_t2_wait500us_i200us_forced.json');
-  assert.equal(traceFileName(spec({ kind: 'flood', kernel: 'noop', params: {}, mode: 'released', tasks: 5000, switchIntervalUs: null, forcedSwitching: null }), 'dispatch'), 'dispatch_noop_released_t5000_flood.json');
+  assert.equal(
+    traceFileName(
+      spec({
+        kind: 'flood',
+        kernel: 'noop',
+        params: {},
+        mode: 'released',
+        tasks: 5000,
+        switchIntervalUs: null,
+        forcedSwitching: null,
+      }),
+      'dispatch',
+    ),
+    'dispatch_noop_released_t5000_flood.json',
+  );
 });
 
 test('timeline segments: the innermost span wins, segments never overlap, zero-length spans vanish', () => {
-  const span = (kind: TimelineSpan['kind'], a: number, b: number): TimelineSpan => ({ kind, startNs: BigInt(a * 1000), endNs: BigInt(b * 1000), task: 0 });
+  const span = (kind: TimelineSpan['kind'], a: number, b: number): TimelineSpan => ({
+    kind,
+    startNs: BigInt(a * 1000),
+    endNs: BigInt(b * 1000),
+    task: 0,
+  });
   const thread: TimelineThread = {
     pid: 1,
     tid: 2,
@@ -123,7 +198,14 @@ test('timeline segments: the innermost span wins, segments never overlap, zero-l
     name: 'pool 2',
     // A task from 0 to 10 us: waits 0-2, holds 2-5, blocked 6-8 (a gap at 5-6 and 8-10 is running),
     // a zero-length hold at 9, and a blocked span that crosses the task's end (cut there).
-    spans: [span('task', 0, 10), span('lock-wait', 0, 2), span('lock-held', 2, 5), span('blocked', 6, 8), span('lock-held', 9, 9), span('blocked', 9.5, 12)],
+    spans: [
+      span('task', 0, 10),
+      span('lock-wait', 0, 2),
+      span('lock-held', 2, 5),
+      span('blocked', 6, 8),
+      span('lock-held', 9, 9),
+      span('blocked', 9.5, 12),
+    ],
     instants: [],
   };
   const segs = segmentsOf(thread, 'pool thread 1', 0n).map((s) => [s.state, s.startMs * 1000, s.endMs * 1000]);
@@ -138,9 +220,25 @@ test('timeline segments: the innermost span wins, segments never overlap, zero-l
 });
 
 test('hazardTables says so when the racy counter lost nothing', () => {
-  const race = (strategy: string, actual: number) => ({ strategy, threads: 2, incrementsPerThread: 5, timeLimitMs: 1, expected: 10, actual, lostUpdates: 10 - actual, nsPerIncrement: 1, wallNs: 10, stoppedEarly: false });
+  const race = (strategy: string, actual: number) => ({
+    strategy,
+    threads: 2,
+    incrementsPerThread: 5,
+    timeLimitMs: 1,
+    expected: 10,
+    actual,
+    lostUpdates: 10 - actual,
+    nsPerIncrement: 1,
+    wallNs: 10,
+    stoppedEarly: false,
+  });
   const report = structuredClone(results.hazards!.report) as unknown as Record<string, unknown>;
-  report['race'] = { racy: race('racy', 10), mutex: race('mutex', 10), atomic: race('atomic', 10), sharded: race('sharded', 10) };
+  report['race'] = {
+    racy: race('racy', 10),
+    mutex: race('mutex', 10),
+    atomic: race('atomic', 10),
+    sharded: race('sharded', 10),
+  };
   const [t] = hazardTables(report as never);
   assert.match(t!.reading, /racy lost no update this time/);
 });
@@ -154,7 +252,10 @@ test('results files are written atomically: whole or not at all, no temporary fi
   // A write that cannot complete (the target is a directory) leaves neither a part nor a temporary.
   assert.throws(() => writeAtomic(join(dir, 'atomic'), 'x'));
   assert.deepEqual(readdirSync(join(dir, 'atomic')), ['r.json']);
-  assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.tmp-')), []);
+  assert.deepEqual(
+    readdirSync(dir).filter((f) => f.includes('.tmp-')),
+    [],
+  );
 });
 
 test('compare reads v1 files, and rejects truncated, empty and non-object files clearly', () => {
@@ -169,14 +270,26 @@ test('compare reads v1 files, and rejects truncated, empty and non-object files 
   writeFileSync(join(dir, 'empty.json'), '');
   writeFileSync(join(dir, 'list.json'), '[1, 2]');
   writeFileSync(join(dir, 'null.json'), 'null');
-  assert.throws(() => loadResults(join(dir, 'cut.json')), /cut\.json: not JSON .*expected a results\.json written by `gilscope bench`/);
+  assert.throws(
+    () => loadResults(join(dir, 'cut.json')),
+    /cut\.json: not JSON .*expected a results\.json written by `gilscope bench`/,
+  );
   assert.throws(() => loadResults(join(dir, 'empty.json')), /empty\.json: not JSON/);
-  assert.throws(() => loadResults(join(dir, 'list.json')), /list\.json: not a gilscope bench results file \(it holds an array/);
-  assert.throws(() => loadResults(join(dir, 'null.json')), /null\.json: not a gilscope bench results file \(it holds null/);
+  assert.throws(
+    () => loadResults(join(dir, 'list.json')),
+    /list\.json: not a gilscope bench results file \(it holds an array/,
+  );
+  assert.throws(
+    () => loadResults(join(dir, 'null.json')),
+    /null\.json: not a gilscope bench results file \(it holds null/,
+  );
   const bad = structuredClone(results) as unknown as { partial: unknown };
   bad.partial = { reason: 'bored' };
   writeFileSync(join(dir, 'bad-partial.json'), JSON.stringify(bad));
-  assert.throws(() => loadResults(join(dir, 'bad-partial.json')), /bad-partial\.json: malformed results file:\n.*\/partial/);
+  assert.throws(
+    () => loadResults(join(dir, 'bad-partial.json')),
+    /bad-partial\.json: malformed results file:\n.*\/partial/,
+  );
 });
 
 test('killChildren ends every tracked child process and waits until it is reaped', async () => {
@@ -194,6 +307,9 @@ test('startupCost stops at an abort and checks its signal option', async () => {
   const controller = new AbortController();
   controller.abort();
   await assert.rejects(startupCost({ samples: 3, signal: controller.signal }), (e: Error) => e.name === 'AbortError');
-  await assert.rejects(startupCost({ signal: 'now' as never }), (e: Error) => e instanceof TypeError && /options\.signal/.test(e.message));
+  await assert.rejects(
+    startupCost({ signal: 'now' as never }),
+    (e: Error) => e instanceof TypeError && /options\.signal/.test(e.message),
+  );
   assert.deepEqual(liveChildPids(), []);
 });

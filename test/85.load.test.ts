@@ -17,7 +17,11 @@ after(() => shutdownPools());
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Runs a fixture in a fresh node; resolves with its exit and output (a hard time bound applies). */
-function runNode(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
+function runNode(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -49,7 +53,10 @@ test('10,000 empty tasks queued at once in gil mode all settle, each taking the 
   const r = await batch({ kernel: 'noop', params: {}, mode: 'gil', tasks: 10_000 });
   assert.equal(r.taskReports.length, 10_000);
   assert.ok(r.taskReports.every((x) => x.result === 0 && x.mode === 'gil'));
-  assert.ok(r.taskReports.every((x) => x.lockAcquisitions === 1), 'a noop task acquires the lock exactly once');
+  assert.ok(
+    r.taskReports.every((x) => x.lockAcquisitions === 1),
+    'a noop task acquires the lock exactly once',
+  );
   assert.ok(r.lock !== null && r.lock.heldFraction <= 1);
   t.diagnostic(`10,000 gil tasks in ${(r.wallNs / 1e6).toFixed(0)} ms`);
 });
@@ -58,7 +65,10 @@ test('a batch with 1,024 libuv pool threads runs (in a child process with that p
   const r = await batch({ kernel: 'sleep', params: { us: 20_000 }, mode: 'released', tasks: 1024, threads: 1024 });
   assert.equal(r.poolSize, 1024);
   assert.equal(r.taskReports.length, 1024);
-  assert.ok(r.taskReports.every((x) => x.pid !== process.pid), 'in a child process');
+  assert.ok(
+    r.taskReports.every((x) => x.pid !== process.pid),
+    'in a child process',
+  );
   const threads = new Set(r.taskReports.map((x) => x.threadId)).size;
   // Sleeping tasks overlap, so far more than the default 4 threads served them.
   assert.ok(threads > 4, `only ${threads} pool threads ran 1,024 sleeping tasks`);
@@ -78,12 +88,21 @@ const RSS_WARMUP = 3;
 
 test('resident memory after repeated rounds stays within 8 MiB of the warmed-up baseline', async (t) => {
   if (sanitizedAddon()) {
-    t.skip('the ASan allocator keeps freed memory in quarantine: resident memory is not comparable (the leak check covers this build)');
+    t.skip(
+      'the ASan allocator keeps freed memory in quarantine: resident memory is not comparable (the leak check covers this build)',
+    );
     return;
   }
-  const out = await runNode(['--expose-gc', '--import', 'tsx', 'test/fixtures/rss-rounds.ts', String(RSS_ROUNDS)], process.env, 240_000);
+  const out = await runNode(
+    ['--expose-gc', '--import', 'tsx', 'test/fixtures/rss-rounds.ts', String(RSS_ROUNDS)],
+    process.env,
+    240_000,
+  );
   assert.equal(out.code, 0, out.stderr);
-  const { rss, tasksPerRound } = JSON.parse(out.stdout.trim().split('\n').at(-1)!) as { rss: number[]; tasksPerRound: number };
+  const { rss, tasksPerRound } = JSON.parse(out.stdout.trim().split('\n').at(-1)!) as {
+    rss: number[];
+    tasksPerRound: number;
+  };
   assert.equal(rss.length, RSS_ROUNDS);
   const baseline = rss[RSS_WARMUP - 1]!;
   const later = rss.slice(RSS_WARMUP);
@@ -92,7 +111,9 @@ test('resident memory after repeated rounds stays within 8 MiB of the warmed-up 
   const mib = (b: number): string => (b / 2 ** 20).toFixed(1);
   const tasks = tasksPerRound * later.length;
   t.diagnostic(`RSS per round (MiB): ${rss.map(mib).join(' ')}; baseline ${mib(baseline)} after ${RSS_WARMUP} rounds`);
-  t.diagnostic(`growth over ${later.length} more rounds (${tasks} tasks): max ${mib(maxGrowth)} MiB, final ${mib(finalGrowth)} MiB; bound ${mib(RSS_BOUND_BYTES)} MiB (a leak of ${Math.ceil(RSS_BOUND_BYTES / tasks)} bytes per task would cross it)`);
+  t.diagnostic(
+    `growth over ${later.length} more rounds (${tasks} tasks): max ${mib(maxGrowth)} MiB, final ${mib(finalGrowth)} MiB; bound ${mib(RSS_BOUND_BYTES)} MiB (a leak of ${Math.ceil(RSS_BOUND_BYTES / tasks)} bytes per task would cross it)`,
+  );
   assert.ok(maxGrowth <= RSS_BOUND_BYTES, `resident memory grew by ${mib(maxGrowth)} MiB`);
   assert.ok(finalGrowth <= RSS_BOUND_BYTES, `resident memory ended ${mib(finalGrowth)} MiB above the baseline`);
 });
@@ -117,15 +138,24 @@ test('LeakSanitizer finds no leak allocated by the addon over a short run of eve
     const out = await runNode(['--import', 'tsx', 'test/fixtures/leak-run.ts'], env, 240_000);
     assert.match(out.stdout, /leak-run done/, out.stderr);
     const logs = readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8'));
-    const reports = logs.flatMap((l) => l.split(/\n(?=(?:Direct|Indirect) leak of )/).filter((b) => /^(Direct|Indirect) leak of /.test(b)));
+    const reports = logs.flatMap((l) =>
+      l.split(/\n(?=(?:Direct|Indirect) leak of )/).filter((b) => /^(Direct|Indirect) leak of /.test(b)),
+    );
     const ours = reports.filter(fromAddon);
-    const suppressed = logs.map((l) => /Suppressions used:[\s\S]*?(\d+)\s+(\d+)\s+napi_create_external/.exec(l)).filter(Boolean);
-    t.diagnostic(`LSan: ${logs.length} process log(s), ${reports.length} unsuppressed leak report(s), ${ours.length} from the addon; Node's own napi_create_external bookkeeping suppressed in ${suppressed.length} process(es)`);
+    const suppressed = logs
+      .map((l) => /Suppressions used:[\s\S]*?(\d+)\s+(\d+)\s+napi_create_external/.exec(l))
+      .filter(Boolean);
+    t.diagnostic(
+      `LSan: ${logs.length} process log(s), ${reports.length} unsuppressed leak report(s), ${ours.length} from the addon; Node's own napi_create_external bookkeeping suppressed in ${suppressed.length} process(es)`,
+    );
     assert.equal(ours.length, 0, `leaks from the addon:\n${ours.join('\n')}`);
     const errors = logs.filter((l) => /ERROR: AddressSanitizer/.test(l));
     assert.equal(errors.length, 0, `AddressSanitizer errors:\n${errors.join('\n')}`);
     // Exit 1: AddressSanitizer's exit code after LeakSanitizer reported leaks that are Node's, not the addon's.
-    assert.ok(out.signal === null && (out.code === 0 || (out.code === 1 && reports.length > 0)), `exit ${out.code} ${out.signal ?? ''}\n${out.stderr}`);
+    assert.ok(
+      out.signal === null && (out.code === 0 || (out.code === 1 && reports.length > 0)),
+      `exit ${out.code} ${out.signal ?? ''}\n${out.stderr}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -64,7 +64,10 @@ test('workers terminated mid-task, three times in a row: each batch names its fa
     assert.equal(pool.size, 2, 'the terminated worker was replaced');
   }
   const ok = await batch({ kernel: 'primes', params: { n: 1000 }, mode: 'worker', tasks: 4, threads: 2 });
-  assert.deepEqual(ok.taskReports.map((t) => t.result), [168, 168, 168, 168]);
+  assert.deepEqual(
+    ok.taskReports.map((t) => t.result),
+    [168, 168, 168, 168],
+  );
 });
 
 for (const signal of ['SIGTERM', 'SIGSEGV'] as const) {
@@ -88,30 +91,46 @@ const EXIT_BOUND_MS = 15_000; // the tasks would run for 10 s each, four of them
 for (const mode of ['released', 'gil', 'native', 'worker', 'process'] as const) {
   test(`process.exit() with ${mode} tasks in flight exits cleanly and promptly, leaving no child behind`, async (t) => {
     const t0 = Date.now();
-    const out = await new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/exit-in-flight.ts', mode], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`process.exit() with ${mode} tasks in flight took over ${EXIT_BOUND_MS * 2} ms`));
-      }, EXIT_BOUND_MS * 2);
-      child.on('exit', (code, sig) => {
-        clearTimeout(timer);
-        resolve({ code, signal: sig, stdout, stderr });
-      });
-    });
+    const out = await new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>(
+      (resolve, reject) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/exit-in-flight.ts', mode], {
+          cwd: root,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        const timer = setTimeout(() => {
+          child.kill('SIGKILL');
+          reject(new Error(`process.exit() with ${mode} tasks in flight took over ${EXIT_BOUND_MS * 2} ms`));
+        }, EXIT_BOUND_MS * 2);
+        child.on('exit', (code, sig) => {
+          clearTimeout(timer);
+          resolve({ code, signal: sig, stdout, stderr });
+        });
+      },
+    );
     const elapsedMs = Date.now() - t0;
     t.diagnostic(`${mode}: exited ${out.code} after ${elapsedMs} ms`);
     assert.equal(out.signal, null, `killed by ${out.signal}\n${out.stderr}`);
     assert.equal(out.code, 42, `exit code ${out.code}\n${out.stdout}\n${out.stderr}`);
-    assert.doesNotMatch(out.stdout, /the batch (finished|failed) before exit/, 'the tasks were still in flight at exit');
-    assert.doesNotMatch(out.stderr, /Assertion|FATAL|Segmentation|core dumped|Sanitizer|EPIPE|ERR_IPC|Unhandled/i, out.stderr);
+    assert.doesNotMatch(
+      out.stdout,
+      /the batch (finished|failed) before exit/,
+      'the tasks were still in flight at exit',
+    );
+    assert.doesNotMatch(
+      out.stderr,
+      /Assertion|FATAL|Segmentation|core dumped|Sanitizer|EPIPE|ERR_IPC|Unhandled/i,
+      out.stderr,
+    );
     assert.ok(elapsedMs < EXIT_BOUND_MS, `exit took ${elapsedMs} ms: it waited for the tasks`);
     const children = (JSON.parse(out.stdout.trim().split('\n').at(-1)!) as { children: number[] }).children;
-    assert.ok(await until(() => children.every((pid) => !running(pid)), 5_000), `children still running after exit: ${children.filter(running).join(', ')}`);
+    assert.ok(
+      await until(() => children.every((pid) => !running(pid)), 5_000),
+      `children still running after exit: ${children.filter(running).join(', ')}`,
+    );
   });
 }
 
@@ -122,7 +141,14 @@ for (const mode of ['released', 'gil', 'native', 'worker', 'process'] as const s
     const ac = new AbortController();
     const reason = new Error(`stop the ${mode} batch`);
     const t0 = Date.now();
-    const p = batch({ kernel: 'spin', params: { cpuUs: 5_000_000 }, mode, tasks: 3, ...(mode === 'worker' || mode === 'process' ? { threads: 1 } : {}), signal: ac.signal });
+    const p = batch({
+      kernel: 'spin',
+      params: { cpuUs: 5_000_000 },
+      mode,
+      tasks: 3,
+      ...(mode === 'worker' || mode === 'process' ? { threads: 1 } : {}),
+      signal: ac.signal,
+    });
     setTimeout(() => ac.abort(reason), 100);
     await assert.rejects(p, (err: DOMException & { cause?: unknown }) => {
       assert.equal(err.name, 'AbortError');
@@ -131,8 +157,17 @@ for (const mode of ['released', 'gil', 'native', 'worker', 'process'] as const s
     });
     assert.ok(Date.now() - t0 < ABORT_BOUND_MS, `settled ${Date.now() - t0} ms after the start`);
     assert.equal(getEventListeners(ac.signal, 'abort').length, 0, 'no abort listener left on the signal');
-    const r = await batch({ kernel: 'primes', params: { n: 1000 }, mode, tasks: 2, ...(mode === 'worker' || mode === 'process' ? { threads: 1 } : {}) });
-    assert.deepEqual(r.taskReports.map((x) => x.result), [168, 168]);
+    const r = await batch({
+      kernel: 'primes',
+      params: { n: 1000 },
+      mode,
+      tasks: 2,
+      ...(mode === 'worker' || mode === 'process' ? { threads: 1 } : {}),
+    });
+    assert.deepEqual(
+      r.taskReports.map((x) => x.result),
+      [168, 168],
+    );
   });
 }
 
@@ -141,7 +176,9 @@ for (const mode of ['held', 'released', 'gil', 'native', 'worker', 'process'] as
     const ac = new AbortController();
     ac.abort();
     const cpu0 = native().processUsage();
-    await assert.rejects(batch({ kernel: 'spin', params: { cpuUs: 500_000 }, mode, tasks: 2, signal: ac.signal }), { name: 'AbortError' });
+    await assert.rejects(batch({ kernel: 'spin', params: { cpuUs: 500_000 }, mode, tasks: 2, signal: ac.signal }), {
+      name: 'AbortError',
+    });
     await assert.rejects(run('spin', { cpuUs: 500_000 }, { mode, signal: ac.signal }), { name: 'AbortError' });
     const cpu1 = native().processUsage();
     assert.ok(cpu1.userUs + cpu1.systemUs - cpu0.userUs - cpu0.systemUs < 400_000, 'no 500 ms task ran');
@@ -150,8 +187,11 @@ for (const mode of ['held', 'released', 'gil', 'native', 'worker', 'process'] as
 
 test('AbortSignal.timeout() stops a gil batch whose tasks wait for the lock', async () => {
   const signal = AbortSignal.timeout(100);
-  await assert.rejects(batch({ kernel: 'spin', params: { cpuUs: 5_000_000 }, mode: 'gil', tasks: 4, switchIntervalUs: 1_000_000, signal }), {
-    name: 'AbortError',
-  });
+  await assert.rejects(
+    batch({ kernel: 'spin', params: { cpuUs: 5_000_000 }, mode: 'gil', tasks: 4, switchIntervalUs: 1_000_000, signal }),
+    {
+      name: 'AbortError',
+    },
+  );
   assert.equal(native().runSync('primes', [100]).result, 25);
 });

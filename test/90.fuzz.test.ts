@@ -68,12 +68,19 @@ interface Mutation {
 }
 
 /** Sets `path` to any value (tamed to stay cheap when it happens to be valid). */
-function setAny(path: string, slot: Slot | undefined, cheapThreads = poolSize(), caps: Readonly<Record<string, number>> = {}): fc.Arbitrary<Mutation> {
+function setAny(
+  path: string,
+  slot: Slot | undefined,
+  cheapThreads = poolSize(),
+  caps: Readonly<Record<string, number>> = {},
+): fc.Arbitrary<Mutation> {
   return anyValue.map((v) => ({ change: { kind: 'set', path, value: tame(path, v, cheapThreads, caps) }, slot }));
 }
 
 function addUnknown(prefix: string, known: readonly string[]): fc.Arbitrary<Mutation> {
-  return fc.tuple(unknownKey(known), anyValue).map(([k, v]) => ({ change: { kind: 'add', path: `${prefix}.${k}`, value: v }, slot: undefined }));
+  return fc
+    .tuple(unknownKey(known), anyValue)
+    .map(([k, v]) => ({ change: { kind: 'add', path: `${prefix}.${k}`, value: v }, slot: undefined }));
 }
 
 /** Mutations of a kernel's params at `prefix` (set each, drop each, add one, replace the whole). */
@@ -82,7 +89,11 @@ function paramMutations(kernel: (typeof kernelNames)[number], prefix: string): f
   const list = [setAny(prefix, kernel === 'noop' ? 'object?' : 'object'), addUnknown(prefix, names)];
   if (names.length > 0) {
     list.push(fc.constantFrom(...names).chain((n) => setAny(`${prefix}.${n}`, 'int')));
-    list.push(fc.constantFrom(...names).map((n) => ({ change: { kind: 'drop', path: `${prefix}.${n}` } as Change, slot: 'int' as Slot })));
+    list.push(
+      fc
+        .constantFrom(...names)
+        .map((n) => ({ change: { kind: 'drop', path: `${prefix}.${n}` } as Change, slot: 'int' as Slot })),
+    );
   }
   return list;
 }
@@ -104,9 +115,19 @@ const BATCH_OPTION_SLOTS: Record<string, Slot> = {
   convoyProbe: 'bool?',
 };
 
-function optionMutations(prefix: string, slots: Record<string, Slot>, present: readonly string[], cheapThreads: number, paramsOf?: (typeof kernelNames)[number]): fc.Arbitrary<Mutation>[] {
+function optionMutations(
+  prefix: string,
+  slots: Record<string, Slot>,
+  present: readonly string[],
+  cheapThreads: number,
+  paramsOf?: (typeof kernelNames)[number],
+): fc.Arbitrary<Mutation>[] {
   const list: fc.Arbitrary<Mutation>[] = [
-    fc.constantFrom(...Object.keys(slots)).chain((k) => setAny(`${prefix}.${k}`, k === 'params' && paramsOf === 'noop' ? 'object?' : slots[k], cheapThreads)),
+    fc
+      .constantFrom(...Object.keys(slots))
+      .chain((k) =>
+        setAny(`${prefix}.${k}`, k === 'params' && paramsOf === 'noop' ? 'object?' : slots[k], cheapThreads),
+      ),
     addUnknown(prefix, Object.keys(slots)),
   ];
   if (present.length > 0) {
@@ -126,7 +147,9 @@ function modeOptions(modes: readonly string[]): fc.Arbitrary<Record<string, unkn
     fc.record(
       {
         mode: fc.constant(mode),
-        ...(mode === 'gil' ? { switchIntervalUs: fc.integer({ min: 1, max: 1_000_000 }), forcedSwitching: fc.boolean() } : {}),
+        ...(mode === 'gil'
+          ? { switchIntervalUs: fc.integer({ min: 1, max: 1_000_000 }), forcedSwitching: fc.boolean() }
+          : {}),
         trace: fc.boolean(),
         traceCapacity: fc.integer({ min: 16, max: 4096 }),
       },
@@ -177,22 +200,33 @@ test('runSync: any value in any position', () => {
 });
 
 test('run: any value in any position, every mode', async () => {
-  const cases = fc.tuple(kernelAndParams, modeOptions(['held', 'released', 'gil', 'native', 'worker', 'process'])).chain(([{ kernel, params }, options]) =>
-    fc.record({
-      base: fc.constant({ kernel, params, options }),
-      mutation: fc.option(
-        fc.oneof(setAny('kernel', 'enum'), ...paramMutations(kernel, 'params'), setAny('options', 'object?'), ...optionMutations('options', RUN_OPTION_SLOTS, Object.keys(options), poolSize())),
-        { freq: 6 },
-      ),
-    }),
-  );
+  const cases = fc
+    .tuple(kernelAndParams, modeOptions(['held', 'released', 'gil', 'native', 'worker', 'process']))
+    .chain(([{ kernel, params }, options]) =>
+      fc.record({
+        base: fc.constant({ kernel, params, options }),
+        mutation: fc.option(
+          fc.oneof(
+            setAny('kernel', 'enum'),
+            ...paramMutations(kernel, 'params'),
+            setAny('options', 'object?'),
+            ...optionMutations('options', RUN_OPTION_SLOTS, Object.keys(options), poolSize()),
+          ),
+          { freq: 6 },
+        ),
+      }),
+    );
   await fc.assert(
     fc.asyncProperty(cases, async ({ base, mutation }) => {
       count('run');
       const a = mutation ? applyChange(base, mutation.change) : base;
       let r;
       try {
-        r = await within(run(a.kernel, a.params as never, a.options as never), HANG_MS, `run ${show(mutation?.change)}`);
+        r = await within(
+          run(a.kernel, a.params as never, a.options as never),
+          HANG_MS,
+          `run ${show(mutation?.change)}`,
+        );
       } catch (err) {
         checkError(err, ['kernel', 'params', 'options'], mutation?.change, mutation?.slot, isAborted(a.options));
         return;
@@ -208,7 +242,12 @@ test('run: any value in any position, every mode', async () => {
 
 function batchCases(modes: readonly string[], cheapThreads: number, maxTasks: number) {
   return fc
-    .tuple(kernelAndParams, modeOptions(modes), fc.integer({ min: 1, max: maxTasks }), fc.option(fc.boolean(), { nil: undefined }))
+    .tuple(
+      kernelAndParams,
+      modeOptions(modes),
+      fc.integer({ min: 1, max: maxTasks }),
+      fc.option(fc.boolean(), { nil: undefined }),
+    )
     .chain(([{ kernel, params }, mode, tasks, convoyProbe]) => {
       const options: Record<string, unknown> = { kernel, params, ...mode, tasks, threads: cheapThreads };
       if (convoyProbe !== undefined) options['convoyProbe'] = convoyProbe;
@@ -226,7 +265,10 @@ function batchCases(modes: readonly string[], cheapThreads: number, maxTasks: nu
     });
 }
 
-async function checkBatch(name: string, { base, mutation }: { base: { options: Record<string, unknown> }; mutation: Mutation | null }): Promise<void> {
+async function checkBatch(
+  name: string,
+  { base, mutation }: { base: { options: Record<string, unknown> }; mutation: Mutation | null },
+): Promise<void> {
   const a = mutation ? applyChange(base, mutation.change) : base;
   let r: BatchReport;
   try {
@@ -260,9 +302,11 @@ test('batch: any value in any position (worker, process)', async () => {
   );
 });
 
-test('measure: any value as fn; a function\'s value or exception comes back unchanged', async () => {
+test("measure: any value as fn; a function's value or exception comes back unchanged", async () => {
   const fnCase = fc.oneof(
-    anyValue.filter((v) => typeof v !== 'function').map((v) => ({ fn: v, outcome: 'type-error' as const, value: undefined as unknown })),
+    anyValue
+      .filter((v) => typeof v !== 'function')
+      .map((v) => ({ fn: v, outcome: 'type-error' as const, value: undefined as unknown })),
     fc.tuple(anyValue, fc.constantFrom('return', 'throw', 'resolve', 'reject')).map(([value, how]) => ({
       fn:
         how === 'return'
@@ -317,11 +361,18 @@ test('startupCost: any invalid options are refused, naming the option', async ()
     if (typeof o !== 'object' || o === null || Array.isArray(o)) return false;
     const keys = Object.keys(o);
     const s = (o as { samples?: unknown }).samples;
-    return keys.every((k) => k === 'samples') && (s === undefined || (Number.isInteger(s) && (s as number) >= 1 && (s as number) <= 50));
+    return (
+      keys.every((k) => k === 'samples') &&
+      (s === undefined || (Number.isInteger(s) && (s as number) >= 1 && (s as number) <= 50))
+    );
   };
   const cases = fc.record({
     base: fc.constant({ options: { samples: 1 } as unknown }),
-    mutation: fc.oneof(setAny('options', 'object?'), setAny('options.samples', 'int?'), addUnknown('options', ['samples'])),
+    mutation: fc.oneof(
+      setAny('options', 'object?'),
+      setAny('options.samples', 'int?'),
+      addUnknown('options', ['samples']),
+    ),
   });
   await fc.assert(
     fc.asyncProperty(cases, async ({ base, mutation }) => {
@@ -340,7 +391,10 @@ test('startupCost: any invalid options are refused, naming the option', async ()
 
 test('readCpuPerWall: any value in either position', () => {
   const cases = fc.record({
-    base: fc.record({ cpuPerWall: fc.double({ min: 0, max: 256, noNaN: true }), cores: fc.integer({ min: 1, max: 1024 }) }),
+    base: fc.record({
+      cpuPerWall: fc.double({ min: 0, max: 256, noNaN: true }),
+      cores: fc.integer({ min: 1, max: 1024 }),
+    }),
     mutation: fc.option(fc.oneof(setAny('cpuPerWall', 'number'), setAny('cores', 'int')), { freq: 4 }),
   });
   fc.assert(
@@ -364,24 +418,57 @@ test('readCpuPerWall: any value in either position', () => {
 
 test('toChromeTrace: any value in any field of the reports', async () => {
   const reports = [
-    await batch({ kernel: 'mixed', params: { computeUs: 300, waitUs: 300, repeats: 2 }, mode: 'gil', tasks: 2, trace: true, switchIntervalUs: 100 }),
+    await batch({
+      kernel: 'mixed',
+      params: { computeUs: 300, waitUs: 300, repeats: 2 },
+      mode: 'gil',
+      tasks: 2,
+      trace: true,
+      switchIntervalUs: 100,
+    }),
     await batch({ kernel: 'sleep', params: { us: 100 }, mode: 'native', tasks: 2, trace: true }),
   ];
   // Every field toChromeTrace reads, with what it accepts.
   const fields: [string, Slot | undefined][] = [['reports', undefined]];
   reports.forEach((r, i) => {
     const p = `reports[${i}]`;
-    fields.push([p, 'object'], [`${p}.kernel`, 'string'], [`${p}.mode`, 'string'], [`${p}.tasks`, 'number'], [`${p}.timeline`, 'object']);
+    fields.push(
+      [p, 'object'],
+      [`${p}.kernel`, 'string'],
+      [`${p}.mode`, 'string'],
+      [`${p}.tasks`, 'number'],
+      [`${p}.timeline`, 'object'],
+    );
     const tl = r.timeline!;
-    for (const [k, slot] of [['startNs', 'bigint'], ['endNs', 'bigint'], ['threads', 'array'], ['handoffs', 'array'], ['droppedEvents', 'number']] as const) {
+    for (const [k, slot] of [
+      ['startNs', 'bigint'],
+      ['endNs', 'bigint'],
+      ['threads', 'array'],
+      ['handoffs', 'array'],
+      ['droppedEvents', 'number'],
+    ] as const) {
       fields.push([`${p}.timeline.${k}`, slot]);
     }
     tl.threads.forEach((t, j) => {
       const tp = `${p}.timeline.threads[${j}]`;
-      fields.push([tp, 'object'], [`${tp}.pid`, 'number'], [`${tp}.tid`, 'number'], [`${tp}.role`, 'string'], [`${tp}.name`, 'string'], [`${tp}.spans`, 'array'], [`${tp}.instants`, 'array']);
+      fields.push(
+        [tp, 'object'],
+        [`${tp}.pid`, 'number'],
+        [`${tp}.tid`, 'number'],
+        [`${tp}.role`, 'string'],
+        [`${tp}.name`, 'string'],
+        [`${tp}.spans`, 'array'],
+        [`${tp}.instants`, 'array'],
+      );
       t.spans.slice(0, 3).forEach((_, k) => {
         const sp = `${tp}.spans[${k}]`;
-        fields.push([sp, 'object'], [`${sp}.kind`, 'string'], [`${sp}.startNs`, 'bigint'], [`${sp}.endNs`, 'bigint'], [`${sp}.task`, 'number']);
+        fields.push(
+          [sp, 'object'],
+          [`${sp}.kind`, 'string'],
+          [`${sp}.startNs`, 'bigint'],
+          [`${sp}.endNs`, 'bigint'],
+          [`${sp}.task`, 'number'],
+        );
       });
       t.instants.slice(0, 2).forEach((_, k) => {
         const ip = `${tp}.instants[${k}]`;
@@ -390,7 +477,13 @@ test('toChromeTrace: any value in any field of the reports', async () => {
     });
     tl.handoffs.slice(0, 2).forEach((_, h) => {
       const hp = `${p}.timeline.handoffs[${h}]`;
-      fields.push([hp, 'object'], [`${hp}.fromTid`, 'number'], [`${hp}.toTid`, 'number'], [`${hp}.releasedNs`, 'bigint'], [`${hp}.acquiredNs`, 'bigint']);
+      fields.push(
+        [hp, 'object'],
+        [`${hp}.fromTid`, 'number'],
+        [`${hp}.toTid`, 'number'],
+        [`${hp}.releasedNs`, 'bigint'],
+        [`${hp}.acquiredNs`, 'bigint'],
+      );
     });
   });
   assert.ok(fields.length > 40, `${fields.length} fields to fuzz`);
@@ -398,7 +491,9 @@ test('toChromeTrace: any value in any field of the reports', async () => {
   const cases = fc.option(
     fc.oneof(
       fc.constantFrom(...fields).chain(([path, slot]) => setAny(path, slot)),
-      fc.constantFrom(...fields.filter(([p, s]) => s !== undefined && /\.\w+$/.test(p))).map(([path, slot]) => ({ change: { kind: 'drop', path } as Change, slot })),
+      fc
+        .constantFrom(...fields.filter(([p, s]) => s !== undefined && /\.\w+$/.test(p)))
+        .map(([path, slot]) => ({ change: { kind: 'drop', path } as Change, slot })),
     ),
     { freq: 10 },
   );
@@ -439,7 +534,12 @@ const hazardCases: HazardCase[] = [
   {
     name: 'hazards.race',
     fn: (o) => hazards.race(o as never),
-    base: fc.record({ threads: fc.integer({ min: 1, max: 4 }), increments: fc.integer({ min: 1, max: 1000 }), strategy: fc.constantFrom(...raceStrategies), timeLimitMs: fc.integer({ min: 1, max: 50 }) }),
+    base: fc.record({
+      threads: fc.integer({ min: 1, max: 4 }),
+      increments: fc.integer({ min: 1, max: 1000 }),
+      strategy: fc.constantFrom(...raceStrategies),
+      timeLimitMs: fc.integer({ min: 1, max: 50 }),
+    }),
     slots: { threads: 'int?', increments: 'int?', strategy: 'enum?', timeLimitMs: 'int?' },
     keep: ['increments'],
   },
@@ -453,7 +553,11 @@ const hazardCases: HazardCase[] = [
   {
     name: 'hazards.starvation',
     fn: (o) => hazards.starvation(o as never),
-    base: fc.record({ threads: fc.integer({ min: 1, max: 4 }), durationMs: fc.integer({ min: 1, max: 10 }), lock: fc.constantFrom(...starvationLocks) }),
+    base: fc.record({
+      threads: fc.integer({ min: 1, max: 4 }),
+      durationMs: fc.integer({ min: 1, max: 10 }),
+      lock: fc.constantFrom(...starvationLocks),
+    }),
     slots: { threads: 'int?', durationMs: 'int?', lock: 'enum?' },
     keep: ['durationMs'],
   },
@@ -467,7 +571,12 @@ const hazardCases: HazardCase[] = [
   {
     name: 'runHazardSuite',
     fn: (o) => runHazardSuite(o as never),
-    base: fc.record({ threads: fc.integer({ min: 1, max: 2 }), increments: fc.integer({ min: 1, max: 100 }), durationMs: fc.integer({ min: 1, max: 3 }), timeoutMs: fc.integer({ min: 1, max: 20 }) }),
+    base: fc.record({
+      threads: fc.integer({ min: 1, max: 2 }),
+      increments: fc.integer({ min: 1, max: 100 }),
+      durationMs: fc.integer({ min: 1, max: 3 }),
+      timeoutMs: fc.integer({ min: 1, max: 20 }),
+    }),
     slots: { threads: 'int?', increments: 'int?', durationMs: 'int?', timeoutMs: 'int?' },
     keep: ['increments', 'durationMs'],
   },
@@ -482,9 +591,13 @@ for (const h of hazardCases) {
           fc.oneof(
             // A whole options value that is valid but empty would run the slow defaults: not generated.
             setAny('options', 'object?').filter((m) => !isEmptyOptions((m.change as { value: unknown }).value)),
-            fc.constantFrom(...Object.keys(h.slots)).chain((k) => setAny(`options.${k}`, h.slots[k], poolSize(), HAZARD_CAPS)),
+            fc
+              .constantFrom(...Object.keys(h.slots))
+              .chain((k) => setAny(`options.${k}`, h.slots[k], poolSize(), HAZARD_CAPS)),
             addUnknown('options', Object.keys(h.slots)),
-            fc.constantFrom(...Object.keys(h.slots).filter((k) => !h.keep.includes(k))).map((k) => ({ change: { kind: 'drop', path: `options.${k}` } as Change, slot: h.slots[k] })),
+            fc
+              .constantFrom(...Object.keys(h.slots).filter((k) => !h.keep.includes(k)))
+              .map((k) => ({ change: { kind: 'drop', path: `options.${k}` } as Change, slot: h.slots[k] })),
           ),
           { freq: 5 },
         ),
@@ -519,7 +632,9 @@ function isEmptyOptions(v: unknown): boolean {
 /** Every function the addon exports (read from the addon, so a new one is fuzzed too). */
 function nativeFunctions(): string[] {
   const addon = native() as unknown as Record<string, unknown>;
-  return Object.keys(addon).filter((k) => typeof addon[k] === 'function').sort();
+  return Object.keys(addon)
+    .filter((k) => typeof addon[k] === 'function')
+    .sort();
 }
 
 /** Integers that a native function would accept as a long task or many threads become small. */
@@ -527,8 +642,15 @@ function defuse(v: unknown, depth = 0): unknown {
   if (typeof v === 'number' && Number.isInteger(v) && v > 64 && v <= 2 ** 28) return v % 65;
   if (depth > 3) return v;
   if (Array.isArray(v)) return v.map((x) => defuse(x, depth + 1));
-  if (v !== null && typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)) {
-    const out: Record<string, unknown> = Object.create(Object.getPrototypeOf(v) as object | null) as Record<string, unknown>;
+  if (
+    v !== null &&
+    typeof v === 'object' &&
+    (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)
+  ) {
+    const out: Record<string, unknown> = Object.create(Object.getPrototypeOf(v) as object | null) as Record<
+      string,
+      unknown
+    >;
     for (const k of Object.keys(v)) out[k] = defuse((v as Record<string, unknown>)[k], depth + 1);
     return out;
   }
@@ -540,7 +662,10 @@ function hostile(): unknown[] {
   const trap = (): never => {
     throw new Error('fuzz: trap');
   };
-  const throwing = new Proxy({}, { get: trap, has: trap, ownKeys: trap, getOwnPropertyDescriptor: trap, getPrototypeOf: trap });
+  const throwing = new Proxy(
+    {},
+    { get: trap, has: trap, ownKeys: trap, getOwnPropertyDescriptor: trap, getPrototypeOf: trap },
+  );
   const revocable = Proxy.revocable({}, {});
   revocable.revoke();
   const getterArray = [0];
@@ -556,7 +681,14 @@ function hostile(): unknown[] {
     new Int32Array(0),
     new Int32Array(new SharedArrayBuffer(4)),
     new Float64Array(1),
-    { get switchIntervalUs(): number { return trap(); }, forcedSwitching: true, workUs: 1, waitUs: 1 },
+    {
+      get switchIntervalUs(): number {
+        return trap();
+      },
+      forcedSwitching: true,
+      workUs: 1,
+      waitUs: 1,
+    },
     { switchIntervalUs: 100, forcedSwitching: true },
     { switchIntervalUs: 100, workUs: 5, waitUs: 50 },
     { switchIntervalUs: 100, workUs: 5, waitUs: 50, traceCapacity: 32 },
@@ -593,7 +725,9 @@ test('the native functions throw JS errors for anything, never abort or hang', a
       const doneProbe = native().startConvoy({ switchIntervalUs: 100, workUs: 1, waitUs: 50 });
       native().stopConvoy(doneProbe);
       const bad = hostile();
-      const args = rawArgs.map((a) => resolveArg(a, { $cancelId: cancelId, $probe: probe, $doneProbe: doneProbe }, bad));
+      const args = rawArgs.map((a) =>
+        resolveArg(a, { $cancelId: cancelId, $probe: probe, $doneProbe: doneProbe }, bad),
+      );
       try {
         let out: unknown;
         try {
@@ -606,7 +740,9 @@ test('the native functions throw JS errors for anything, never abort or hang', a
         // Settle whatever was started, within a bound.
         if (out instanceof Promise) {
           await within(
-            out.catch((err: unknown) => assert.ok(err instanceof Error, `${name} rejected with a non-Error: ${String(err)}`)),
+            out.catch((err: unknown) =>
+              assert.ok(err instanceof Error, `${name} rejected with a non-Error: ${String(err)}`),
+            ),
             HANG_MS,
             name,
           );
@@ -626,6 +762,10 @@ test('the native functions throw JS errors for anything, never abort or hang', a
 
 test(`at least 10,000 cases ran`, (t) => {
   const total = Object.values(executed).reduce((s, n) => s + n, 0);
-  t.diagnostic(`fuzz cases: ${total} (${Object.entries(executed).map(([k, n]) => `${k} ${n}, ${succeeded[k] ?? 0} valid`).join('; ')})`);
+  t.diagnostic(
+    `fuzz cases: ${total} (${Object.entries(executed)
+      .map(([k, n]) => `${k} ${n}, ${succeeded[k] ?? 0} valid`)
+      .join('; ')})`,
+  );
   assert.ok(total >= 10_000, `only ${total} cases ran`);
 });

@@ -78,7 +78,12 @@ export function breakdown(reports: readonly BatchReport[]): Breakdown | null {
  * Figures of one configuration. `baseline` is the same configuration at tasks = 1 (null for
  * tasks = 1 itself or where none was run); `cores` caps the efficiency's ideal.
  */
-export function analyse(m: Measured, experiments: readonly ExperimentId[], baseline: Measured | null, cores: number): ConfigResult {
+export function analyse(
+  m: Measured,
+  experiments: readonly ExperimentId[],
+  baseline: Measured | null,
+  cores: number,
+): ConfigResult {
   const summary = summarize(m.samples);
   const { spec } = m;
   const isBatch = spec.kind === 'batch';

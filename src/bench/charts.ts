@@ -44,9 +44,26 @@ export function lineChart(o: {
   /** Dashed reference curves, e.g. the ideal speed-up or a model's prediction. */
   reference?: { rows: readonly Row[]; series: string; title: string };
 }): ChartSpec {
-  const rows = o.rows.filter((r) => typeof r[o.y.field] === 'number' && Number.isFinite(r[o.y.field] as number) && (!o.y.log || (r[o.y.field] as number) > 0));
-  const x = { field: o.x.field, type: o.x.type ?? 'quantitative', title: o.x.title, ...(o.x.log ? { scale: { type: 'log' } } : {}), ...(o.x.sort ? { sort: o.x.sort } : {}), ...(o.x.integer ? { axis: { tickMinStep: 1, format: 'd' } } : {}) };
-  const y = { field: o.y.field, type: 'quantitative', title: o.y.title, ...(o.y.log ? { scale: { type: 'log' } } : {}) };
+  const rows = o.rows.filter(
+    (r) =>
+      typeof r[o.y.field] === 'number' &&
+      Number.isFinite(r[o.y.field] as number) &&
+      (!o.y.log || (r[o.y.field] as number) > 0),
+  );
+  const x = {
+    field: o.x.field,
+    type: o.x.type ?? 'quantitative',
+    title: o.x.title,
+    ...(o.x.log ? { scale: { type: 'log' } } : {}),
+    ...(o.x.sort ? { sort: o.x.sort } : {}),
+    ...(o.x.integer ? { axis: { tickMinStep: 1, format: 'd' } } : {}),
+  };
+  const y = {
+    field: o.y.field,
+    type: 'quantitative',
+    title: o.y.title,
+    ...(o.y.log ? { scale: { type: 'log' } } : {}),
+  };
   const color = { field: o.series, type: 'nominal', title: o.seriesTitle };
   const layers: unknown[] = [];
   if (o.reference) {
@@ -58,13 +75,24 @@ export function lineChart(o: {
   }
   layers.push(
     { data: { values: rows }, mark: { type: 'line' }, encoding: { x, y, color } },
-    { name: DATA_LAYER, data: { values: rows }, mark: { type: 'point', filled: true, size: 50, opacity: 1 }, encoding: { x, y, color, tooltip: [{ field: o.series }, { field: o.x.field }, { field: o.y.field }] } },
+    {
+      name: DATA_LAYER,
+      data: { values: rows },
+      mark: { type: 'point', filled: true, size: 50, opacity: 1 },
+      encoding: { x, y, color, tooltip: [{ field: o.series }, { field: o.x.field }, { field: o.y.field }] },
+    },
   );
   return {
     file: o.file,
     title: o.title,
     marks: rows.length,
-    spec: { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title: o.title, width: WIDTH, height: HEIGHT, layer: layers } as TopLevelSpec,
+    spec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      title: o.title,
+      width: WIDTH,
+      height: HEIGHT,
+      layer: layers,
+    } as TopLevelSpec,
   };
 }
 
@@ -78,17 +106,31 @@ export function barChart(o: {
   /** Colour (and stack) by this field. */
   stack?: { field: string; title: string; order?: readonly string[] };
 }): ChartSpec {
-  const rows = o.rows.filter((r) => typeof r[o.y.field] === 'number' && (r[o.y.field] as number) > 0 && Number.isFinite(r[o.y.field] as number));
+  const rows = o.rows.filter(
+    (r) => typeof r[o.y.field] === 'number' && (r[o.y.field] as number) > 0 && Number.isFinite(r[o.y.field] as number),
+  );
   const encoding: Record<string, unknown> = {
-    x: { field: o.x.field, type: o.x.type ?? 'nominal', title: o.x.title, ...(o.x.sort ? { sort: o.x.sort } : { sort: null }) },
+    x: {
+      field: o.x.field,
+      type: o.x.type ?? 'nominal',
+      title: o.x.title,
+      ...(o.x.sort ? { sort: o.x.sort } : { sort: null }),
+    },
     y: { field: o.y.field, type: 'quantitative', title: o.y.title, ...(o.stack ? { stack: 'zero' } : {}) },
     tooltip: [{ field: o.x.field }, { field: o.y.field }, ...(o.stack ? [{ field: o.stack.field }] : [])],
   };
   if (o.stack) {
-    encoding['color'] = { field: o.stack.field, type: 'nominal', title: o.stack.title, ...(o.stack.order ? { sort: o.stack.order, scale: { domain: o.stack.order } } : {}) };
+    encoding['color'] = {
+      field: o.stack.field,
+      type: 'nominal',
+      title: o.stack.title,
+      ...(o.stack.order ? { sort: o.stack.order, scale: { domain: o.stack.order } } : {}),
+    };
     if (o.stack.order) encoding['order'] = { field: '__order', type: 'quantitative' };
   }
-  const values = o.stack?.order ? rows.map((r) => ({ ...r, __order: o.stack!.order!.indexOf(String(r[o.stack!.field])) })) : rows;
+  const values = o.stack?.order
+    ? rows.map((r) => ({ ...r, __order: o.stack!.order!.indexOf(String(r[o.stack!.field])) }))
+    : rows;
   const spec = { data: { values }, width: WIDTH, height: HEIGHT, name: DATA_LAYER, mark: { type: 'bar' }, encoding };
   return {
     file: o.file,
@@ -110,18 +152,38 @@ export function dotChart(o: {
   y: Axis;
   series?: { field: string; title: string };
 }): ChartSpec {
-  const rows = o.rows.filter((r) => typeof r[o.y.field] === 'number' && (r[o.y.field] as number) > 0 && Number.isFinite(r[o.y.field] as number));
+  const rows = o.rows.filter(
+    (r) => typeof r[o.y.field] === 'number' && (r[o.y.field] as number) > 0 && Number.isFinite(r[o.y.field] as number),
+  );
   const encoding: Record<string, unknown> = {
-    x: { field: o.x.field, type: o.x.type ?? 'nominal', title: o.x.title, sort: o.x.sort ?? null, axis: { grid: true } },
+    x: {
+      field: o.x.field,
+      type: o.x.type ?? 'nominal',
+      title: o.x.title,
+      sort: o.x.sort ?? null,
+      axis: { grid: true },
+    },
     y: { field: o.y.field, type: 'quantitative', title: o.y.title, ...(o.y.log ? { scale: { type: 'log' } } : {}) },
     tooltip: [{ field: o.x.field }, { field: o.y.field }, ...(o.series ? [{ field: o.series.field }] : [])],
-    ...(o.series ? { color: { field: o.series.field, type: 'nominal', title: o.series.title }, shape: { field: o.series.field, type: 'nominal', title: o.series.title } } : {}),
+    ...(o.series
+      ? {
+          color: { field: o.series.field, type: 'nominal', title: o.series.title },
+          shape: { field: o.series.field, type: 'nominal', title: o.series.title },
+        }
+      : {}),
   };
   return {
     file: o.file,
     title: o.title,
     marks: rows.length,
-    spec: { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title: o.title, width: WIDTH, height: HEIGHT, data: { values: rows }, layer: [{ name: DATA_LAYER, mark: { type: 'point', filled: true, size: 80, opacity: 1 }, encoding }] } as TopLevelSpec,
+    spec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      title: o.title,
+      width: WIDTH,
+      height: HEIGHT,
+      data: { values: rows },
+      layer: [{ name: DATA_LAYER, mark: { type: 'point', filled: true, size: 80, opacity: 1 }, encoding }],
+    } as TopLevelSpec,
   };
 }
 
@@ -152,11 +214,35 @@ export function timelineChart(o: {
       return { ...r, startVisMs, endVisMs: Math.min(o.xMaxMs, Math.max(r.endMs, startVisMs + minMs)) };
     });
   const encoding = {
-    x: { field: 'startVisMs', type: 'quantitative', title: 'time since the batch started (ms)', scale: { domain: [0, o.xMaxMs], nice: false, clamp: true } },
+    x: {
+      field: 'startVisMs',
+      type: 'quantitative',
+      title: 'time since the batch started (ms)',
+      scale: { domain: [0, o.xMaxMs], nice: false, clamp: true },
+    },
     x2: { field: 'endVisMs' },
-    y: { field: 'thread', type: 'nominal', title: null, sort: [...o.threads], scale: { domain: [...o.threads] }, axis: { labelLimit: 160 } },
-    color: { field: 'state', type: 'nominal', title: 'state', scale: { domain: o.states.map((s) => s.name), range: o.states.map((s) => s.color) }, legend: { labelLimit: 200 } },
-    tooltip: [{ field: 'thread' }, { field: 'state' }, { field: 'startMs', title: 'start ms', format: '.3f' }, { field: 'durMs', title: 'duration ms', format: '.3f' }, { field: 'task' }],
+    y: {
+      field: 'thread',
+      type: 'nominal',
+      title: null,
+      sort: [...o.threads],
+      scale: { domain: [...o.threads] },
+      axis: { labelLimit: 160 },
+    },
+    color: {
+      field: 'state',
+      type: 'nominal',
+      title: 'state',
+      scale: { domain: o.states.map((s) => s.name), range: o.states.map((s) => s.color) },
+      legend: { labelLimit: 200 },
+    },
+    tooltip: [
+      { field: 'thread' },
+      { field: 'state' },
+      { field: 'startMs', title: 'start ms', format: '.3f' },
+      { field: 'durMs', title: 'duration ms', format: '.3f' },
+      { field: 'task' },
+    ],
   };
   return {
     file: o.file,

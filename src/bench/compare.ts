@@ -23,17 +23,25 @@ export function loadResults(path: string): BenchResults {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${path}: not JSON (${(err as Error).message}); expected a results.json written by \`gilscope bench\``);
+    throw new Error(
+      `${path}: not JSON (${(err as Error).message}); expected a results.json written by \`gilscope bench\``,
+    );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new Error(`${path}: not a gilscope bench results file (it holds ${describe(value)}, expected an object with "schema": "${SCHEMA_NAME}")`);
+    throw new Error(
+      `${path}: not a gilscope bench results file (it holds ${describe(value)}, expected an object with "schema": "${SCHEMA_NAME}")`,
+    );
   }
   const header = value as { schema?: unknown; schemaVersion?: unknown };
   if (header.schema !== SCHEMA_NAME) {
-    throw new Error(`${path}: not a gilscope bench results file (its "schema" is ${describe(header.schema)}, expected "${SCHEMA_NAME}")`);
+    throw new Error(
+      `${path}: not a gilscope bench results file (its "schema" is ${describe(header.schema)}, expected "${SCHEMA_NAME}")`,
+    );
   }
   if (typeof header.schemaVersion !== 'number' || !READABLE_SCHEMA_VERSIONS.includes(header.schemaVersion)) {
-    throw new Error(`${path}: results schema version ${describe(header.schemaVersion)}, this gilscope reads versions ${READABLE_SCHEMA_VERSIONS.join(' and ')}`);
+    throw new Error(
+      `${path}: results schema version ${describe(header.schemaVersion)}, this gilscope reads versions ${READABLE_SCHEMA_VERSIONS.join(' and ')}`,
+    );
   }
   const errors = schemaErrors(value);
   if (errors.length) throw new Error(`${path}: malformed results file:\n  ${errors.join('\n  ')}`);
@@ -76,7 +84,8 @@ export interface Comparison {
 export function compareResults(a: BenchResults, b: BenchResults, options: CompareOptions = {}): Comparison {
   const threshold = options.threshold ?? 0.05;
   const alpha = options.alpha ?? 0.05;
-  if (!(threshold >= 0 && threshold < 10)) throw new RangeError(`threshold must be a number in [0, 10), received ${describe(threshold)}`);
+  if (!(threshold >= 0 && threshold < 10))
+    throw new RangeError(`threshold must be a number in [0, 10), received ${describe(threshold)}`);
   if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be a number in (0, 1), received ${describe(alpha)}`);
   const byKey = new Map(b.configurations.map((c) => [c.key, c]));
   const rows: CompareRow[] = [];
@@ -98,7 +107,18 @@ export function compareResults(a: BenchResults, b: BenchResults, options: Compar
     } else if (Math.abs(ratio - 1) > threshold) {
       note = `not significant (p = ${sig(p)}, n = ${ca.samples.length}/${cb.samples.length})`;
     }
-    rows.push({ key: ca.key, label: ca.label, metric: ca.metric.name, medianA: ca.summary.median, medianB: cb.summary.median, ratio, ci, p, verdict, note });
+    rows.push({
+      key: ca.key,
+      label: ca.label,
+      metric: ca.metric.name,
+      medianA: ca.summary.median,
+      medianB: cb.summary.median,
+      ratio,
+      ci,
+      p,
+      verdict,
+      note,
+    });
   }
   const keysA = new Set(a.configurations.map((c) => c.key));
   return {
@@ -116,6 +136,21 @@ export function compareResults(a: BenchResults, b: BenchResults, options: Compar
 export function comparisonTable(c: Comparison): Table {
   return {
     columns: ['configuration', 'metric', 'median a', 'median b', 'b / a', '95% CI', 'p (Mann-Whitney)', 'verdict'],
-    rows: c.rows.map((r) => [r.key, r.metric, sig(r.medianA), sig(r.medianB), sig(r.ratio), `${sig(r.ci.lo)}–${sig(r.ci.hi)}`, sig(r.p), r.verdict === 'no significant change' ? (r.note ? `same (${r.note})` : 'same') : r.note ? `${r.verdict}: ${r.note}` : r.verdict.toUpperCase()]),
+    rows: c.rows.map((r) => [
+      r.key,
+      r.metric,
+      sig(r.medianA),
+      sig(r.medianB),
+      sig(r.ratio),
+      `${sig(r.ci.lo)}–${sig(r.ci.hi)}`,
+      sig(r.p),
+      r.verdict === 'no significant change'
+        ? r.note
+          ? `same (${r.note})`
+          : 'same'
+        : r.note
+          ? `${r.verdict}: ${r.note}`
+          : r.verdict.toUpperCase(),
+    ]),
   };
 }

@@ -86,9 +86,7 @@ export function fitAmdahl(points: readonly ScalingPoint[]): AmdahlFit {
  */
 export function fitUsl(points: readonly ScalingPoint[]): UslFit {
   checkPoints(points);
-  const rows = points
-    .filter((p) => p.n > 1)
-    .map((p) => ({ x1: p.n - 1, x2: p.n * (p.n - 1), y: p.n / p.speedup - 1 }));
+  const rows = points.filter((p) => p.n > 1).map((p) => ({ x1: p.n - 1, x2: p.n * (p.n - 1), y: p.n / p.speedup - 1 }));
   const distinct = new Set(points.filter((p) => p.n > 1).map((p) => p.n)).size;
   const only = (key: 'x1' | 'x2'): number => {
     let sxy = 0;

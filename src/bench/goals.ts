@@ -39,7 +39,11 @@ function missing(id: string, goal: string, target: string, what: string): GoalRe
   return { id, goal, target, ratio: null, met: null, detail: `not measured in this run: ${what}` };
 }
 
-export function checkGoals(plan: BenchPlan, cores: number, get: (key: string) => ConfigResult | undefined): GoalResult[] {
+export function checkGoals(
+  plan: BenchPlan,
+  cores: number,
+  get: (key: string) => ConfigResult | undefined,
+): GoalResult[] {
   const med = (key: string): number | undefined => get(key)?.summary.median;
   const goals: GoalResult[] = [];
 
@@ -49,10 +53,18 @@ export function checkGoals(plan: BenchPlan, cores: number, get: (key: string) =>
     const target = 'ratio <= 1.5';
     const held = med(dispatchKey('napi-noop'));
     const raw = med(dispatchKey('raw-napi'));
-    if (held === undefined || raw === undefined) goals.push(missing(id, goal, target, 'experiment 6 (dispatch) did not run'));
+    if (held === undefined || raw === undefined)
+      goals.push(missing(id, goal, target, 'experiment 6 (dispatch) did not run'));
     else {
       const ratio = held / raw;
-      goals.push({ id, goal, target, ratio, met: ratio <= 1.5, detail: `held call through node-addon-api ${fmtDuration(held)} vs raw N-API ${fmtDuration(raw)}: ${times(ratio)}` });
+      goals.push({
+        id,
+        goal,
+        target,
+        ratio,
+        met: ratio <= 1.5,
+        detail: `held call through node-addon-api ${fmtDuration(held)} vs raw N-API ${fmtDuration(raw)}: ${times(ratio)}`,
+      });
     }
   }
   {
@@ -61,10 +73,18 @@ export function checkGoals(plan: BenchPlan, cores: number, get: (key: string) =>
     const target = 'ratio >= 0.8';
     const rel = med(dispatchKey('released'));
     const bare = med(dispatchKey('bare-async-work'));
-    if (rel === undefined || bare === undefined) goals.push(missing(id, goal, target, "experiment 6 with mode 'released' did not run"));
+    if (rel === undefined || bare === undefined)
+      goals.push(missing(id, goal, target, "experiment 6 with mode 'released' did not run"));
     else {
       const ratio = bare / rel;
-      goals.push({ id, goal, target, ratio, met: ratio >= 0.8, detail: `released ${fmtDuration(rel)} per task vs bare napi_async_work ${fmtDuration(bare)}: ${times(ratio)} the throughput` });
+      goals.push({
+        id,
+        goal,
+        target,
+        ratio,
+        met: ratio >= 0.8,
+        detail: `released ${fmtDuration(rel)} per task vs bare napi_async_work ${fmtDuration(bare)}: ${times(ratio)} the throughput`,
+      });
     }
   }
   {
@@ -73,10 +93,20 @@ export function checkGoals(plan: BenchPlan, cores: number, get: (key: string) =>
     const target = 'ratio >= 5';
     const rel = med(dispatchKey('released'));
     const pis = med(dispatchKey('piscina'));
-    if (rel === undefined || pis === undefined) goals.push(missing(id, goal, target, 'experiment 6 with released and piscina did not run (piscina is a dev dependency)'));
+    if (rel === undefined || pis === undefined)
+      goals.push(
+        missing(id, goal, target, 'experiment 6 with released and piscina did not run (piscina is a dev dependency)'),
+      );
     else {
       const ratio = pis / rel;
-      goals.push({ id, goal, target, ratio, met: ratio >= 5, detail: `released ${fmtDuration(rel)} per task vs piscina ${fmtDuration(pis)}: ${times(ratio)} the throughput` });
+      goals.push({
+        id,
+        goal,
+        target,
+        ratio,
+        met: ratio >= 5,
+        detail: `released ${fmtDuration(rel)} per task vs piscina ${fmtDuration(pis)}: ${times(ratio)} the throughput`,
+      });
     }
   }
   {
@@ -86,10 +116,18 @@ export function checkGoals(plan: BenchPlan, cores: number, get: (key: string) =>
     const target = 'ratio >= 0.95';
     const rel = get(cpuKey(kernel, 'released', cores))?.speedup?.value;
     const nat = get(cpuKey(kernel, 'native', cores))?.speedup?.value;
-    if (rel === undefined || nat === undefined) goals.push(missing(id, goal, target, `experiment 1 with released and native at tasks = ${cores} did not run`));
+    if (rel === undefined || nat === undefined)
+      goals.push(missing(id, goal, target, `experiment 1 with released and native at tasks = ${cores} did not run`));
     else {
       const ratio = rel / nat;
-      goals.push({ id, goal, target, ratio, met: ratio >= 0.95, detail: `at tasks = ${cores}: released ${times(rel)}, native ${times(nat)}` });
+      goals.push({
+        id,
+        goal,
+        target,
+        ratio,
+        met: ratio >= 0.95,
+        detail: `at tasks = ${cores}: released ${times(rel)}, native ${times(nat)}`,
+      });
     }
   }
   {
@@ -110,10 +148,20 @@ export function checkGoals(plan: BenchPlan, cores: number, get: (key: string) =>
       const met = ratio <= 1 || tie;
       allMet &&= met;
       worst = worst === null ? ratio : Math.max(worst, ratio);
-      parts.push(`${kernel} ${times(ratio)} [${sig(ci.lo)}–${sig(ci.hi)}]${met ? (ratio > 1 ? ' (within noise)' : '') : ' SLOWER'}`);
+      parts.push(
+        `${kernel} ${times(ratio)} [${sig(ci.lo)}–${sig(ci.hi)}]${met ? (ratio > 1 ? ' (within noise)' : '') : ' SLOWER'}`,
+      );
     }
     if (!any) goals.push(missing(id, goal, target, 'the kernel-vs-reference runs did not run'));
-    else goals.push({ id, goal, target, ratio: worst, met: allMet, detail: `native time / TS time, 95% CI: ${parts.join(', ')}` });
+    else
+      goals.push({
+        id,
+        goal,
+        target,
+        ratio: worst,
+        met: allMet,
+        detail: `native time / TS time, 95% CI: ${parts.join(', ')}`,
+      });
   }
   {
     const id = 'accounting-overhead';
@@ -121,10 +169,18 @@ export function checkGoals(plan: BenchPlan, cores: number, get: (key: string) =>
     const target = 'share <= 1%';
     const accounted = med(dispatchKey('run-sync'));
     const bare = med(dispatchKey('napi-noop'));
-    if (accounted === undefined || bare === undefined) goals.push(missing(id, goal, target, 'experiment 6 (dispatch) did not run'));
+    if (accounted === undefined || bare === undefined)
+      goals.push(missing(id, goal, target, 'experiment 6 (dispatch) did not run'));
     else {
       const share = Math.max(0, accounted - bare) / ACCOUNTING_TASK_NS;
-      goals.push({ id, goal, target, ratio: share, met: share <= 0.01, detail: `runSync('noop') ${fmtDuration(accounted)} vs the same call without accounting ${fmtDuration(bare)}: ${fmtDuration(accounted - bare)} per task = ${pct(share)} of 1 ms (${sig(share * 100)}%)` });
+      goals.push({
+        id,
+        goal,
+        target,
+        ratio: share,
+        met: share <= 0.01,
+        detail: `runSync('noop') ${fmtDuration(accounted)} vs the same call without accounting ${fmtDuration(bare)}: ${fmtDuration(accounted - bare)} per task = ${pct(share)} of 1 ms (${sig(share * 100)}%)`,
+      });
     }
   }
   return goals;

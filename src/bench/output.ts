@@ -17,6 +17,9 @@ export function writeAtomic(path: string, data: string): void {
 
 /** bench/results/<timestamp>/ under `cwd`, the timestamp safe in file names (2026-11-25T08-30-00Z). */
 export function defaultOutDir(cwd = process.cwd(), now = new Date()): string {
-  const stamp = now.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+  const stamp = now
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/:/g, '-');
   return resolve(join(cwd, 'bench', 'results', stamp));
 }

@@ -79,7 +79,10 @@ export function floodSizes(asyncWork: number): BenchPlan['flood'] {
 }
 
 function list(value: string, name: string): string[] {
-  const items = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (items.length === 0) throw new RangeError(`${name} must be a comma-separated list, received ${describe(value)}`);
   return items;
 }
@@ -123,15 +126,23 @@ export function parseTasks(text: string, name = '--tasks'): number[] {
 
 /** Applies the options on top of the chosen preset. */
 export function resolvePlan(raw: RawBenchOptions, cores = availableParallelism()): BenchPlan {
-  if (typeof raw !== 'object' || raw === null) throw new TypeError(`options must be an object, received ${describe(raw)}`);
+  if (typeof raw !== 'object' || raw === null)
+    throw new TypeError(`options must be an object, received ${describe(raw)}`);
   const base = presetPlan(raw.full ? 'full' : 'quick', cores);
-  const kernels = raw.kernel === undefined ? base.kernels : list(raw.kernel, '--kernel').map((k) => oneOf(k, '--kernel', CPU_KERNELS));
-  const modes: Mode[] = raw.modes === undefined ? [...base.modes] : list(raw.modes, '--modes').map((m) => oneOf(m, '--modes', allModes));
+  const kernels =
+    raw.kernel === undefined
+      ? base.kernels
+      : list(raw.kernel, '--kernel').map((k) => oneOf(k, '--kernel', CPU_KERNELS));
+  const modes: Mode[] =
+    raw.modes === undefined ? [...base.modes] : list(raw.modes, '--modes').map((m) => oneOf(m, '--modes', allModes));
   const experiments =
     raw.experiments === undefined
       ? base.experiments
-      : [...new Set(list(raw.experiments, '--experiments').map((e) => int(e, '--experiments', 1, 7) as ExperimentId))].sort();
-  const switchIntervalUs = raw.interval === undefined ? base.switchIntervalUs : int(raw.interval, '--interval', 1, 1_000_000);
+      : [
+          ...new Set(list(raw.experiments, '--experiments').map((e) => int(e, '--experiments', 1, 7) as ExperimentId)),
+        ].sort();
+  const switchIntervalUs =
+    raw.interval === undefined ? base.switchIntervalUs : int(raw.interval, '--interval', 1, 1_000_000);
   return {
     ...base,
     experiments,

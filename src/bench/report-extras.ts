@@ -11,7 +11,9 @@ import type { BenchResults, PartialInfo, Table, TimelineResult, TraceCostResult 
 // ---- Interrupted runs
 
 export function partialText(p: PartialInfo): string {
-  const running = p.interruptedConfiguration ? `; ${p.interruptedConfiguration} was running and its runs were dropped` : '';
+  const running = p.interruptedConfiguration
+    ? `; ${p.interruptedConfiguration} was running and its runs were dropped`
+    : '';
   const skipped = p.skipped.length ? `; not run: ${p.skipped.join(', ')}` : '';
   return `INTERRUPTED (${p.signal}): partial results. ${p.completedConfigurations} of ${p.plannedConfigurations} configurations finished${running}${skipped}. Tables show '–' where a configuration did not finish.`;
 }
@@ -20,8 +22,28 @@ export function partialText(p: PartialInfo): string {
 
 export function timelinesTable(timelines: readonly TimelineResult[]): Table {
   return {
-    columns: ['timeline', 'threads', 'wall ms', ...TIMELINE_STATES.map((s) => `${s.name} ms`), 'hand-offs', 'convoy p99 ms', 'convoy max ms', 'events', 'dropped'],
-    rows: timelines.map((t) => [t.id, t.threads, ms(t.wallNs), ...TIMELINE_STATES.map((s) => ms(t.stateNs[s.name])), t.handoffs, ms(t.convoyP99Ns), ms(t.convoyMaxNs), t.events, t.droppedEvents]),
+    columns: [
+      'timeline',
+      'threads',
+      'wall ms',
+      ...TIMELINE_STATES.map((s) => `${s.name} ms`),
+      'hand-offs',
+      'convoy p99 ms',
+      'convoy max ms',
+      'events',
+      'dropped',
+    ],
+    rows: timelines.map((t) => [
+      t.id,
+      t.threads,
+      ms(t.wallNs),
+      ...TIMELINE_STATES.map((s) => ms(t.stateNs[s.name])),
+      t.handoffs,
+      ms(t.convoyP99Ns),
+      ms(t.convoyMaxNs),
+      t.events,
+      t.droppedEvents,
+    ]),
   };
 }
 
@@ -39,9 +61,15 @@ export function timelineReadings(timelines: readonly TimelineResult[]): string[]
   const forced = timelines.find((t) => t.id === 'switching-forced');
   const unforced = timelines.find((t) => t.id === 'switching-unforced');
   if (forced && unforced) {
-    const battle = unforced.handoffs < forced.handoffs ? ': the releaser took the lock straight back (the GIL battle)' : '';
-    const convoy = forced.convoyMaxNs !== null && unforced.convoyMaxNs !== null ? `; the convoy probe, which needs the lock for 20 us after each 1 ms wait, waited up to ${fmtDuration(forced.convoyMaxNs)} for a round with forced switching and ${fmtDuration(unforced.convoyMaxNs)} without (the convoy effect)` : '';
-    out.push(`Under the GIL with forced switching the lock changed hands ${forced.handoffs} times; without it ${unforced.handoffs} times${battle}${convoy}.`);
+    const battle =
+      unforced.handoffs < forced.handoffs ? ': the releaser took the lock straight back (the GIL battle)' : '';
+    const convoy =
+      forced.convoyMaxNs !== null && unforced.convoyMaxNs !== null
+        ? `; the convoy probe, which needs the lock for 20 us after each 1 ms wait, waited up to ${fmtDuration(forced.convoyMaxNs)} for a round with forced switching and ${fmtDuration(unforced.convoyMaxNs)} without (the convoy effect)`
+        : '';
+    out.push(
+      `Under the GIL with forced switching the lock changed hands ${forced.handoffs} times; without it ${unforced.handoffs} times${battle}${convoy}.`,
+    );
   }
   return out;
 }
@@ -49,7 +77,10 @@ export function timelineReadings(timelines: readonly TimelineResult[]): string[]
 export function traceCostText(c: TraceCostResult, timelines: readonly TimelineResult[]): string {
   const ns = c.nsPerEvent.median;
   const events = timelines.reduce((n, t) => n + t.events, 0);
-  const spent = events > 0 ? ` The traced runs' tasks recorded ${events.toLocaleString('en-US')} events: ${events.toLocaleString('en-US')} x ${sig(ns)} ns = ${fmtDuration(events * ns)} of recording in all.` : '';
+  const spent =
+    events > 0
+      ? ` The traced runs' tasks recorded ${events.toLocaleString('en-US')} events: ${events.toLocaleString('en-US')} x ${sig(ns)} ns = ${fmtDuration(events * ns)} of recording in all.`
+      : '';
   return `Recording one trace event costs ${sig(ns)} ns (median of ${c.nsPerEvent.n} runs of ${c.eventsPerSample.toLocaleString('en-US')} events, 95% CI ${sig(c.nsPerEvent.ci.lo)}–${sig(c.nsPerEvent.ci.hi)} ns); with recording off the check costs ${sig(c.nsPerEventOff.median)} ns.${spent}`;
 }
 
@@ -60,7 +91,8 @@ export function extrasText(results: BenchResults): string[] {
   const timelines = results.timelines ?? [];
   if (timelines.length || results.traceCost) {
     out.push('\n== Timelines (one extra traced run each, not among the measured runs; drawn in report.html)', '');
-    if (timelines.length) out.push(textTable(timelinesTable(timelines)), '', ...timelineReadings(timelines).map((r) => `Reading: ${r}`));
+    if (timelines.length)
+      out.push(textTable(timelinesTable(timelines)), '', ...timelineReadings(timelines).map((r) => `Reading: ${r}`));
     if (results.traceCost) out.push(traceCostText(results.traceCost, timelines));
   }
   if (results.hazards) {
@@ -68,7 +100,10 @@ export function extrasText(results: BenchResults): string[] {
     for (const h of results.hazards.tables) out.push('', h.title, '', textTable(h.table), '', `Reading: ${h.reading}`);
   }
   if (results.traces) {
-    out.push('', `Chrome traces: ${results.traces.files.length} in ${results.traces.dir} (open in ui.perfetto.dev or chrome://tracing).`);
+    out.push(
+      '',
+      `Chrome traces: ${results.traces.files.length} in ${results.traces.dir} (open in ui.perfetto.dev or chrome://tracing).`,
+    );
   }
   return out;
 }
@@ -82,7 +117,9 @@ export function timelineFigure(chart: RenderedChart, svg: string, t: TimelineRes
 export function timelinesHtml(results: BenchResults, figures: readonly string[]): string {
   const timelines = results.timelines ?? [];
   if (!timelines.length && !results.traceCost) return '';
-  const readings = timelineReadings(timelines).map((r) => `<p class="reading"><strong>Reading:</strong> ${esc(r)}</p>`).join('\n');
+  const readings = timelineReadings(timelines)
+    .map((r) => `<p class="reading"><strong>Reading:</strong> ${esc(r)}</p>`)
+    .join('\n');
   const cost = results.traceCost ? `<p id="trace-cost">${esc(traceCostText(results.traceCost, timelines))}</p>` : '';
   return `<section id="timelines"><h2>Timelines</h2>
 <p>One extra run of each headline configuration with tracing on (never one of the measured runs): one row per thread, its time coloured by state: running (in a task without the lock: on a core, or runnable and waiting for one, which a trace cannot tell apart; the run-queue columns of the tables can), holding the emulated lock, waiting for it, blocked (sleep or I/O, the lock released), and on the JS thread a timer that fired late. A span shorter than a pixel is drawn one pixel wide. The runs of one group share their time axis.</p>
@@ -94,7 +131,10 @@ ${cost}</section>`;
 
 export function hazardsHtml(results: BenchResults): string {
   if (!results.hazards) return '';
-  const parts = results.hazards.tables.map((h) => `<div class="hazard" data-hazard="${esc(h.hazard)}"><h3>${esc(h.title)}</h3><p class="reading"><strong>Reading:</strong> ${esc(h.reading)}</p>${htmlTable(h.table, 'hazard')}</div>`);
+  const parts = results.hazards.tables.map(
+    (h) =>
+      `<div class="hazard" data-hazard="${esc(h.hazard)}"><h3>${esc(h.title)}</h3><p class="reading"><strong>Reading:</strong> ${esc(h.reading)}</p>${htmlTable(h.table, 'hazard')}</div>`,
+  );
   return `<section id="hazards"><h2>Concurrency hazards</h2><p>Each hazard run on native threads next to its remedy (<code>runHazardSuite()</code>), every run bounded in time.</p>
 ${parts.join('\n')}</section>`;
 }

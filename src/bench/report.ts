@@ -4,7 +4,15 @@
  */
 import { fmtDuration, round, sig, times } from './format.js';
 import type { RenderedChart } from './sweep.js';
-import { extrasText, hazardsHtml, partialHtml, partialText, timelineFigure, timelinesHtml, tracesHtml } from './report-extras.js';
+import {
+  extrasText,
+  hazardsHtml,
+  partialHtml,
+  partialText,
+  timelineFigure,
+  timelinesHtml,
+  tracesHtml,
+} from './report-extras.js';
 import { esc, htmlTable, textTable } from './tables.js';
 import type { BenchResults, FitResult, GoalResult, Table } from './types.js';
 
@@ -12,7 +20,15 @@ export { textTable } from './tables.js';
 
 export function fitsTable(fits: readonly FitResult[]): Table {
   return {
-    columns: ['kernel', 'mode', 'Amdahl serial fraction', 'USL sigma', 'USL kappa', 'R2 (Amdahl)', ...fits[0]?.predictions.map((p) => `S(${p.cores}) Amdahl / USL`) ?? []],
+    columns: [
+      'kernel',
+      'mode',
+      'Amdahl serial fraction',
+      'USL sigma',
+      'USL kappa',
+      'R2 (Amdahl)',
+      ...(fits[0]?.predictions.map((p) => `S(${p.cores}) Amdahl / USL`) ?? []),
+    ],
     rows: fits.map((f) => [
       f.kernel,
       f.mode,
@@ -28,7 +44,13 @@ export function fitsTable(fits: readonly FitResult[]): Table {
 export function goalsTable(goals: readonly GoalResult[]): Table {
   return {
     columns: ['goal', 'target', 'measured', 'verdict', 'detail'],
-    rows: goals.map((g) => [g.goal, g.target, g.ratio === null ? null : g.id === 'accounting-overhead' ? `${sig(g.ratio * 100)}%` : times(g.ratio), g.met === null ? 'NOT MEASURED' : g.met ? 'met' : 'MISSED', g.detail]),
+    rows: goals.map((g) => [
+      g.goal,
+      g.target,
+      g.ratio === null ? null : g.id === 'accounting-overhead' ? `${sig(g.ratio * 100)}%` : times(g.ratio),
+      g.met === null ? 'NOT MEASURED' : g.met ? 'met' : 'MISSED',
+      g.detail,
+    ]),
   };
 }
 
@@ -51,7 +73,13 @@ export function textReport(results: BenchResults, files: readonly string[]): str
     out.push(`Reading: ${e.reading}`);
   }
   if (results.fits.length) {
-    out.push('\n== Scaling-law fits (speed-up S(n) at n cores: a prediction, not a measurement)', '', textTable(fitsTable(results.fits)), '', fitNote(results));
+    out.push(
+      '\n== Scaling-law fits (speed-up S(n) at n cores: a prediction, not a measurement)',
+      '',
+      textTable(fitsTable(results.fits)),
+      '',
+      fitNote(results),
+    );
   }
   out.push(...extrasText(results));
   const bad = results.configurations.filter((c) => c.breakdown && !c.breakdown.check.ok);
@@ -66,7 +94,13 @@ export function textReport(results: BenchResults, files: readonly string[]): str
   out.push('\n== Goals (against baselines from this run)', '', textTable(goalsTable(results.goals)));
   const missed = results.goals.filter((g) => g.met === false);
   const unmeasured = results.goals.filter((g) => g.met === null);
-  out.push('', `${results.goals.length - missed.length - unmeasured.length} of ${results.goals.length} goals met` + (missed.length ? `; missed: ${missed.map((g) => g.id).join(', ')}` : '') + (unmeasured.length ? `; not measured: ${unmeasured.map((g) => g.id).join(', ')}` : '') + '.');
+  out.push(
+    '',
+    `${results.goals.length - missed.length - unmeasured.length} of ${results.goals.length} goals met` +
+      (missed.length ? `; missed: ${missed.map((g) => g.id).join(', ')}` : '') +
+      (unmeasured.length ? `; not measured: ${unmeasured.map((g) => g.id).join(', ')}` : '') +
+      '.',
+  );
   if (results.notes.length) out.push('', 'Notes:', ...results.notes.map((n) => `- ${n}`));
   out.push('', `Took ${sig(results.durationS)} s.`);
   if (results.partial) out.push(partialText(results.partial));
@@ -142,8 +176,14 @@ dl.context{display:grid;grid-template-columns:max-content auto;gap:.1em 1em;font
 function goalsHtml(goals: readonly GoalResult[]): string {
   const rows = goals
     .map((g) => {
-      const verdict = g.met === null ? '<span class="unmeasured">not measured</span>' : g.met ? '<span class="met">met</span>' : '<span class="missed">MISSED</span>';
-      const measured = g.ratio === null ? '–' : g.id === 'accounting-overhead' ? `${sig(g.ratio * 100)}%` : times(g.ratio);
+      const verdict =
+        g.met === null
+          ? '<span class="unmeasured">not measured</span>'
+          : g.met
+            ? '<span class="met">met</span>'
+            : '<span class="missed">MISSED</span>';
+      const measured =
+        g.ratio === null ? '–' : g.id === 'accounting-overhead' ? `${sig(g.ratio * 100)}%` : times(g.ratio);
       return `<tr data-goal="${esc(g.id)}"><td>${esc(g.goal)}</td><td>${esc(g.target)}</td><td class="num">${esc(measured)}</td><td>${verdict}</td><td>${esc(g.detail)}</td></tr>`;
     })
     .join('\n');
@@ -156,19 +196,38 @@ export function htmlReport(results: BenchResults, charts: readonly RenderedChart
     ['CPU', `${c.cpuModel} (${c.cores} cores, ${c.availableParallelism} available)`],
     ['memory', `${sig(c.memoryBytes / 2 ** 30)} GiB`],
     ['OS', `${c.os.platform} ${c.os.release} ${c.os.arch}`],
-    ['versions', `Node ${c.versions.node}, V8 ${c.versions.v8}, libuv ${c.versions.uv}, N-API ${c.versions.napi ?? '?'}, gilscope ${c.versions.gilscope}`],
+    [
+      'versions',
+      `Node ${c.versions.node}, V8 ${c.versions.v8}, libuv ${c.versions.uv}, N-API ${c.versions.napi ?? '?'}, gilscope ${c.versions.gilscope}`,
+    ],
     ['libuv pool size', String(c.poolSize)],
-    ['clocks', Object.entries(c.clocks).map(([k, v]) => `${k}: ${v}`).join('; ')],
+    [
+      'clocks',
+      Object.entries(c.clocks)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('; '),
+    ],
     ['load average', c.loadAverage.map((x) => x.toFixed(2)).join(' ')],
     ['commit', `${c.gitCommit ?? 'unknown'}${c.gitDirty ? ' (with uncommitted changes)' : ''}`],
-    ['preset', `${results.plan.preset}: tasks ${results.plan.tasks.join(',')}, ${results.plan.repeat} repeats after ${results.plan.warmup} warm-up, task about ${results.plan.taskMs} ms`],
-    ['calibrated', Object.entries(results.calibrated).map(([k, p]) => `${k} ${JSON.stringify(p)}`).join('; ')],
+    [
+      'preset',
+      `${results.plan.preset}: tasks ${results.plan.tasks.join(',')}, ${results.plan.repeat} repeats after ${results.plan.warmup} warm-up, task about ${results.plan.taskMs} ms`,
+    ],
+    [
+      'calibrated',
+      Object.entries(results.calibrated)
+        .map(([k, p]) => `${k} ${JSON.stringify(p)}`)
+        .join('; '),
+    ],
     ['run', `${results.createdAt}, took ${sig(results.durationS)} s`],
   ];
   const missed = results.goals.filter((g) => g.met === false).length;
   const unmeasured = results.goals.filter((g) => g.met === null).length;
   const sections = results.experiments.map((e) => {
-    const figs = charts.filter((ch) => ch.kind === 'chart' && ch.experiment === e.id).map(figure).join('\n');
+    const figs = charts
+      .filter((ch) => ch.kind === 'chart' && ch.experiment === e.id)
+      .map(figure)
+      .join('\n');
     return `<section id="exp-${e.id}" data-experiment="${e.id}"><h2>${e.id}. ${esc(e.title)}</h2><p><em>${esc(e.question)}</em></p>
 <p class="reading"><strong>Reading:</strong> ${esc(e.reading)}</p>
 ${figs}
@@ -179,9 +238,17 @@ ${htmlTable(e.table)}</section>`;
     : '';
   const timelineFigures = charts
     .filter((ch) => ch.kind === 'timeline')
-    .map((ch) => timelineFigure(ch, inlineSvg(ch.svg, ch.file.replace(/\.svg$/, '')), results.timelines?.find((t) => t.file === ch.file)));
+    .map((ch) =>
+      timelineFigure(
+        ch,
+        inlineSvg(ch.svg, ch.file.replace(/\.svg$/, '')),
+        results.timelines?.find((t) => t.file === ch.file),
+      ),
+    );
   const bad = results.configurations.filter((x) => x.breakdown && !x.breakdown.check.ok);
-  const notes = results.notes.length ? `<section id="notes"><h2>Notes</h2><ul>${results.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></section>` : '';
+  const notes = results.notes.length
+    ? `<section id="notes"><h2>Notes</h2><ul>${results.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></section>`
+    : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>gilscope bench report ${esc(results.createdAt)}</title><style>${CSS}</style></head>

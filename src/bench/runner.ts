@@ -45,11 +45,19 @@ export interface RunOptions {
 
 /** Units of work a configuration counts for the progress bar (its traced run is one more). */
 export function unitsOf(spec: ConfigSpec, plan: BenchPlan, trace = false): number {
-  return (spec.kind === 'startup' || spec.kind === 'micro' ? 1 : plan.warmup + plan.repeat) + (trace && traceable(spec) ? 1 : 0);
+  return (
+    (spec.kind === 'startup' || spec.kind === 'micro' ? 1 : plan.warmup + plan.repeat) +
+    (trace && traceable(spec) ? 1 : 0)
+  );
 }
 
 function batchOptions(spec: ConfigSpec, signal: AbortSignal | undefined): BatchOptions {
-  const o: BatchOptions = { kernel: spec.kernel as KernelName, params: spec.params as never, mode: spec.mode as BatchOptions['mode'], tasks: spec.tasks };
+  const o: BatchOptions = {
+    kernel: spec.kernel as KernelName,
+    params: spec.params as never,
+    mode: spec.mode as BatchOptions['mode'],
+    tasks: spec.tasks,
+  };
   if (spec.threads !== null) o.threads = spec.threads;
   if (spec.switchIntervalUs !== null) o.switchIntervalUs = spec.switchIntervalUs;
   if (spec.forcedSwitching !== null) o.forcedSwitching = spec.forcedSwitching;
@@ -98,7 +106,9 @@ function piscinaTaskFile(): string {
 /** One flood: `tasks` empty tasks submitted at once; returns ns per task. */
 type Flood = () => Promise<number>;
 
-async function floodRunner(spec: ConfigSpec): Promise<{ run: Flood; close: () => Promise<void>; traced?: () => Promise<BatchReport> }> {
+async function floodRunner(
+  spec: ConfigSpec,
+): Promise<{ run: Flood; close: () => Promise<void>; traced?: () => Promise<BatchReport> }> {
   const n = spec.tasks;
   const none = async (): Promise<void> => {};
   if (spec.mode === 'bare-async-work') {
@@ -132,7 +142,11 @@ async function floodRunner(spec: ConfigSpec): Promise<{ run: Flood; close: () =>
   // No signal: it would add one abort listener per task to what is measured (a flood is short, and
   // an abort is seen between floods).
   const options = batchOptions(spec, undefined);
-  return { run: async () => (await batch(options)).wallNs / n, close: none, traced: () => batch({ ...options, trace: true }) };
+  return {
+    run: async () => (await batch(options)).wallNs / n,
+    close: none,
+    traced: () => batch({ ...options, trace: true }),
+  };
 }
 
 async function runFlood(spec: ConfigSpec, plan: BenchPlan, tick: Tick, opts: RunOptions): Promise<Measured> {
@@ -157,7 +171,14 @@ async function runFlood(spec: ConfigSpec, plan: BenchPlan, tick: Tick, opts: Run
   } finally {
     await close();
   }
-  return { spec, metric: { name: 'nsPerTask', unit: 'ns', lowerIsBetter: true }, samples, reports: [], extra: {}, ...(traced ? { traced } : {}) };
+  return {
+    spec,
+    metric: { name: 'nsPerTask', unit: 'ns', lowerIsBetter: true },
+    samples,
+    reports: [],
+    extra: {},
+    ...(traced ? { traced } : {}),
+  };
 }
 
 function microFn(mode: string): () => void {
@@ -195,7 +216,12 @@ function runMicro(spec: ConfigSpec, plan: BenchPlan, tick: Tick): Measured {
 
 let startupCache: Promise<StartupCostReport> | undefined;
 
-async function runStartup(spec: ConfigSpec, plan: BenchPlan, tick: Tick, signal: AbortSignal | undefined): Promise<Measured> {
+async function runStartup(
+  spec: ConfigSpec,
+  plan: BenchPlan,
+  tick: Tick,
+  signal: AbortSignal | undefined,
+): Promise<Measured> {
   startupCache ??= startupCost({ samples: Math.min(50, Math.max(3, plan.repeat)), ...(signal ? { signal } : {}) });
   let report: StartupCostReport;
   try {
@@ -217,7 +243,12 @@ async function runStartup(spec: ConfigSpec, plan: BenchPlan, tick: Tick, signal:
 }
 
 /** A kernel run held (native) or as its TypeScript reference, on the JS thread: sample = wall ns. */
-async function runKernel(spec: ConfigSpec, plan: BenchPlan, tick: Tick, signal: AbortSignal | undefined): Promise<Measured> {
+async function runKernel(
+  spec: ConfigSpec,
+  plan: BenchPlan,
+  tick: Tick,
+  signal: AbortSignal | undefined,
+): Promise<Measured> {
   const kernel = spec.kernel as KernelName;
   const params = spec.params as never;
   const once =
@@ -247,7 +278,12 @@ async function runKernel(spec: ConfigSpec, plan: BenchPlan, tick: Tick, signal: 
  * Measures one configuration. With `signal`, an abort stops it between runs (a running batch within
  * about one task; a micro-benchmark once its benchmark.js budget is spent) with an AbortError.
  */
-export async function runConfig(spec: ConfigSpec, plan: BenchPlan, tick: Tick, opts: RunOptions = {}): Promise<Measured> {
+export async function runConfig(
+  spec: ConfigSpec,
+  plan: BenchPlan,
+  tick: Tick,
+  opts: RunOptions = {},
+): Promise<Measured> {
   checkAborted(opts.signal);
   const trace = opts.trace === true && traceable(spec);
   switch (spec.kind) {

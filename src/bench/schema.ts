@@ -29,7 +29,17 @@ const summary = {
 
 const breakdown = {
   type: ['object', 'null'],
-  required: ['cpuNs', 'runQueueNs', 'lockWaitNs', 'lockWakeNs', 'blockedNs', 'queueNs', 'taskWallNs', 'totalNs', 'check'],
+  required: [
+    'cpuNs',
+    'runQueueNs',
+    'lockWaitNs',
+    'lockWakeNs',
+    'blockedNs',
+    'queueNs',
+    'taskWallNs',
+    'totalNs',
+    'check',
+  ],
   additionalProperties: false,
   properties: {
     cpuNs: num,
@@ -44,14 +54,47 @@ const breakdown = {
       type: 'object',
       required: ['ok', 'sumOverTotal', 'worstOvershoot', 'tasksOver', 'tasks', 'runQueueMeasured'],
       additionalProperties: false,
-      properties: { ok: { type: 'boolean' }, sumOverTotal: num, worstOvershoot: num, tasksOver: int, tasks: int, runQueueMeasured: { type: 'boolean' } },
+      properties: {
+        ok: { type: 'boolean' },
+        sumOverTotal: num,
+        worstOvershoot: num,
+        tasksOver: int,
+        tasks: int,
+        runQueueMeasured: { type: 'boolean' },
+      },
     },
   },
 } as const;
 
 const configuration = {
   type: 'object',
-  required: ['key', 'label', 'kind', 'kernel', 'params', 'mode', 'tasks', 'threads', 'switchIntervalUs', 'forcedSwitching', 'experiments', 'metric', 'samples', 'summary', 'throughputPerS', 'speedup', 'efficiency', 'cpuPerWall', 'parallelism', 'poolSize', 'breakdown', 'eventLoop', 'probe', 'lock', 'extra'],
+  required: [
+    'key',
+    'label',
+    'kind',
+    'kernel',
+    'params',
+    'mode',
+    'tasks',
+    'threads',
+    'switchIntervalUs',
+    'forcedSwitching',
+    'experiments',
+    'metric',
+    'samples',
+    'summary',
+    'throughputPerS',
+    'speedup',
+    'efficiency',
+    'cpuPerWall',
+    'parallelism',
+    'poolSize',
+    'breakdown',
+    'eventLoop',
+    'probe',
+    'lock',
+    'extra',
+  ],
   additionalProperties: false,
   properties: {
     key: { type: 'string', minLength: 1 },
@@ -69,12 +112,21 @@ const configuration = {
       type: 'object',
       required: ['name', 'unit', 'lowerIsBetter'],
       additionalProperties: false,
-      properties: { name: { enum: ['wallNs', 'nsPerTask', 'nsPerCall', 'createNs'] }, unit: { const: 'ns' }, lowerIsBetter: { type: 'boolean' } },
+      properties: {
+        name: { enum: ['wallNs', 'nsPerTask', 'nsPerCall', 'createNs'] },
+        unit: { const: 'ns' },
+        lowerIsBetter: { type: 'boolean' },
+      },
     },
     samples: { type: 'array', minItems: 1, items: num },
     summary,
     throughputPerS: numOrNull,
-    speedup: { type: ['object', 'null'], required: ['value', 'ci'], additionalProperties: false, properties: { value: num, ci: interval } },
+    speedup: {
+      type: ['object', 'null'],
+      required: ['value', 'ci'],
+      additionalProperties: false,
+      properties: { value: num, ci: interval },
+    },
     efficiency: numOrNull,
     cpuPerWall: numOrNull,
     parallelism: numOrNull,
@@ -90,7 +142,13 @@ const configuration = {
       type: ['object', 'null'],
       required: ['timerP99Ns', 'timerMaxNs', 'convoyP50Ns', 'convoyP99Ns', 'convoyMaxNs'],
       additionalProperties: false,
-      properties: { timerP99Ns: numOrNull, timerMaxNs: numOrNull, convoyP50Ns: numOrNull, convoyP99Ns: numOrNull, convoyMaxNs: numOrNull },
+      properties: {
+        timerP99Ns: numOrNull,
+        timerMaxNs: numOrNull,
+        convoyP50Ns: numOrNull,
+        convoyP99Ns: numOrNull,
+        convoyMaxNs: numOrNull,
+      },
     },
     lock: {
       type: ['object', 'null'],
@@ -118,12 +176,20 @@ const experiment = {
       type: 'object',
       required: ['columns', 'rows'],
       additionalProperties: false,
-      properties: { columns: { type: 'array', items: str }, rows: { type: 'array', items: { type: 'array', items: cell } } },
+      properties: {
+        columns: { type: 'array', items: str },
+        rows: { type: 'array', items: { type: 'array', items: cell } },
+      },
     },
     reading: str,
     charts: {
       type: 'array',
-      items: { type: 'object', required: ['file', 'title', 'marks'], additionalProperties: false, properties: { file: { type: 'string', pattern: '^[a-z0-9-]+\\.svg$' }, title: str, marks: int } },
+      items: {
+        type: 'object',
+        required: ['file', 'title', 'marks'],
+        additionalProperties: false,
+        properties: { file: { type: 'string', pattern: '^[a-z0-9-]+\\.svg$' }, title: str, marks: int },
+      },
     },
   },
 } as const;
@@ -136,10 +202,36 @@ const fit = {
     experiment: { type: 'integer' },
     kernel: str,
     mode: str,
-    points: { type: 'array', items: { type: 'object', required: ['n', 'speedup'], additionalProperties: false, properties: { n: num, speedup: num } } },
-    amdahl: { type: 'object', required: ['serialFraction', 'r2'], additionalProperties: false, properties: { serialFraction: num, r2: numOrNull } },
-    usl: { type: 'object', required: ['sigma', 'kappa', 'kappaIdentifiable', 'r2'], additionalProperties: false, properties: { sigma: num, kappa: num, kappaIdentifiable: { type: 'boolean' }, r2: numOrNull } },
-    predictions: { type: 'array', items: { type: 'object', required: ['cores', 'amdahl', 'usl'], additionalProperties: false, properties: { cores: num, amdahl: num, usl: num } } },
+    points: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['n', 'speedup'],
+        additionalProperties: false,
+        properties: { n: num, speedup: num },
+      },
+    },
+    amdahl: {
+      type: 'object',
+      required: ['serialFraction', 'r2'],
+      additionalProperties: false,
+      properties: { serialFraction: num, r2: numOrNull },
+    },
+    usl: {
+      type: 'object',
+      required: ['sigma', 'kappa', 'kappaIdentifiable', 'r2'],
+      additionalProperties: false,
+      properties: { sigma: num, kappa: num, kappaIdentifiable: { type: 'boolean' }, r2: numOrNull },
+    },
+    predictions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['cores', 'amdahl', 'usl'],
+        additionalProperties: false,
+        properties: { cores: num, amdahl: num, usl: num },
+      },
+    },
     label: { type: 'string', pattern: 'prediction' },
   },
 } as const;
@@ -159,15 +251,37 @@ const startupUnit = {
 
 const context = {
   type: 'object',
-  required: ['cpuModel', 'cores', 'availableParallelism', 'memoryBytes', 'os', 'versions', 'poolSize', 'clocks', 'loadAverage', 'gitCommit', 'gitDirty', 'addonPath', 'hostname'],
+  required: [
+    'cpuModel',
+    'cores',
+    'availableParallelism',
+    'memoryBytes',
+    'os',
+    'versions',
+    'poolSize',
+    'clocks',
+    'loadAverage',
+    'gitCommit',
+    'gitDirty',
+    'addonPath',
+    'hostname',
+  ],
   additionalProperties: false,
   properties: {
     cpuModel: str,
     cores: { type: 'integer', minimum: 1 },
     availableParallelism: { type: 'integer', minimum: 1 },
     memoryBytes: num,
-    os: { type: 'object', required: ['platform', 'release', 'arch'], properties: { platform: str, release: str, arch: str } },
-    versions: { type: 'object', required: ['node', 'v8', 'uv', 'napi', 'gilscope'], properties: { node: str, v8: str, uv: str, napi: strOrNull, gilscope: str } },
+    os: {
+      type: 'object',
+      required: ['platform', 'release', 'arch'],
+      properties: { platform: str, release: str, arch: str },
+    },
+    versions: {
+      type: 'object',
+      required: ['node', 'v8', 'uv', 'napi', 'gilscope'],
+      properties: { node: str, v8: str, uv: str, napi: strOrNull, gilscope: str },
+    },
     poolSize: { type: 'integer', minimum: 1 },
     clocks: { type: 'object', additionalProperties: str },
     loadAverage: { type: 'array', items: num },
@@ -182,7 +296,21 @@ const ints = { type: 'array', items: { type: 'integer', minimum: 1 } } as const;
 
 const plan = {
   type: 'object',
-  required: ['preset', 'experiments', 'kernels', 'modes', 'tasks', 'repeat', 'warmup', 'switchIntervalUs', 'taskMs', 'waitFractions', 'intervalsUs', 'flood', 'microMaxTimeS'],
+  required: [
+    'preset',
+    'experiments',
+    'kernels',
+    'modes',
+    'tasks',
+    'repeat',
+    'warmup',
+    'switchIntervalUs',
+    'taskMs',
+    'waitFractions',
+    'intervalsUs',
+    'flood',
+    'microMaxTimeS',
+  ],
   additionalProperties: false,
   properties: {
     preset: { enum: ['quick', 'full'] },
@@ -197,7 +325,12 @@ const plan = {
     taskMs: num,
     waitFractions: { type: 'array', items: { type: 'number', minimum: 0, maximum: 1 } },
     intervalsUs: ints,
-    flood: { type: 'object', required: ['asyncWork', 'worker', 'process', 'piscina'], additionalProperties: false, properties: { asyncWork: int, worker: int, process: int, piscina: int } },
+    flood: {
+      type: 'object',
+      required: ['asyncWork', 'worker', 'process', 'piscina'],
+      additionalProperties: false,
+      properties: { asyncWork: int, worker: int, process: int, piscina: int },
+    },
     microMaxTimeS: num,
     hazards: { type: 'boolean' },
   },
@@ -207,7 +340,14 @@ const plan = {
 
 const partial = {
   type: ['object', 'null'],
-  required: ['reason', 'signal', 'completedConfigurations', 'plannedConfigurations', 'interruptedConfiguration', 'skipped'],
+  required: [
+    'reason',
+    'signal',
+    'completedConfigurations',
+    'plannedConfigurations',
+    'interruptedConfiguration',
+    'skipped',
+  ],
   additionalProperties: false,
   properties: {
     reason: { const: 'interrupted' },
@@ -230,7 +370,28 @@ const STATES = ['running', 'holding the lock', 'waiting for the lock', 'blocked 
 
 const timeline = {
   type: 'object',
-  required: ['id', 'group', 'experiment', 'title', 'file', 'marks', 'kernel', 'params', 'mode', 'tasks', 'switchIntervalUs', 'forcedSwitching', 'wallNs', 'threads', 'stateNs', 'handoffs', 'events', 'droppedEvents', 'convoyP99Ns', 'convoyMaxNs'],
+  required: [
+    'id',
+    'group',
+    'experiment',
+    'title',
+    'file',
+    'marks',
+    'kernel',
+    'params',
+    'mode',
+    'tasks',
+    'switchIntervalUs',
+    'forcedSwitching',
+    'wallNs',
+    'threads',
+    'stateNs',
+    'handoffs',
+    'events',
+    'droppedEvents',
+    'convoyP99Ns',
+    'convoyMaxNs',
+  ],
   additionalProperties: false,
   properties: {
     id: { type: 'string', pattern: '^[a-z0-9-]+$' },
@@ -247,7 +408,12 @@ const timeline = {
     forcedSwitching: { type: ['boolean', 'null'] },
     wallNs: num,
     threads: { type: 'integer', minimum: 1 },
-    stateNs: { type: 'object', required: [...STATES], additionalProperties: false, properties: Object.fromEntries(STATES.map((k) => [k, { type: 'number', minimum: 0 }])) },
+    stateNs: {
+      type: 'object',
+      required: [...STATES],
+      additionalProperties: false,
+      properties: Object.fromEntries(STATES.map((k) => [k, { type: 'number', minimum: 0 }])),
+    },
     handoffs: int,
     events: int,
     droppedEvents: int,
@@ -260,13 +426,24 @@ const table = {
   type: 'object',
   required: ['columns', 'rows'],
   additionalProperties: false,
-  properties: { columns: { type: 'array', items: str }, rows: { type: 'array', items: { type: 'array', items: cell } } },
+  properties: {
+    columns: { type: 'array', items: str },
+    rows: { type: 'array', items: { type: 'array', items: cell } },
+  },
 } as const;
 
 /** An object whose keys each hold an object with (at least) the listed object-valued keys. */
 function objectsUnder(shape: Record<string, readonly string[]>): object {
-  const inner = (keys: readonly string[]): object => ({ type: 'object', required: [...keys], properties: Object.fromEntries(keys.map((k) => [k, { type: 'object' }])) });
-  return { type: 'object', required: Object.keys(shape), properties: Object.fromEntries(Object.entries(shape).map(([k, keys]) => [k, inner(keys)])) };
+  const inner = (keys: readonly string[]): object => ({
+    type: 'object',
+    required: [...keys],
+    properties: Object.fromEntries(keys.map((k) => [k, { type: 'object' }])),
+  });
+  return {
+    type: 'object',
+    required: Object.keys(shape),
+    properties: Object.fromEntries(Object.entries(shape).map(([k, keys]) => [k, inner(keys)])),
+  };
 }
 
 const hazards = {
@@ -275,14 +452,24 @@ const hazards = {
   additionalProperties: false,
   properties: {
     // The suite's own report (HazardSuiteReport), kept whole; the tables are what the report shows.
-    report: objectsUnder({ race: ['racy', 'mutex', 'atomic', 'sharded'], deadlock: ['opposite', 'global'], starvation: ['unfair', 'fair'], livelock: ['lockstep', 'random'] }),
+    report: objectsUnder({
+      race: ['racy', 'mutex', 'atomic', 'sharded'],
+      deadlock: ['opposite', 'global'],
+      starvation: ['unfair', 'fair'],
+      livelock: ['lockstep', 'random'],
+    }),
     tables: {
       type: 'array',
       items: {
         type: 'object',
         required: ['hazard', 'title', 'table', 'reading'],
         additionalProperties: false,
-        properties: { hazard: { enum: ['race', 'deadlock', 'starvation', 'livelock'] }, title: str, table, reading: str },
+        properties: {
+          hazard: { enum: ['race', 'deadlock', 'starvation', 'livelock'] },
+          title: str,
+          table,
+          reading: str,
+        },
       },
     },
   },
@@ -300,7 +487,12 @@ const traces = {
         type: 'object',
         required: ['key', 'file', 'events', 'droppedEvents'],
         additionalProperties: false,
-        properties: { key: str, file: { type: 'string', pattern: '^[a-z0-9_-]+\\.json$' }, events: int, droppedEvents: int },
+        properties: {
+          key: str,
+          file: { type: 'string', pattern: '^[a-z0-9_-]+\\.json$' },
+          events: int,
+          droppedEvents: int,
+        },
       },
     },
   },
@@ -310,7 +502,21 @@ export const resultsSchema = {
   $id: `https://gilscope.invalid/schema/${SCHEMA_NAME}/v${SCHEMA_VERSION}.json`,
   title: 'gilscope bench results',
   type: 'object',
-  required: ['schema', 'schemaVersion', 'createdAt', 'durationS', 'context', 'plan', 'calibrated', 'configurations', 'experiments', 'fits', 'goals', 'startup', 'notes'],
+  required: [
+    'schema',
+    'schemaVersion',
+    'createdAt',
+    'durationS',
+    'context',
+    'plan',
+    'calibrated',
+    'configurations',
+    'experiments',
+    'fits',
+    'goals',
+    'startup',
+    'notes',
+  ],
   additionalProperties: false,
   properties: {
     schema: { const: SCHEMA_NAME },
@@ -325,7 +531,14 @@ export const resultsSchema = {
     fits: { type: 'array', items: fit },
     goals: { type: 'array', items: goal },
     startup: {
-      anyOf: [{ type: 'null' }, { type: 'object', required: ['samples', 'thread', 'worker', 'process'], properties: { samples: int, thread: startupUnit, worker: startupUnit, process: startupUnit } }],
+      anyOf: [
+        { type: 'null' },
+        {
+          type: 'object',
+          required: ['samples', 'thread', 'worker', 'process'],
+          properties: { samples: int, thread: startupUnit, worker: startupUnit, process: startupUnit },
+        },
+      ],
     },
     notes: { type: 'array', items: str },
     partial,
@@ -350,7 +563,9 @@ function validator(): ReturnType<Ajv['compile']> {
 export function schemaErrors(value: unknown): string[] {
   const validate = validator();
   if (validate(value)) return [];
-  return (validate.errors ?? []).slice(0, 10).map((e: ErrorObject) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`);
+  return (validate.errors ?? [])
+    .slice(0, 10)
+    .map((e: ErrorObject) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`);
 }
 
 export function isBenchResults(value: unknown): value is BenchResults {

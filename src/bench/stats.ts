@@ -35,7 +35,8 @@ export interface Summary {
 function checkSamples(samples: readonly number[], name: string): void {
   if (samples.length === 0) throw new RangeError(`${name} must hold at least one sample, received none`);
   for (const x of samples) {
-    if (typeof x !== 'number' || !Number.isFinite(x)) throw new TypeError(`${name} must hold finite numbers, received ${String(x)}`);
+    if (typeof x !== 'number' || !Number.isFinite(x))
+      throw new TypeError(`${name} must hold finite numbers, received ${String(x)}`);
   }
 }
 
@@ -171,7 +172,7 @@ export function mannWhitney(a: readonly number[], b: readonly number[]): MannWhi
   const u = wilcoxonRankSum([...a], [...b]) - (n1 * (n1 + 1)) / 2;
   const all = [...a, ...b].sort((x, y) => x - y);
   let tieTerm = 0;
-  for (let i = 0; i < all.length; ) {
+  for (let i = 0; i < all.length;) {
     let j = i;
     while (j < all.length && all[j] === all[i]) j++;
     const t = j - i;

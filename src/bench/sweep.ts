@@ -122,7 +122,11 @@ async function runExtras(
   hooks: SweepHooks,
   notes: string[],
   skipped: string[],
-): Promise<{ hazards: HazardsResult | null; traced: { run: TimelineRun; report: BatchReport }[]; traceCost: TraceCostResult | null }> {
+): Promise<{
+  hazards: HazardsResult | null;
+  traced: { run: TimelineRun; report: BatchReport }[];
+  traceCost: TraceCostResult | null;
+}> {
   const skip = (what: string): void => {
     if (!skipped.includes(what)) skipped.push(what);
   };
@@ -160,7 +164,11 @@ async function runExtras(
   return { hazards, traced, traceCost };
 }
 
-export async function runSweep(plan: BenchPlan, hooks: SweepHooks = {}, options: SweepOptions = {}): Promise<SweepOutput> {
+export async function runSweep(
+  plan: BenchPlan,
+  hooks: SweepHooks = {},
+  options: SweepOptions = {},
+): Promise<SweepOutput> {
   const { signal } = options;
   // Every task of a batch listens to the signal while it runs: many at once is expected, not a leak.
   if (signal) setMaxListeners(0, signal);
@@ -171,7 +179,9 @@ export async function runSweep(plan: BenchPlan, hooks: SweepHooks = {}, options:
   const notes: string[] = [];
   const loadAtStart = context.loadAverage[0] ?? 0;
   if (loadAtStart >= 0.5) {
-    notes.push(`The machine was not idle when the bench started (1-minute load average ${loadAtStart.toFixed(2)} on ${cores} cores): other processes competed for the cores, which shows as run-queue wait and lowers speed-ups.`);
+    notes.push(
+      `The machine was not idle when the bench started (1-minute load average ${loadAtStart.toFixed(2)} on ${cores} cores): other processes competed for the cores, which shows as run-queue wait and lowers speed-ups.`,
+    );
   }
 
   const calibrated: Record<string, Record<string, number>> = {};
@@ -186,7 +196,8 @@ export async function runSweep(plan: BenchPlan, hooks: SweepHooks = {}, options:
   const add = (spec: ConfigSpec, experiment: ExperimentId | null): void => {
     const seen = specs.get(spec.key);
     if (seen) {
-      if (JSON.stringify(seen.spec) !== JSON.stringify(spec)) throw new Error(`bench: two different configurations share the key ${spec.key}`);
+      if (JSON.stringify(seen.spec) !== JSON.stringify(spec))
+        throw new Error(`bench: two different configurations share the key ${spec.key}`);
       if (experiment !== null && !seen.experiments.includes(experiment)) seen.experiments.push(experiment);
     } else {
       specs.set(spec.key, { spec, experiments: experiment === null ? [] : [experiment] });
@@ -195,7 +206,10 @@ export async function runSweep(plan: BenchPlan, hooks: SweepHooks = {}, options:
   const chosen = EXPERIMENTS.filter((e) => plan.experiments.includes(e.id));
   for (const e of chosen) for (const s of e.specs(ctx)) add(s, e.id);
   if (plan.experiments.includes(6)) for (const s of goalSpecs((k) => params(k))) add(s, null);
-  else notes.push(`The native-vs-TypeScript goal runs with experiment 6; kernels ${REFERENCE_KERNELS.join(', ')} were not compared.`);
+  else
+    notes.push(
+      `The native-vs-TypeScript goal runs with experiment 6; kernels ${REFERENCE_KERNELS.join(', ')} were not compared.`,
+    );
 
   const traces = options.traceDir === undefined ? null : new TraceWriter(options.traceDir);
   const timelinePlan: TimelineRun[] = timelineRuns(ctx);
@@ -211,7 +225,8 @@ export async function runSweep(plan: BenchPlan, hooks: SweepHooks = {}, options:
       try {
         const m = await runConfig(spec, plan, (label) => hooks.onTick?.(label), { signal, trace: traces !== null });
         measured.set(spec.key, m);
-        if (traces && m.traced) writeTrace(traces, spec, chosen.find((e) => e.id === experiments[0])?.slug ?? 'goals', m.traced, notes);
+        if (traces && m.traced)
+          writeTrace(traces, spec, chosen.find((e) => e.id === experiments[0])?.slug ?? 'goals', m.traced, notes);
       } catch (err) {
         // A failure that an interrupt caused (a child process killed by Ctrl-C) is not a failure.
         if (signal && !signal.aborted) await new Promise((r) => setTimeout(r, INTERRUPT_GRACE_MS));
@@ -262,12 +277,26 @@ export async function runSweep(plan: BenchPlan, hooks: SweepHooks = {}, options:
   }
   const charts: RenderedChart[] = [];
   for (const { chart, experiment } of chartSpecs) {
-    charts.push({ file: chart.file, title: chart.title, marks: chart.marks, experiment, kind: 'chart', svg: await renderSvg(chart) });
+    charts.push({
+      file: chart.file,
+      title: chart.title,
+      marks: chart.marks,
+      experiment,
+      kind: 'chart',
+      svg: await renderSvg(chart),
+    });
   }
   const timelines: TimelineResult[] = [];
   for (const { result, chart } of drawTimelines(traced)) {
     timelines.push(result);
-    charts.push({ file: chart.file, title: chart.title, marks: chart.marks, experiment: result.experiment, kind: 'timeline', svg: await renderSvg(chart) });
+    charts.push({
+      file: chart.file,
+      title: chart.title,
+      marks: chart.marks,
+      experiment: result.experiment,
+      kind: 'timeline',
+      svg: await renderSvg(chart),
+    });
   }
   const partial: PartialInfo | null =
     signal?.aborted && (interrupted !== null || measured.size < specs.size || skipped.length > 0)

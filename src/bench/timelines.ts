@@ -78,7 +78,16 @@ export function timelineRuns(ctx: ExpContext): TimelineRun[] {
         group: 'switching',
         experiment: 4,
         title: `mixed (${params.computeUs} us compute, ${params.waitUs} us wait) x${cores} under the GIL, interval ${us} us, ${forced ? 'forced switching' : 'no forced switching'}, with the convoy probe`,
-        options: { kernel: 'mixed', params, mode: 'gil', tasks: cores, trace: true, switchIntervalUs: us, forcedSwitching: forced, convoyProbe: true },
+        options: {
+          kernel: 'mixed',
+          params,
+          mode: 'gil',
+          tasks: cores,
+          trace: true,
+          switchIntervalUs: us,
+          forcedSwitching: forced,
+          convoyProbe: true,
+        },
       });
     }
   }
@@ -106,10 +115,20 @@ export function segmentsOf(thread: TimelineThread, label: string, originNs: bigi
   const spans = thread.spans
     .filter((s) => s.endNs > s.startNs)
     .slice()
-    .sort((a, b) => (a.startNs !== b.startNs ? (a.startNs < b.startNs ? -1 : 1) : a.endNs > b.endNs ? -1 : a.endNs < b.endNs ? 1 : 0));
+    .sort((a, b) =>
+      a.startNs !== b.startNs ? (a.startNs < b.startNs ? -1 : 1) : a.endNs > b.endNs ? -1 : a.endNs < b.endNs ? 1 : 0,
+    );
   const out: Segment[] = [];
   const emit = (from: bigint, to: bigint, span: TimelineSpan): void => {
-    if (to > from) out.push({ thread: label, state: STATE_OF[span.kind], startMs: ms(from), endMs: ms(to), durMs: Number(to - from) / 1e6, task: span.task });
+    if (to > from)
+      out.push({
+        thread: label,
+        state: STATE_OF[span.kind],
+        startMs: ms(from),
+        endMs: ms(to),
+        durMs: Number(to - from) / 1e6,
+        task: span.task,
+      });
   };
   const stack: TimelineSpan[] = [];
   let cursor = 0n;
@@ -135,11 +154,21 @@ const ROLE_ORDER = { js: 0, pool: 1, worker: 1, process: 1, native: 2 } as const
 
 /** Row labels in drawing order: the JS thread, the task threads by first activity, the convoy probe. */
 function rows(timeline: Timeline): { thread: TimelineThread; label: string }[] {
-  const first = (t: TimelineThread): bigint => t.spans.reduce((m, s) => (s.startNs < m ? s.startNs : m), timeline.endNs);
-  const sorted = [...timeline.threads].sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || (first(a) < first(b) ? -1 : first(a) > first(b) ? 1 : 0));
+  const first = (t: TimelineThread): bigint =>
+    t.spans.reduce((m, s) => (s.startNs < m ? s.startNs : m), timeline.endNs);
+  const sorted = [...timeline.threads].sort(
+    (a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || (first(a) < first(b) ? -1 : first(a) > first(b) ? 1 : 0),
+  );
   const seen = new Map<string, number>();
   return sorted.map((thread) => {
-    const base = thread.role === 'js' ? 'JS thread' : thread.name.startsWith('convoy probe') ? 'convoy probe' : thread.role === 'pool' ? 'pool thread' : `${thread.role} thread`;
+    const base =
+      thread.role === 'js'
+        ? 'JS thread'
+        : thread.name.startsWith('convoy probe')
+          ? 'convoy probe'
+          : thread.role === 'pool'
+            ? 'pool thread'
+            : `${thread.role} thread`;
     const n = (seen.get(base) ?? 0) + 1;
     seen.set(base, n);
     return { thread, label: base === 'JS thread' || base === 'convoy probe' ? base : `${base} ${n}` };
@@ -155,7 +184,8 @@ export interface DrawnTimeline {
 /** Turns traced reports into results and charts; the runs of a group share their time axis. */
 export function drawTimelines(done: readonly { run: TimelineRun; report: BatchReport }[]): DrawnTimeline[] {
   const groupMaxMs = new Map<string, number>();
-  for (const { run, report } of done) groupMaxMs.set(run.group, Math.max(groupMaxMs.get(run.group) ?? 0, report.wallNs / 1e6));
+  for (const { run, report } of done)
+    groupMaxMs.set(run.group, Math.max(groupMaxMs.get(run.group) ?? 0, report.wallNs / 1e6));
   return done.map(({ run, report }) => {
     const timeline = report.timeline;
     if (!timeline) throw new Error(`timeline ${run.id}: the batch was not traced`);

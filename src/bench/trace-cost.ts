@@ -11,7 +11,8 @@ export const TRACE_COST_EVENTS = 100_000;
 export const TRACE_COST_SAMPLES = 9;
 
 export function measureTraceCost(samples = TRACE_COST_SAMPLES, events = TRACE_COST_EVENTS): TraceCostResult {
-  if (!Number.isInteger(samples) || samples < 1 || samples > 1000) throw new RangeError(`samples must be an integer in [1, 1000], received ${String(samples)}`);
+  if (!Number.isInteger(samples) || samples < 1 || samples > 1000)
+    throw new RangeError(`samples must be an integer in [1, 1000], received ${String(samples)}`);
   const addon = native();
   addon.traceCost(Math.min(events, 10_000)); // warm-up: page in the code and the allocator
   const on: number[] = [];

@@ -16,7 +16,11 @@ export function traceable(spec: ConfigSpec): boolean {
   return spec.kind === 'batch' || (spec.kind === 'flood' && spec.mode !== 'bare-async-work' && spec.mode !== 'piscina');
 }
 
-const safe = (s: string): string => s.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+const safe = (s: string): string =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
 
 /** The file name (without directory) for `spec`, first used by the experiment `slug`. */
 export function traceFileName(spec: ConfigSpec, slug: string): string {

@@ -122,7 +122,12 @@ export interface ConfigResult extends ConfigSpec {
   readonly poolSize: number | null;
   readonly breakdown: Breakdown | null;
   /** Medians over the repeats. */
-  readonly eventLoop: { readonly utilization: number; readonly delayP50Ns: number | null; readonly delayP99Ns: number | null; readonly delayMaxNs: number | null } | null;
+  readonly eventLoop: {
+    readonly utilization: number;
+    readonly delayP50Ns: number | null;
+    readonly delayP99Ns: number | null;
+    readonly delayMaxNs: number | null;
+  } | null;
   readonly probe: {
     readonly timerP99Ns: number | null;
     readonly timerMaxNs: number | null;
@@ -130,7 +135,12 @@ export interface ConfigResult extends ConfigSpec {
     readonly convoyP99Ns: number | null;
     readonly convoyMaxNs: number | null;
   } | null;
-  readonly lock: { readonly handoffs: number; readonly handoffsPerSecond: number; readonly heldFraction: number; readonly dropRequests: number } | null;
+  readonly lock: {
+    readonly handoffs: number;
+    readonly handoffsPerSecond: number;
+    readonly heldFraction: number;
+    readonly dropRequests: number;
+  } | null;
   /** Extra figures of one configuration (resident memory for start-up, benchmark.js's rme...). */
   readonly extra: Readonly<Record<string, number | null>>;
 }
@@ -188,7 +198,13 @@ export interface BenchContext {
   readonly availableParallelism: number;
   readonly memoryBytes: number;
   readonly os: { readonly platform: string; readonly release: string; readonly arch: string };
-  readonly versions: { readonly node: string; readonly v8: string; readonly uv: string; readonly napi: string | null; readonly gilscope: string };
+  readonly versions: {
+    readonly node: string;
+    readonly v8: string;
+    readonly uv: string;
+    readonly napi: string | null;
+    readonly gilscope: string;
+  };
   readonly poolSize: number;
   readonly clocks: Readonly<Record<string, string>>;
   readonly loadAverage: readonly number[];
@@ -274,7 +290,12 @@ export interface HazardsResult {
 /** The Chrome traces written by `--trace DIR`: one per configuration that runs gilscope batches. */
 export interface TracesResult {
   readonly dir: string;
-  readonly files: readonly { readonly key: string; readonly file: string; readonly events: number; readonly droppedEvents: number }[];
+  readonly files: readonly {
+    readonly key: string;
+    readonly file: string;
+    readonly events: number;
+    readonly droppedEvents: number;
+  }[];
 }
 
 export interface BenchResults {

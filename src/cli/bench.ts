@@ -62,9 +62,14 @@ async function bench(options: BenchCliOptions): Promise<void> {
     if (interrupted !== null) quit(`${signal} again`);
     interrupted = signal;
     stopBar();
-    process.stderr.write(`\ngilscope bench: ${signal}: stopping; what finished goes to ${outDir}, marked partial (${signal} again to quit at once)\n`);
+    process.stderr.write(
+      `\ngilscope bench: ${signal}: stopping; what finished goes to ${outDir}, marked partial (${signal} again to quit at once)\n`,
+    );
     controller.abort(signal);
-    setTimeout(() => quit(`not stopped within ${INTERRUPT_BOUND_MS / 1000} s of ${signal}`), INTERRUPT_BOUND_MS).unref();
+    setTimeout(
+      () => quit(`not stopped within ${INTERRUPT_BOUND_MS / 1000} s of ${signal}`),
+      INTERRUPT_BOUND_MS,
+    ).unref();
   };
   for (const signal of INTERRUPTS) process.on(signal, onInterrupt);
   try {
@@ -96,7 +101,12 @@ async function bench(options: BenchCliOptions): Promise<void> {
 }
 
 /** Writes every output file atomically, then prints the tables (or the results document). */
-function writeOutputs(results: SweepOutput['results'], charts: SweepOutput['charts'], outDir: string, json: boolean): void {
+function writeOutputs(
+  results: SweepOutput['results'],
+  charts: SweepOutput['charts'],
+  outDir: string,
+  json: boolean,
+): void {
   const files: string[] = [];
   const write = (name: string, data: string): void => {
     const path = join(outDir, name);
@@ -118,19 +128,34 @@ export function registerBench(program: Command): void {
     .command('bench')
     .description('Scaling sweeps across the modes: statistics, wall-time breakdowns, fits, charts and an HTML report.')
     .option('--full', 'the thorough preset (more kernels, repeats and sweep points) instead of the quick one')
-    .option('--kernel <names>', 'CPU-bound kernel(s) of experiment 1, comma-separated (primes, mandelbrot, hash, stream, spin)')
+    .option(
+      '--kernel <names>',
+      'CPU-bound kernel(s) of experiment 1, comma-separated (primes, mandelbrot, hash, stream, spin)',
+    )
     .option('--modes <modes>', 'modes to sweep, comma-separated (default: all)')
     .option('--tasks <list>', 'task counts, e.g. 1,2,4 or 1-4 (default: 1 to 2x cores)')
-    .option('--threads <n>', 'pool size passed to batch() (a libuv size other than this process\'s runs in a fresh child process)')
+    .option(
+      '--threads <n>',
+      "pool size passed to batch() (a libuv size other than this process's runs in a fresh child process)",
+    )
     .option('--repeat <n>', 'measured runs per configuration')
     .option('--warmup <n>', 'discarded runs before measuring each configuration')
     .option('--interval <us>', 'GIL switch interval for the gil mode (default 5000, as CPython)')
     .option('--task-ms <ms>', 'target duration of one task; kernel sizes are calibrated to it')
     .option('--flood <n>', 'empty tasks per flood in experiment 6 (worker, process and piscina get fewer)')
     .option('--experiments <ids>', 'run only these experiments, e.g. 1,6 (default: all seven)')
-    .option('--hazards', 'also run the concurrency-hazard suite (race, deadlock, starvation, livelock, each next to its remedy)')
-    .option('--trace <dir>', 'write one Chrome trace (Perfetto) per configuration to <dir>, from one extra traced run of each')
-    .option('--out <dir>', 'where to write results.json, results.csv, the charts and report.html (default: bench/results/<timestamp>/)')
+    .option(
+      '--hazards',
+      'also run the concurrency-hazard suite (race, deadlock, starvation, livelock, each next to its remedy)',
+    )
+    .option(
+      '--trace <dir>',
+      'write one Chrome trace (Perfetto) per configuration to <dir>, from one extra traced run of each',
+    )
+    .option(
+      '--out <dir>',
+      'where to write results.json, results.csv, the charts and report.html (default: bench/results/<timestamp>/)',
+    )
     .option('--json', 'print the results document (results.json) on stdout instead of the tables')
     .action(bench);
 }

@@ -38,8 +38,12 @@ function compare(fileA: string, fileB: string, options: CompareCliOptions): void
       '',
       `${c.flagged} of ${c.rows.length} configurations changed significantly.`,
     ];
-    for (const [name, side] of [['a', c.a], ['b', c.b]] as const) {
-      if (side.partial) out.push(`${name} is a partial run (interrupted): configurations it did not finish are missing from it.`);
+    for (const [name, side] of [
+      ['a', c.a],
+      ['b', c.b],
+    ] as const) {
+      if (side.partial)
+        out.push(`${name} is a partial run (interrupted): configurations it did not finish are missing from it.`);
     }
     if (c.onlyInA.length) out.push(`Only in a: ${c.onlyInA.join(', ')}`);
     if (c.onlyInB.length) out.push(`Only in b: ${c.onlyInB.join(', ')}`);
@@ -51,7 +55,9 @@ function compare(fileA: string, fileB: string, options: CompareCliOptions): void
 export function registerCompare(program: Command): void {
   program
     .command('compare')
-    .description('Compare two bench results files: ratio of medians with a 95% CI and a Mann-Whitney U test per configuration.')
+    .description(
+      'Compare two bench results files: ratio of medians with a 95% CI and a Mann-Whitney U test per configuration.',
+    )
     .argument('<a>', 'the baseline results.json')
     .argument('<b>', 'the results.json to compare with it')
     .option('--threshold <percent>', 'smallest change to flag, in percent', '5')

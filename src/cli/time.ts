@@ -71,7 +71,8 @@ async function action(command: string[], opts: TimeCliOptions, cmd: Command): Pr
     for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
   }
   const text = opts.json ? `${JSON.stringify(report)}\n` : formatTimeReport(report);
-  if (opts.output !== undefined) writeAtomic(opts.output, text); // never a truncated report
+  if (opts.output !== undefined)
+    writeAtomic(opts.output, text); // never a truncated report
   else process.stderr.write(text);
   process.exit(report.status);
 }
@@ -86,19 +87,23 @@ export function registerTime(program: Command): void {
     .description(
       'Runs a command (stdin, stdout and stderr passed through; SIGINT and SIGTERM forwarded) and reports\n' +
         'real, user and sys, CPU-seconds per second read in plain words, max RSS, context switches, and\n' +
-        "which threads of it and of its child processes did the work, sampled from /proc. Exits with the\n" +
+        'which threads of it and of its child processes did the work, sampled from /proc. Exits with the\n' +
         "command's status (128 + signal when a signal ended it; 127 when it is not found).",
     )
     .usage('[--json] [--interval <ms>] [-o <file>] -- <command> [args...]')
     .argument('[command...]', 'the program to run (found on PATH) and its arguments')
     .option('--json', 'print the report as one JSON object (one line)')
-    .option('--interval <ms>', `sample the command's threads every this many ms (1..${MAX_INTERVAL_MS})`, String(DEFAULT_INTERVAL_MS))
+    .option(
+      '--interval <ms>',
+      `sample the command's threads every this many ms (1..${MAX_INTERVAL_MS})`,
+      String(DEFAULT_INTERVAL_MS),
+    )
     .option('-o, --output <file>', 'write the report to this file instead of stderr')
     .passThroughOptions()
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : USAGE_EXIT))
     .addHelpText(
       'after',
-      '\nThe report goes to stderr so that the command\'s stdout stays its own. Threads or processes that\n' +
+      "\nThe report goes to stderr so that the command's stdout stays its own. Threads or processes that\n" +
         'live shorter than the interval are not seen; the report says how much of user + sys the table\n' +
         'accounts for.\n\nExample:\n  gilscope time -- python3 -c "sum(i * i for i in range(10**7))"',
     )

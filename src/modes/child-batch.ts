@@ -49,7 +49,13 @@ export function runBatchInChild(
     });
     child.on('error', (err) => finish(() => reject(new Error(`the batch process failed to start: ${err.message}`))));
     child.on('exit', (code, sig) =>
-      finish(() => reject(new Error(`the batch process (UV_THREADPOOL_SIZE=${poolSize}) exited (${sig ?? `code ${code}`}) before reporting`))),
+      finish(() =>
+        reject(
+          new Error(
+            `the batch process (UV_THREADPOOL_SIZE=${poolSize}) exited (${sig ?? `code ${code}`}) before reporting`,
+          ),
+        ),
+      ),
     );
   });
 }

@@ -40,7 +40,12 @@ export async function killChildren(timeoutMs = 2000): Promise<number> {
   }
   const children = [...live];
   if (children.length === 0) return 0;
-  const gone = children.map((child) => new Promise<void>((resolve) => (exited(child) || !live.has(child) ? resolve() : child.once('exit', () => resolve()))));
+  const gone = children.map(
+    (child) =>
+      new Promise<void>((resolve) =>
+        exited(child) || !live.has(child) ? resolve() : child.once('exit', () => resolve()),
+      ),
+  );
   for (const child of children) child.kill('SIGKILL');
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([Promise.all(gone), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);

@@ -52,7 +52,10 @@ export class HostPool {
   private readonly queue: Job[] = [];
   private closed = false;
 
-  constructor(readonly kind: HostKind, size: number) {
+  constructor(
+    readonly kind: HostKind,
+    size: number,
+  ) {
     this.resize(size);
   }
 
@@ -194,7 +197,10 @@ export class HostPool {
     const job = h.job;
     h.job = undefined;
     if (job) {
-      this.settle(job, new Error(`${this.kind} task ${job.id} (${job.kernel}) failed: its ${this.kind} ${how} while it ran`));
+      this.settle(
+        job,
+        new Error(`${this.kind} task ${job.id} (${job.kernel}) failed: its ${this.kind} ${how} while it ran`),
+      );
     }
     this.hosts.splice(i, 1);
     if (!this.closed) {

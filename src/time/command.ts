@@ -31,7 +31,8 @@ export class SpawnError extends Error {
   /** The status a shell exits with for this failure. */
   readonly status: number;
   constructor(file: string, code: string) {
-    const reason = code === 'ENOENT' ? 'command not found' : code === 'EACCES' ? 'permission denied' : `cannot run (${code})`;
+    const reason =
+      code === 'ENOENT' ? 'command not found' : code === 'EACCES' ? 'permission denied' : `cannot run (${code})`;
     super(`${file}: ${reason}`);
     this.name = 'SpawnError';
     this.code = code;
@@ -67,7 +68,9 @@ export interface TimedCommand {
 function checkCommand(command: unknown): string[] {
   const ok = Array.isArray(command) && command.length > 0 && command.every((a) => typeof a === 'string');
   if (!ok) {
-    throw new TypeError(`command must be a non-empty array of strings (the program and its arguments), received ${describe(command)}`);
+    throw new TypeError(
+      `command must be a non-empty array of strings (the program and its arguments), received ${describe(command)}`,
+    );
   }
   if (command[0] === '') throw new RangeError('command[0] must name a program, received ""');
   return command as string[];
@@ -97,8 +100,11 @@ export function startTimed(command: readonly string[], options: TimeOptions = {}
   const o = expectObject(options, 'options');
   expectKnownKeys(o, 'options', ['intervalMs', 'stdio', 'env']);
   const intervalMs =
-    o['intervalMs'] === undefined ? DEFAULT_INTERVAL_MS : expectInteger(o['intervalMs'], 'options.intervalMs', 1, MAX_INTERVAL_MS);
-  const stdio = o['stdio'] === undefined ? 'inherit' : expectOneOf(o['stdio'], 'options.stdio', ['inherit', 'ignore'] as const);
+    o['intervalMs'] === undefined
+      ? DEFAULT_INTERVAL_MS
+      : expectInteger(o['intervalMs'], 'options.intervalMs', 1, MAX_INTERVAL_MS);
+  const stdio =
+    o['stdio'] === undefined ? 'inherit' : expectOneOf(o['stdio'], 'options.stdio', ['inherit', 'ignore'] as const);
   const env = o['env'] === undefined ? process.env : (expectObject(o['env'], 'options.env') as NodeJS.ProcessEnv);
 
   const helper = spawn(waitHelperPath(), ['3', ...argv], { stdio: [stdio, stdio, stdio, 'pipe'], env });

@@ -42,7 +42,16 @@ export function parseHelperLine(line: string): HelperLine | null {
   if (kind === 'error' && n.length === 1 && n[0]! >= 0) return { kind, errno: n[0]!, code: errnoName(n[0]!) };
   if (kind !== 'done' || n.length !== 10 || n.slice(2).some((x) => x < 0)) return null;
   const [exitCode, signal, realNs, userUs, systemUs, maxRssKb, voluntary, involuntary, minor, major] = n as [
-    number, number, number, number, number, number, number, number, number, number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
   ];
   return {
     kind,

@@ -31,7 +31,10 @@ export function parseStat(text: string): ProcStat | null {
   if (open < 1 || close < open) return null;
   const tid = Number(text.slice(0, open).trim());
   // After comm: field 3 (state) onwards, so rest[i] is field i + 3.
-  const rest = text.slice(close + 2).trim().split(' ');
+  const rest = text
+    .slice(close + 2)
+    .trim()
+    .split(' ');
   if (!Number.isInteger(tid) || rest.length < 20) return null;
   const field = (n: number): number => Number(rest[n - 3]);
   const stat: ProcStat = {

@@ -176,7 +176,16 @@ function table(r: TimeReport): string[] {
   }
   const unseenNs = (r.userUs + r.systemUs) * 1000 - r.sampling.accountedCpuNs;
   if (r.threads.length > 0) {
-    lines.push(row('', '', '(not seen)', (Math.max(0, unseenNs) / 1e9).toFixed(3), '', pct(Math.max(0, 1 - r.sampling.accountedShare), 1)));
+    lines.push(
+      row(
+        '',
+        '',
+        '(not seen)',
+        (Math.max(0, unseenNs) / 1e9).toFixed(3),
+        '',
+        pct(Math.max(0, 1 - r.sampling.accountedShare), 1),
+      ),
+    );
   }
   return lines;
 }
@@ -232,7 +241,9 @@ export function formatTimeReport(r: TimeReport): string {
         `CPU each; ${plural(s.threads, 'thread')} in ${plural(s.processes, 'process')}): the table accounts for ` +
         `${pct(s.accountedShare, 1)} of user + sys. Sampling misses threads and processes that live shorter ` +
         "than the interval, and the CPU a thread uses after its last sample; '(not seen)' is that remainder." +
-        (s.source === 'stat' ? ' This kernel has no schedstat: CPU comes from stat in 10 ms ticks and run-queue wait is unknown.' : ''),
+        (s.source === 'stat'
+          ? ' This kernel has no schedstat: CPU comes from stat in 10 ms ticks and run-queue wait is unknown.'
+          : ''),
     ),
   ];
   return lines.join('\n') + '\n';

@@ -95,7 +95,13 @@ export class ThreadSampler {
     const same = known !== undefined && known.pid === pid && sched !== null && sched.cpuNs >= known.cpuNs;
     if (same) {
       const name = this.#reader.readComm(pid, tid) ?? known.name;
-      this.#threads.set(knownKey!, { ...known, name, cpuNs: sched.cpuNs, runQueueNs: sched.runQueueNs, samples: known.samples + 1 });
+      this.#threads.set(knownKey!, {
+        ...known,
+        name,
+        cpuNs: sched.cpuNs,
+        runQueueNs: sched.runQueueNs,
+        samples: known.samples + 1,
+      });
       return;
     }
     const stat = this.#reader.readStat(pid, tid);

@@ -13,7 +13,20 @@ import { kernelNames, kernels } from '../../src/index.js';
 import type { KernelName } from '../../src/types.js';
 
 /** What a position accepts, for the wrong-type rule. `?`: undefined is accepted (a default). */
-export type Slot = 'int' | 'int?' | 'number' | 'bool?' | 'enum' | 'enum?' | 'object' | 'object?' | 'signal?' | 'bigint' | 'string' | 'array' | 'function';
+export type Slot =
+  | 'int'
+  | 'int?'
+  | 'number'
+  | 'bool?'
+  | 'enum'
+  | 'enum?'
+  | 'object'
+  | 'object?'
+  | 'signal?'
+  | 'bigint'
+  | 'string'
+  | 'array'
+  | 'function';
 
 /** True when value is not of the type the slot accepts (so a TypeError naming it is required). */
 export function wrongType(slot: Slot, value: unknown): boolean {
@@ -82,17 +95,74 @@ export const abortedSignal: AbortSignal = aborted.signal;
 
 /** Values of every type, with the edge cases validation must catch. */
 export const anyValue: fc.Arbitrary<unknown> = fc.oneof(
-  { arbitrary: fc.anything({ withBigInt: true, withBoxedValues: true, withDate: true, withMap: true, withSet: true, withNullPrototype: true, withTypedArray: true, withSparseArray: true }), weight: 4 },
+  {
+    arbitrary: fc.anything({
+      withBigInt: true,
+      withBoxedValues: true,
+      withDate: true,
+      withMap: true,
+      withSet: true,
+      withNullPrototype: true,
+      withTypedArray: true,
+      withSparseArray: true,
+    }),
+    weight: 4,
+  },
   { arbitrary: fc.integer({ min: -5, max: 2_000_000 }), weight: 2 },
   { arbitrary: fc.double(), weight: 1 },
   { arbitrary: fc.string(), weight: 1 },
   {
     arbitrary: fc.constantFrom<unknown>(
-      Number.NaN, Infinity, -Infinity, -0, -1, 0, 0.5, 1.5, 2 ** 31, 2 ** 32, 2 ** 53, 2 ** 64, Number.MAX_VALUE, Number.MIN_VALUE, 1e9,
-      '', '0', '1', 'noop', 'primes', 'gil', 'released', 'native', 'held', 'worker', 'process', 'turbo',
-      true, false, null, undefined, Symbol('fuzz'), 10n, -1n, 2n ** 64n,
-      () => 0, [], [1], [1, 2, 3], {}, Object.create(null), new Date(0), /x/, new Uint8Array(2), new Int32Array(1),
-      new AbortController().signal, abortedSignal, new Map(), new Set([1]), new Error('x'),
+      Number.NaN,
+      Infinity,
+      -Infinity,
+      -0,
+      -1,
+      0,
+      0.5,
+      1.5,
+      2 ** 31,
+      2 ** 32,
+      2 ** 53,
+      2 ** 64,
+      Number.MAX_VALUE,
+      Number.MIN_VALUE,
+      1e9,
+      '',
+      '0',
+      '1',
+      'noop',
+      'primes',
+      'gil',
+      'released',
+      'native',
+      'held',
+      'worker',
+      'process',
+      'turbo',
+      true,
+      false,
+      null,
+      undefined,
+      Symbol('fuzz'),
+      10n,
+      -1n,
+      2n ** 64n,
+      () => 0,
+      [],
+      [1],
+      [1, 2, 3],
+      {},
+      Object.create(null),
+      new Date(0),
+      /x/,
+      new Uint8Array(2),
+      new Int32Array(1),
+      new AbortController().signal,
+      abortedSignal,
+      new Map(),
+      new Set([1]),
+      new Error('x'),
     ),
     weight: 2,
   },
@@ -103,7 +173,12 @@ export const anyValue: fc.Arbitrary<unknown> = fc.oneof(
  * but would make the call slow (a long task, many tasks, a new pool) becomes the cheap valid one.
  * `caps` overrides the cap for some keys (the hazard experiments' threads and durations).
  */
-export function tame(path: string, value: unknown, cheapThreads: number, caps: Readonly<Record<string, number>> = {}): unknown {
+export function tame(
+  path: string,
+  value: unknown,
+  cheapThreads: number,
+  caps: Readonly<Record<string, number>> = {},
+): unknown {
   if (typeof value !== 'number' || !Number.isInteger(value)) return value;
   const key = path.split('.').at(-1)!;
   const own = caps[key];
@@ -122,7 +197,18 @@ export function unknownKey(known: readonly string[]): fc.Arbitrary<string> {
   return fc
     .oneof(
       fc.string({ minLength: 1, maxLength: 12 }),
-      fc.constantFrom('sigal', 'mdoe', 'task', 'n2', 'constructor', 'toString', 'valueOf', 'hasOwnProperty', 'NaN', 'signal_'),
+      fc.constantFrom(
+        'sigal',
+        'mdoe',
+        'task',
+        'n2',
+        'constructor',
+        'toString',
+        'valueOf',
+        'hasOwnProperty',
+        'NaN',
+        'signal_',
+      ),
     )
     .filter((k) => /^[\w$-]+$/.test(k) && k !== '__proto__' && !known.includes(k));
 }
@@ -155,7 +241,13 @@ export function leadingPath(message: string): string {
  * Checks the outcome of a call that threw. `roots`: the function's parameter names;
  * `change`/`slot`: what was changed and what its position accepts.
  */
-export function checkError(err: unknown, roots: readonly string[], change: Change | undefined, slot: Slot | undefined, abortOk: boolean): void {
+export function checkError(
+  err: unknown,
+  roots: readonly string[],
+  change: Change | undefined,
+  slot: Slot | undefined,
+  abortOk: boolean,
+): void {
   if (abortOk && err instanceof DOMException && err.name === 'AbortError') return;
   if (!(err instanceof TypeError || err instanceof RangeError)) {
     throw new Error(`expected a TypeError or RangeError, got ${describeError(err)} (change: ${show(change)})`);
@@ -164,15 +256,20 @@ export function checkError(err: unknown, roots: readonly string[], change: Chang
   const path = leadingPath(e.message);
   const root = path.split(/[.[]/)[0]!;
   if (!roots.includes(root)) {
-    throw new Error(`the message does not start with a parameter (${roots.join(', ')}): "${e.message}" (change: ${show(change)})`);
+    throw new Error(
+      `the message does not start with a parameter (${roots.join(', ')}): "${e.message}" (change: ${show(change)})`,
+    );
   }
   if (!change) return;
   const changedValue = change.kind === 'drop' ? undefined : change.value;
   const mustName =
-    change.kind === 'add' || (change.kind === 'drop' && slot !== undefined && !slot.endsWith('?')) || (slot !== undefined && wrongType(slot, changedValue));
+    change.kind === 'add' ||
+    (change.kind === 'drop' && slot !== undefined && !slot.endsWith('?')) ||
+    (slot !== undefined && wrongType(slot, changedValue));
   if (mustName) {
     if (!(e instanceof TypeError)) throw new Error(`a wrong type at ${change.path} gave ${e.name}: "${e.message}"`);
-    if (path !== change.path) throw new Error(`a wrong type at ${change.path} gave a message about ${path}: "${e.message}"`);
+    if (path !== change.path)
+      throw new Error(`a wrong type at ${change.path} gave a message about ${path}: "${e.message}"`);
   }
 }
 

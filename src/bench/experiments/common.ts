@@ -69,7 +69,14 @@ export const BREAKDOWN_COLUMNS = ['cpu ms', 'run-queue ms', 'lock wait ms', 'blo
 export function breakdownCells(r: ConfigResult | undefined): Cell[] {
   const b = r?.breakdown;
   if (!b) return [null, null, null, null, null, null];
-  return [ms(b.cpuNs), ms(b.runQueueNs), ms(b.lockWaitNs), ms(b.blockedNs), ms(b.queueNs), b.check.ok ? 'yes' : `NO (${b.check.tasksOver}/${b.check.tasks} over)`];
+  return [
+    ms(b.cpuNs),
+    ms(b.runQueueNs),
+    ms(b.lockWaitNs),
+    ms(b.blockedNs),
+    ms(b.queueNs),
+    b.check.ok ? 'yes' : `NO (${b.check.tasksOver}/${b.check.tasks} over)`,
+  ];
 }
 
 /** Wall-time cells: median, its 95% interval, MAD (all ms). */
@@ -84,7 +91,11 @@ export const WALL_COLUMNS = ['wall ms (median)', '95% CI ms', 'MAD ms'];
 /** Rows for a stacked wall-time breakdown chart: one bar per configuration, one part per segment. */
 export const PARTS = ['CPU', 'run-queue wait', 'lock wait', 'blocked', 'queue wait'] as const;
 
-export function breakdownRows(bar: string, r: ConfigResult | undefined, extra: Record<string, string | number> = {}): Record<string, string | number>[] {
+export function breakdownRows(
+  bar: string,
+  r: ConfigResult | undefined,
+  extra: Record<string, string | number> = {},
+): Record<string, string | number>[] {
   const b = r?.breakdown;
   if (!b) return [];
   const values = [b.cpuNs, b.runQueueNs, b.lockWaitNs, Math.max(0, b.blockedNs), b.queueNs];

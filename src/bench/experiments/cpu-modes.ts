@@ -23,11 +23,24 @@ export function cpuKey(kernel: KernelName, mode: Mode, tasks: number): string {
 }
 
 export function cpuSpec(ctx: ExpContext, kernel: KernelName, mode: Mode, tasks: number) {
-  return batchSpec({ key: cpuKey(kernel, mode, tasks), label: `${kernel} ${mode} x${tasks}`, kernel, params: ctx.params(kernel), mode, tasks, plan: ctx.plan });
+  return batchSpec({
+    key: cpuKey(kernel, mode, tasks),
+    label: `${kernel} ${mode} x${tasks}`,
+    kernel,
+    params: ctx.params(kernel),
+    mode,
+    tasks,
+    plan: ctx.plan,
+  });
 }
 
 /** Speed-up points of one kernel and mode, n = processors the tasks could use. */
-export function scalingPoints(ctx: ExpContext, get: (key: string) => ConfigResult | undefined, kernel: KernelName, mode: Mode): ScalingPoint[] {
+export function scalingPoints(
+  ctx: ExpContext,
+  get: (key: string) => ConfigResult | undefined,
+  kernel: KernelName,
+  mode: Mode,
+): ScalingPoint[] {
   const points: ScalingPoint[] = [];
   for (const t of withOne(ctx.plan.tasks)) {
     const s = get(cpuKey(kernel, mode, t))?.speedup?.value;
@@ -42,7 +55,9 @@ export const cpuModes: Experiment = {
   title: 'CPU-bound kernel in every mode',
   question: 'How far does each mode scale a CPU-bound kernel as tasks grow from 1 to 2x cores?',
   specs(ctx) {
-    return ctx.plan.kernels.flatMap((k) => ctx.plan.modes.flatMap((m) => withOne(ctx.plan.tasks).map((t) => cpuSpec(ctx, k, m, t))));
+    return ctx.plan.kernels.flatMap((k) =>
+      ctx.plan.modes.flatMap((m) => withOne(ctx.plan.tasks).map((t) => cpuSpec(ctx, k, m, t))),
+    );
   },
   analyse(ctx, get) {
     const { plan, cores } = ctx;
@@ -58,9 +73,21 @@ export const cpuModes: Experiment = {
       for (const mode of plan.modes) {
         for (const t of tasks) {
           const r = get(cpuKey(kernel, mode, t));
-          rows.push([kernel, mode, t, ...wallCells(r), round(r?.throughputPerS), round(r?.speedup?.value), r?.speedup ? `${round(r.speedup.ci.lo)}–${round(r.speedup.ci.hi)}` : null, round(r?.efficiency), round(r?.cpuPerWall), ...breakdownCells(r)]);
+          rows.push([
+            kernel,
+            mode,
+            t,
+            ...wallCells(r),
+            round(r?.throughputPerS),
+            round(r?.speedup?.value),
+            r?.speedup ? `${round(r.speedup.ci.lo)}–${round(r.speedup.ci.hi)}` : null,
+            round(r?.efficiency),
+            round(r?.cpuPerWall),
+            ...breakdownCells(r),
+          ]);
           if (r?.speedup) speedRows.push({ mode, tasks: t, speedup: r.speedup.value });
-          if (r?.cpuPerWall !== null && r?.cpuPerWall !== undefined) cpuRows.push({ mode, tasks: t, cpuPerWall: r.cpuPerWall });
+          if (r?.cpuPerWall !== null && r?.cpuPerWall !== undefined)
+            cpuRows.push({ mode, tasks: t, cpuPerWall: r.cpuPerWall });
           barRows.push(...breakdownRows(`${mode} x${t}`, r));
         }
         const points = scalingPoints(ctx, get, kernel, mode);
@@ -81,9 +108,38 @@ export const cpuModes: Experiment = {
       }
       const ideal = tasks.map((t) => ({ line: 'ideal', tasks: t, speedup: Math.min(t, cores) }));
       charts.push(
-        lineChart({ file: `cpu-${kernel}-speedup.svg`, title: `${kernel}: speed-up over tasks = 1 (dashed: ideal, ${cores} cores)`, rows: speedRows, x: { field: 'tasks', title: 'tasks', integer: true }, y: { field: 'speedup', title: 'speed-up (x)' }, series: 'mode', seriesTitle: 'mode', reference: { rows: ideal, series: 'line', title: 'ideal' } }),
-        lineChart({ file: `cpu-${kernel}-cpu-per-wall.svg`, title: `${kernel}: CPU-seconds per second`, rows: cpuRows, x: { field: 'tasks', title: 'tasks', integer: true }, y: { field: 'cpuPerWall', title: 'CPU-s per s' }, series: 'mode', seriesTitle: 'mode', reference: { rows: tasks.map((t) => ({ line: 'cores', tasks: t, cpuPerWall: cores })), series: 'line', title: 'cores' } }),
-        barChart({ file: `cpu-${kernel}-breakdown.svg`, title: `${kernel}: where a task's time went (ms, mean task)`, rows: barRows, x: { field: 'bar', title: 'mode x tasks' }, y: { field: 'ms', title: 'ms per task' }, stack: { field: 'part', title: 'part', order: [...PARTS] } }),
+        lineChart({
+          file: `cpu-${kernel}-speedup.svg`,
+          title: `${kernel}: speed-up over tasks = 1 (dashed: ideal, ${cores} cores)`,
+          rows: speedRows,
+          x: { field: 'tasks', title: 'tasks', integer: true },
+          y: { field: 'speedup', title: 'speed-up (x)' },
+          series: 'mode',
+          seriesTitle: 'mode',
+          reference: { rows: ideal, series: 'line', title: 'ideal' },
+        }),
+        lineChart({
+          file: `cpu-${kernel}-cpu-per-wall.svg`,
+          title: `${kernel}: CPU-seconds per second`,
+          rows: cpuRows,
+          x: { field: 'tasks', title: 'tasks', integer: true },
+          y: { field: 'cpuPerWall', title: 'CPU-s per s' },
+          series: 'mode',
+          seriesTitle: 'mode',
+          reference: {
+            rows: tasks.map((t) => ({ line: 'cores', tasks: t, cpuPerWall: cores })),
+            series: 'line',
+            title: 'cores',
+          },
+        }),
+        barChart({
+          file: `cpu-${kernel}-breakdown.svg`,
+          title: `${kernel}: where a task's time went (ms, mean task)`,
+          rows: barRows,
+          x: { field: 'bar', title: 'mode x tasks' },
+          y: { field: 'ms', title: 'ms per task' },
+          stack: { field: 'part', title: 'part', order: [...PARTS] },
+        }),
       );
       const at = Math.min(cores, Math.max(...tasks));
       const pairs: [string, number][] = plan.modes
@@ -94,12 +150,28 @@ export const cpuModes: Experiment = {
         const serial = pairs.filter(([, v]) => v < 1 + 0.25 * (at - 1)).map(([m]) => m);
         readings.push(
           `${kernel} at tasks = ${at} (ideal ${at}x): ${listing(pairs.map(([m, v]) => [m, times(v)]))}` +
-            (serial.length && at > 1 ? `; below ${times(1 + 0.25 * (at - 1))}, one task's CPU at a time: ${serial.join(', ')}.` : '.'),
+            (serial.length && at > 1
+              ? `; below ${times(1 + 0.25 * (at - 1))}, one task's CPU at a time: ${serial.join(', ')}.`
+              : '.'),
         );
       }
     }
     return {
-      table: { columns: ['kernel', 'mode', 'tasks', ...WALL_COLUMNS, 'tasks/s', 'speed-up', 'speed-up 95% CI', 'efficiency', 'CPU-s/s', ...BREAKDOWN_COLUMNS], rows },
+      table: {
+        columns: [
+          'kernel',
+          'mode',
+          'tasks',
+          ...WALL_COLUMNS,
+          'tasks/s',
+          'speed-up',
+          'speed-up 95% CI',
+          'efficiency',
+          'CPU-s/s',
+          ...BREAKDOWN_COLUMNS,
+        ],
+        rows,
+      },
       reading: readings.join(' ') || 'no configuration ran.',
       charts,
       fits,

@@ -29,8 +29,18 @@ export const eventLoop: Experiment = {
       for (const t of taskCounts(ctx.plan.tasks, ctx.cores)) {
         const r = get(cpuKey(kernel, mode, t));
         const el = r?.eventLoop;
-        rows.push([mode, t, round(el?.utilization), ms(el?.delayP50Ns), ms(el?.delayP99Ns), ms(el?.delayMaxNs), ms(r?.probe?.timerP99Ns), ms(r?.summary.median)]);
-        if (el?.delayMaxNs != null && el.delayMaxNs > 0) bars.push({ mode, tasks: `${t} task${t > 1 ? 's' : ''}`, delayMaxMs: el.delayMaxNs / 1e6 });
+        rows.push([
+          mode,
+          t,
+          round(el?.utilization),
+          ms(el?.delayP50Ns),
+          ms(el?.delayP99Ns),
+          ms(el?.delayMaxNs),
+          ms(r?.probe?.timerP99Ns),
+          ms(r?.summary.median),
+        ]);
+        if (el?.delayMaxNs != null && el.delayMaxNs > 0)
+          bars.push({ mode, tasks: `${t} task${t > 1 ? 's' : ''}`, delayMaxMs: el.delayMaxNs / 1e6 });
       }
     }
     const held = get(cpuKey(kernel, 'held', 1))?.eventLoop;
@@ -40,10 +50,29 @@ export const eventLoop: Experiment = {
         ? `One ${kernel} task held stalls the JS thread: timers fire up to ${fmtDuration(held.delayMaxNs)} late (a whole task); released, the worst delay is ${fmtDuration(released.delayMaxNs)} (p99 ${fmtDuration(released.delayP99Ns)}).`
         : "needs modes 'held' and 'released' to compare.";
     return {
-      table: { columns: ['mode', 'tasks', 'loop utilization', 'delay p50 ms', 'delay p99 ms', 'delay max ms', 'probe timer p99 ms', 'batch wall ms'], rows },
+      table: {
+        columns: [
+          'mode',
+          'tasks',
+          'loop utilization',
+          'delay p50 ms',
+          'delay p99 ms',
+          'delay max ms',
+          'probe timer p99 ms',
+          'batch wall ms',
+        ],
+        rows,
+      },
       reading,
       charts: [
-        dotChart({ file: 'event-loop-delay.svg', title: `Worst event-loop delay while ${kernel} runs (ms, log scale)`, rows: bars, x: { field: 'mode', title: 'mode', sort: [...ctx.plan.modes] }, y: { field: 'delayMaxMs', title: 'worst timer delay (ms)', log: true }, series: { field: 'tasks', title: 'tasks' } }),
+        dotChart({
+          file: 'event-loop-delay.svg',
+          title: `Worst event-loop delay while ${kernel} runs (ms, log scale)`,
+          rows: bars,
+          x: { field: 'mode', title: 'mode', sort: [...ctx.plan.modes] },
+          y: { field: 'delayMaxMs', title: 'worst timer delay (ms)', log: true },
+          series: { field: 'tasks', title: 'tasks' },
+        }),
       ],
     };
   },

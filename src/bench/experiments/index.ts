@@ -8,5 +8,13 @@ import { sleepModes } from './sleep-modes.js';
 import { startup } from './startup.js';
 import { switchInterval } from './switch-interval.js';
 
-export const EXPERIMENTS: readonly Experiment[] = [cpuModes, sleepModes, mixedWait, switchInterval, eventLoop, dispatch, startup];
+export const EXPERIMENTS: readonly Experiment[] = [
+  cpuModes,
+  sleepModes,
+  mixedWait,
+  switchInterval,
+  eventLoop,
+  dispatch,
+  startup,
+];
 export type { Experiment, ExpContext } from './common.js';

@@ -15,7 +15,11 @@ const key = (fraction: number, tasks: number): string => `mixed/w${Math.round(fr
 
 function mixedParams(ctx: ExpContext, fraction: number): { computeUs: number; waitUs: number; repeats: number } {
   const waitUs = Math.round(fraction * PERIOD_US);
-  return { computeUs: PERIOD_US - waitUs, waitUs, repeats: Math.max(1, Math.round((ctx.plan.taskMs * 1000) / PERIOD_US)) };
+  return {
+    computeUs: PERIOD_US - waitUs,
+    waitUs,
+    repeats: Math.max(1, Math.round((ctx.plan.taskMs * 1000) / PERIOD_US)),
+  };
 }
 
 /** Amdahl: the compute share (1 - f) is serial, the wait share f spreads over n tasks. */
@@ -36,11 +40,22 @@ export const mixedWait: Experiment = {
   specs(ctx) {
     if (!ctx.plan.modes.includes('gil')) return [];
     return ctx.plan.waitFractions.flatMap((f) =>
-      withOne(ctx.plan.tasks).map((tasks) => batchSpec({ key: key(f, tasks), label: `mixed ${pct(f)} wait gil x${tasks}`, kernel: 'mixed', params: mixedParams(ctx, f), mode: 'gil', tasks, plan: ctx.plan })),
+      withOne(ctx.plan.tasks).map((tasks) =>
+        batchSpec({
+          key: key(f, tasks),
+          label: `mixed ${pct(f)} wait gil x${tasks}`,
+          kernel: 'mixed',
+          params: mixedParams(ctx, f),
+          mode: 'gil',
+          tasks,
+          plan: ctx.plan,
+        }),
+      ),
     );
   },
   analyse(ctx, get) {
-    if (!ctx.plan.modes.includes('gil')) return { table: { columns: [], rows: [] }, reading: "skipped: mode 'gil' is not among --modes.", charts: [] };
+    if (!ctx.plan.modes.includes('gil'))
+      return { table: { columns: [], rows: [] }, reading: "skipped: mode 'gil' is not among --modes.", charts: [] };
     const tasks = withOne(ctx.plan.tasks);
     const rows: Cell[][] = [];
     const points: Record<string, string | number>[] = [];
@@ -48,12 +63,24 @@ export const mixedWait: Experiment = {
     for (const f of ctx.plan.waitFractions) {
       for (const t of tasks) {
         const r = get(key(f, t));
-        rows.push([pct(f), t, ...wallCells(r), round(r?.speedup?.value), round(amdahlMixed(f, t)), round(lockBoundMixed(f, t)), round(r?.cpuPerWall), round(r?.breakdown ? r.breakdown.lockWaitNs / 1e6 : null), r?.lock?.handoffs ?? null]);
-        if (t > 1 && r?.speedup) points.push({ tasks: `${t} tasks`, waitPct: Math.round(f * 100), speedup: r.speedup.value });
+        rows.push([
+          pct(f),
+          t,
+          ...wallCells(r),
+          round(r?.speedup?.value),
+          round(amdahlMixed(f, t)),
+          round(lockBoundMixed(f, t)),
+          round(r?.cpuPerWall),
+          round(r?.breakdown ? r.breakdown.lockWaitNs / 1e6 : null),
+          r?.lock?.handoffs ?? null,
+        ]);
+        if (t > 1 && r?.speedup)
+          points.push({ tasks: `${t} tasks`, waitPct: Math.round(f * 100), speedup: r.speedup.value });
       }
     }
     for (const t of tasks.filter((x) => x > 1)) {
-      for (let p = 0; p <= 90; p += 5) model.push({ curve: `Amdahl ${t}`, waitPct: p, speedup: amdahlMixed(p / 100, t) });
+      for (let p = 0; p <= 90; p += 5)
+        model.push({ curve: `Amdahl ${t}`, waitPct: p, speedup: amdahlMixed(p / 100, t) });
     }
     const top = Math.max(...tasks);
     const lo = Math.min(...ctx.plan.waitFractions);
@@ -63,13 +90,37 @@ export const mixedWait: Experiment = {
     const reading =
       sLo !== undefined && sHi !== undefined && top > 1
         ? `With ${top} tasks under the GIL: ${pct(lo)} waiting gives ${times(sLo)} (Amdahl ${times(amdahlMixed(lo, top))}), ${pct(hi)} waiting gives ${times(sHi)} (Amdahl ${times(amdahlMixed(hi, top))}, lock bound ${times(lockBoundMixed(hi, top))}): only the waiting share overlaps.` +
-          (sHi > amdahlMixed(hi, top) * 1.05 ? ' Measured beats Amdahl because one task computes while the others wait, which Amdahl\'s serial part does not allow.' : '')
+          (sHi > amdahlMixed(hi, top) * 1.05
+            ? " Measured beats Amdahl because one task computes while the others wait, which Amdahl's serial part does not allow."
+            : '')
         : 'not enough configurations ran to read a speed-up.';
     return {
-      table: { columns: ['wait', 'tasks', ...WALL_COLUMNS, 'speed-up', 'Amdahl', 'lock bound', 'CPU-s/s', 'lock wait ms', 'hand-offs'], rows },
+      table: {
+        columns: [
+          'wait',
+          'tasks',
+          ...WALL_COLUMNS,
+          'speed-up',
+          'Amdahl',
+          'lock bound',
+          'CPU-s/s',
+          'lock wait ms',
+          'hand-offs',
+        ],
+        rows,
+      },
       reading,
       charts: [
-        lineChart({ file: 'mixed-wait-speedup.svg', title: 'mixed under the GIL: speed-up vs wait share (dashed: Amdahl)', rows: points, x: { field: 'waitPct', title: 'share of each task spent waiting (%)' }, y: { field: 'speedup', title: 'speed-up (x)' }, series: 'tasks', seriesTitle: 'tasks', reference: { rows: model, series: 'curve', title: 'Amdahl' } }),
+        lineChart({
+          file: 'mixed-wait-speedup.svg',
+          title: 'mixed under the GIL: speed-up vs wait share (dashed: Amdahl)',
+          rows: points,
+          x: { field: 'waitPct', title: 'share of each task spent waiting (%)' },
+          y: { field: 'speedup', title: 'speed-up (x)' },
+          series: 'tasks',
+          seriesTitle: 'tasks',
+          reference: { rows: model, series: 'curve', title: 'Amdahl' },
+        }),
       ],
     };
   },

@@ -25,7 +25,17 @@ export const sleepModes: Experiment = {
   specs(ctx) {
     const params = ctx.params('sleep');
     return ctx.plan.modes.flatMap((mode) =>
-      withOne(ctx.plan.tasks).map((tasks) => batchSpec({ key: key(mode, tasks), label: `sleep ${mode} x${tasks}`, kernel: 'sleep', params, mode, tasks, plan: ctx.plan })),
+      withOne(ctx.plan.tasks).map((tasks) =>
+        batchSpec({
+          key: key(mode, tasks),
+          label: `sleep ${mode} x${tasks}`,
+          kernel: 'sleep',
+          params,
+          mode,
+          tasks,
+          plan: ctx.plan,
+        }),
+      ),
     );
   },
   analyse(ctx, get) {
@@ -55,8 +65,28 @@ export const sleepModes: Experiment = {
       table: { columns: ['mode', 'tasks', ...WALL_COLUMNS, 'speed-up', 'CPU-s/s', ...BREAKDOWN_COLUMNS], rows },
       reading,
       charts: [
-        lineChart({ file: 'sleep-speedup.svg', title: 'sleep: speed-up over tasks = 1 (dashed: ideal = tasks)', rows: speedRows, x: { field: 'tasks', title: 'tasks', integer: true }, y: { field: 'speedup', title: 'speed-up (x)' }, series: 'mode', seriesTitle: 'mode', reference: { rows: tasks.map((t) => ({ line: 'ideal', tasks: t, speedup: t })), series: 'line', title: 'ideal' } }),
-        barChart({ file: 'sleep-breakdown.svg', title: "sleep: where a task's time went (ms, mean task)", rows: barRows, x: { field: 'bar', title: 'mode x tasks' }, y: { field: 'ms', title: 'ms per task' }, stack: { field: 'part', title: 'part', order: [...PARTS] } }),
+        lineChart({
+          file: 'sleep-speedup.svg',
+          title: 'sleep: speed-up over tasks = 1 (dashed: ideal = tasks)',
+          rows: speedRows,
+          x: { field: 'tasks', title: 'tasks', integer: true },
+          y: { field: 'speedup', title: 'speed-up (x)' },
+          series: 'mode',
+          seriesTitle: 'mode',
+          reference: {
+            rows: tasks.map((t) => ({ line: 'ideal', tasks: t, speedup: t })),
+            series: 'line',
+            title: 'ideal',
+          },
+        }),
+        barChart({
+          file: 'sleep-breakdown.svg',
+          title: "sleep: where a task's time went (ms, mean task)",
+          rows: barRows,
+          x: { field: 'bar', title: 'mode x tasks' },
+          y: { field: 'ms', title: 'ms per task' },
+          stack: { field: 'part', title: 'part', order: [...PARTS] },
+        }),
       ],
     };
   },
