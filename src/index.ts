@@ -2,15 +2,15 @@
 export type * from './types.js';
 export { kernels, kernelNames, exampleParams } from './kernels/catalog.js';
 export { reference } from './kernels/reference.js';
-export { runSync, run, batch, modes, cores, MAX_TASKS, MAX_NATIVE_TASKS, DEFAULT_SWITCH_INTERVAL_US } from './run.js';
-export { startupCost } from './startup.js';
-export { shutdownPools } from './modes/host-pool.js';
-export { measure } from './measure.js';
-export { readCpuPerWall } from './verdict.js';
-export { poolSize } from './pool.js';
-export { addonPath } from './native.js';
-export { toChromeTrace, EVENT_KINDS } from './timeline.js';
-export type { ChromeTrace, ChromeTraceEvent } from './timeline.js';
+export { runSync, run, batch, modes, cores, MAX_TASKS, MAX_NATIVE_TASKS, DEFAULT_SWITCH_INTERVAL_US } from './modes/run.js';
+export { startupCost } from './modes/startup-cost.js';
+export { shutdownPools } from './modes/hosted/host-pool.js';
+export { measure } from './measure/meter.js';
+export { readCpuPerWall } from './measure/verdict.js';
+export { poolSize } from './modes/pool-size.js';
+export { addonPath } from './addon/loader.js';
+export { toChromeTrace, EVENT_KINDS } from './timeline/build.js';
+export type { ChromeTrace, ChromeTraceEvent } from './timeline/build.js';
 export {
   hazards,
   runHazardSuite,
@@ -19,7 +19,7 @@ export {
   starvationLocks,
   backoffs,
   HAZARD_LIMITS,
-} from './hazards.js';
+} from './hazards/index.js';
 export {
   timeCommand,
   startTimed,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { kernels, kernelNames, reference, runSync } from '../src/index.js';
-import { native } from '../src/native.js';
+import { native } from '../src/addon/loader.js';
 import type { KernelName, KernelParams } from '../src/types.js';
 
 const cases: { [K in KernelName]: KernelParams[K][] } = {

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 
 import { batch, run, runSync } from '../src/index.js';
-import { native } from '../src/native.js';
+import { native } from '../src/addon/loader.js';
 import type { TaskReport } from '../src/types.js';
 
 function overlaps(a: TaskReport, b: TaskReport): boolean {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 
 import { batch, modes, reference, run, shutdownPools, startupCost } from '../src/index.js';
-import { hostPool } from '../src/modes/host-pool.js';
+import { hostPool } from '../src/modes/hosted/host-pool.js';
 import type { TaskReport } from '../src/types.js';
 
 after(() => shutdownPools());

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { batch, run } from '../src/index.js';
-import { native } from '../src/native.js';
+import { native } from '../src/addon/loader.js';
 
 test('aborted before start: rejects with AbortError and the kernel never runs', async () => {
   const ac = new AbortController();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { batch, measure, run, runSync } from '../src/index.js';
-import { native } from '../src/native.js';
+import { native } from '../src/addon/loader.js';
 
 function throwsNamed(fn: () => unknown, cls: typeof TypeError | typeof RangeError, name: RegExp): void {
   assert.throws(fn, (err: Error) => {

@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { test } from 'node:test';
 
 import { hazards, reference, run, runHazardSuite, runSync } from '../src/index.js';
-import { native } from '../src/native.js';
+import { native } from '../src/addon/loader.js';
 import type { RaceStrategy } from '../src/types.js';
 
 const MS = 1_000_000;

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { parseIntervalMs } from '../src/cli/time.js';
+import { parseIntervalMs } from '../src/time/cli.js';
 import { parseHelperLine } from '../src/time/helper-protocol.js';
 import { parseSchedstat, parseStat, type ProcStat, type SchedStat } from '../src/time/procfs.js';
 import {

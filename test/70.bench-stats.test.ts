@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { mannWhitney, medianCi, ratioOfMediansCi, summarize } from '../src/bench/stats.js';
+import { mannWhitney, medianCi, ratioOfMediansCi, summarize } from '../bench/analysis/stats.js';
 
 const near = (a: number, b: number, eps = 1e-9): void =>
   assert.ok(Math.abs(a - b) <= eps, `${a} is not within ${eps} of ${b}`);

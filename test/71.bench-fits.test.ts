@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { amdahlSpeedup, fitAmdahl, fitUsl, predict, uslSpeedup } from '../src/bench/fits.js';
+import { amdahlSpeedup, fitAmdahl, fitUsl, predict, uslSpeedup } from '../bench/analysis/fits.js';
 
 const near = (a: number, b: number, eps = 1e-9): void =>
   assert.ok(Math.abs(a - b) <= eps, `${a} is not within ${eps} of ${b}`);

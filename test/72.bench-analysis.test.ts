@@ -2,10 +2,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { analyse, breakdown } from '../src/bench/analyse.js';
-import { parseTasks, resolvePlan } from '../src/bench/plan.js';
-import type { Measured } from '../src/bench/runner.js';
-import type { ConfigSpec } from '../src/bench/types.js';
+import { analyse, breakdown } from '../bench/analysis/analyse.js';
+import { parseTasks, resolvePlan } from '../bench/plan.js';
+import type { Measured } from '../bench/runner.js';
+import type { ConfigSpec } from '../bench/model/types.js';
 import type { BatchReport, TaskReport } from '../src/types.js';
 
 function task(t: Partial<TaskReport>): TaskReport {

@@ -9,11 +9,11 @@ import { after, before, test } from 'node:test';
 
 import { Ajv } from 'ajv';
 
-import { compareResults, loadResults } from '../src/bench/compare.js';
-import { resultsSchema } from '../src/bench/schema.js';
-import { TIMELINE_STATES } from '../src/bench/timelines.js';
+import { compareResults, loadResults } from '../bench/analysis/compare.js';
+import { resultsSchema } from '../bench/model/schema.js';
+import { TIMELINE_STATES } from '../bench/extras/timelines.js';
 import { cli } from './support/cli.js';
-import type { BenchResults } from '../src/bench/types.js';
+import type { BenchResults } from '../bench/model/types.js';
 
 let dir: string;
 let out: string;

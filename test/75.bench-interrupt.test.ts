@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 
-import { schemaErrors } from '../src/bench/schema.js';
+import { schemaErrors } from '../bench/model/schema.js';
 import { cli as runCli, cliArgv, ROOT as root } from './support/cli.js';
-import type { BenchResults } from '../src/bench/types.js';
+import type { BenchResults } from '../bench/model/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gilscope-sigint-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

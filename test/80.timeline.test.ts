@@ -145,7 +145,7 @@ test('run() can trace a single task', async () => {
 });
 
 test('the cost of recording an event is measured, not assumed', async () => {
-  const { native } = await import('../src/native.js');
+  const { native } = await import('../src/addon/loader.js');
   const c = native().traceCost(100_000);
   assert.ok(c.nsPerEvent > 0 && Number.isFinite(c.nsPerEvent));
   assert.ok(c.nsPerEventOff >= 0 && c.nsPerEventOff <= c.nsPerEvent);

@@ -9,8 +9,8 @@ import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { batch, run, shutdownPools } from '../src/index.js';
-import { hostPool } from '../src/modes/host-pool.js';
-import { native } from '../src/native.js';
+import { hostPool } from '../src/modes/hosted/host-pool.js';
+import { native } from '../src/addon/loader.js';
 import type { Mode } from '../src/types.js';
 
 after(() => shutdownPools());

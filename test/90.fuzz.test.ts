@@ -25,7 +25,7 @@ import {
   starvationLocks,
   toChromeTrace,
 } from '../src/index.js';
-import { native, nextCancelId } from '../src/native.js';
+import { native, nextCancelId } from '../src/addon/loader.js';
 import type { BatchReport } from '../src/types.js';
 import {
   abortedSignal,

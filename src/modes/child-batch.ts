@@ -7,8 +7,8 @@ import { fork } from 'node:child_process';
 
 import type { BatchOptions, BatchReport } from '../types.js';
 import { trackChild } from './children.js';
-import { abortError } from './host-pool.js';
-import { hostFile, type HostReply } from './protocol.js';
+import { abortError } from './hosted/host-pool.js';
+import { hostFile, type HostReply } from './hosted/protocol.js';
 
 export function runBatchInChild(
   options: Omit<BatchOptions, 'signal'>,

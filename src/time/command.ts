@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 
-import { waitHelperPath } from '../native.js';
+import { waitHelperPath } from '../addon/loader.js';
 import type { TimeOptions, TimeReport } from '../types.js';
 import { describe, expectInteger, expectKnownKeys, expectObject, expectOneOf } from '../validate.js';
 import { parseHelperLine, type HelperLine } from './helper-protocol.js';

@@ -5,7 +5,7 @@
 import { constants } from 'node:os';
 
 import type { ThreadReport, TimeReport } from '../types.js';
-import { readCpuPerWall } from '../verdict.js';
+import { readCpuPerWall } from '../measure/verdict.js';
 import type { SeenThread } from './sampler.js';
 
 /** The command's rusage as wait4() returned it (the command and its waited-for descendants). */

@@ -9,7 +9,7 @@
  * Cost: a thread's stat (the slowest file) is read when the thread is first seen; after that each
  * sample reads its schedstat, comm and children: about 30 us of CPU a thread here.
  */
-import { native } from '../native.js';
+import { native } from '../addon/loader.js';
 import {
   CLOCK_TICKS_PER_S,
   listChildren,

@@ -6,9 +6,9 @@ import { promisify } from 'node:util';
 /** The repository root. */
 export const ROOT = join(import.meta.dirname, '..', '..');
 
-/** argv (after the node binary) that runs `gilscope <args>` from src/ under tsx. */
+/** argv (after the node binary) that runs `gilscope <args>` from its sources under tsx. */
 export function cliArgv(args: readonly string[]): string[] {
-  return ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), ...args];
+  return ['--import', 'tsx', join(ROOT, 'bench', 'cli', 'main.ts'), ...args];
 }
 
 const execFileAsync = promisify(execFile);

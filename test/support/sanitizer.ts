@@ -1,7 +1,7 @@
 /** Whether the addon under test was built with AddressSanitizer (CI's sanitized run). */
 import { readFileSync } from 'node:fs';
 
-import { addonPath } from '../../src/native.js';
+import { addonPath } from '../../src/addon/loader.js';
 
 let cached: boolean | undefined;
 

@@ -1,0 +1,50 @@
+/** Messages between the parent and a task host (a worker_thread or a child process). */
+import { Worker } from 'node:worker_threads';
+
+import type { NativeRecord } from '../../addon/loader.js';
+import type { BatchOptions, BatchReport } from '../../types.js';
+
+/** Run one kernel held on the host's own thread. `flag` (worker only) cancels it when set to 1. */
+export interface TaskMessage {
+  type: 'task';
+  id: number;
+  kernel: string;
+  args: number[];
+  flag?: Int32Array;
+  /** Events to record (0: tracing off). */
+  traceCapacity: number;
+}
+
+/** Run a whole batch in this (fresh) process, e.g. under another UV_THREADPOOL_SIZE. */
+export interface BatchMessage {
+  type: 'batch';
+  id: number;
+  options: Omit<BatchOptions, 'signal'>;
+}
+
+export type HostRequest = TaskMessage | BatchMessage;
+
+export type HostReply =
+  | { type: 'ready'; threadId: number }
+  | { type: 'record'; id: number; record: NativeRecord; pid: number; hostUserUs: number; hostSystemUs: number }
+  | { type: 'batch'; id: number; report: BatchReport }
+  | { type: 'error'; id: number; name: string; message: string };
+
+/**
+ * Starts a worker running the worker host. From compiled JavaScript that is the host file itself;
+ * when gilscope runs from its TypeScript sources (tests under tsx), the worker first registers tsx,
+ * since loader hooks of the parent thread do not reach workers on Node 20.
+ */
+export function newHostWorker(): Worker {
+  const url = hostFile('worker-host');
+  if (!url.pathname.endsWith('.ts')) return new Worker(url);
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const code = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`;
+  return new Worker(code, { eval: true });
+}
+
+/** The file that hosts tasks, next to this one (.ts under tsx, .js once compiled). */
+export function hostFile(name: 'worker-host' | 'process-host'): URL {
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  return new URL(`./${name}${ext}`, import.meta.url);
+}
