@@ -19,6 +19,7 @@
       "target_name": "gilscope-wait",
       "type": "executable",
       "sources": ["native/helper/wait.cc"],
+      "include_dirs": ["native"],
       "cflags_cc!": ["-std=gnu++17", "-std=gnu++20"],
       "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-Werror", "-O2"]
     }

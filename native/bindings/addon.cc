@@ -4,10 +4,15 @@ namespace gilscope::bindings {
 
 AddonState& state(Napi::Env env) { return *env.GetInstanceData<AddonState>(); }
 
+void exportFunctions(Napi::Env env, Napi::Object exports, std::initializer_list<Export> functions) {
+  for (const Export& e : functions) exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));
+}
+
 Napi::Object init(Napi::Env env, Napi::Object exports) {
   // Freed by Node when this environment is torn down (main thread exit or worker termination).
   env.SetInstanceData(new AddonState());
   registerTasks(env, exports);
+  registerTables(env, exports);
   registerProbes(env, exports);
   registerThreads(env, exports);
   registerHazards(env, exports);
@@ -18,7 +23,5 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
 }  // namespace gilscope::bindings
 
 // Context-aware module (NAPI_MODULE_INIT under the hood): init runs once per environment.
-static Napi::Object InitGilscope(Napi::Env env, Napi::Object exports) {
-  return gilscope::bindings::init(env, exports);
-}
+static Napi::Object InitGilscope(Napi::Env env, Napi::Object exports) { return gilscope::bindings::init(env, exports); }
 NODE_API_MODULE(gilscope, InitGilscope)

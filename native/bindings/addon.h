@@ -5,9 +5,11 @@
 
 #include <napi.h>
 
+#include <initializer_list>
 #include <memory>
 #include <unordered_map>
 
+#include "runtime/cancel.h"
 #include "runtime/gil.h"
 
 namespace gilscope::bindings {
@@ -17,18 +19,29 @@ struct AddonState {
   // environment if a worker is terminated while tasks still run on the pool.
   std::shared_ptr<runtime::Gil> gil = std::make_shared<runtime::Gil>();
   // Tasks that JS may cancel, by the cancel id JS gave them; used on the JS thread only. Entries are
-  // added at submission and removed when the task settles. A task submitted without an id (no
-  // AbortSignal) costs nothing here.
+  // added at submission and removed when the task settles. The TypeScript gives every task it
+  // submits an id (cancelAll() at exit reaches them all); a call without one (id 0) is not entered.
   std::unordered_map<double, std::weak_ptr<runtime::CancelToken>> cancellable;
 };
 
+// This environment's state; valid from init() until the environment is torn down.
 AddonState& state(Napi::Env env);
 
 // The module's init: sets the instance data and registers every area's functions.
 Napi::Object init(Napi::Env env, Napi::Object exports);
 
+// One exported function: its JS name and the callback behind it.
+struct Export {
+  const char* name;
+  Napi::Value (*fn)(const Napi::CallbackInfo&);
+};
+
+// Sets exports[e.name] to a JS function named e.name that calls e.fn, for each entry.
+void exportFunctions(Napi::Env env, Napi::Object exports, std::initializer_list<Export> functions);
+
 // Each area registers its functions on exports.
 void registerTasks(Napi::Env env, Napi::Object exports);
+void registerTables(Napi::Env env, Napi::Object exports);
 void registerProbes(Napi::Env env, Napi::Object exports);
 void registerThreads(Napi::Env env, Napi::Object exports);
 void registerHazards(Napi::Env env, Napi::Object exports);

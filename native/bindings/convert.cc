@@ -1,9 +1,9 @@
 #include "bindings/convert.h"
 
-#include "bindings/addon.h"
-
 #include <cmath>
 #include <string>
+
+#include "bindings/addon.h"
 
 namespace gilscope::bindings {
 
@@ -13,10 +13,9 @@ uint64_t toUint(const Napi::Value& v, const char* name, uint64_t min, uint64_t m
     throw Napi::TypeError::New(v.Env(), std::string(name) + " must be an integer in " + range);
   }
   const double d = v.As<Napi::Number>().DoubleValue();
-  if (!std::isfinite(d) || d != std::floor(d) || d < static_cast<double>(min) ||
-      d > static_cast<double>(max)) {
-    throw Napi::RangeError::New(v.Env(), std::string(name) + " must be an integer in " + range +
-                                             ", received " + v.ToString().Utf8Value());
+  if (!std::isfinite(d) || d != std::floor(d) || d < static_cast<double>(min) || d > static_cast<double>(max)) {
+    throw Napi::RangeError::New(
+        v.Env(), std::string(name) + " must be an integer in " + range + ", received " + v.ToString().Utf8Value());
   }
   return static_cast<uint64_t>(d);
 }
@@ -26,15 +25,13 @@ bool toBool(const Napi::Value& v, const char* name) {
   return v.As<Napi::Boolean>().Value();
 }
 
-size_t toChoice(const Napi::Value& v, const char* name, std::initializer_list<const char*> accepted) {
+size_t toChoiceIndex(const Napi::Value& v, const char* name, const char* const* accepted, size_t count) {
   std::string list;
-  for (const char* a : accepted) list += (list.empty() ? "'" : ", '") + std::string(a) + "'";
+  for (size_t i = 0; i < count; ++i) list += (list.empty() ? "'" : ", '") + std::string(accepted[i]) + "'";
   if (!v.IsString()) throw Napi::TypeError::New(v.Env(), std::string(name) + " must be one of " + list);
   const std::string s = v.As<Napi::String>().Utf8Value();
-  size_t i = 0;
-  for (const char* a : accepted) {
-    if (s == a) return i;
-    ++i;
+  for (size_t i = 0; i < count; ++i) {
+    if (s == accepted[i]) return i;
   }
   throw Napi::RangeError::New(v.Env(), std::string(name) + " must be one of " + list + ", received '" + s + "'");
 }
@@ -48,9 +45,8 @@ kernels::Call toCall(const Napi::CallbackInfo& info) {
   if (!info[1].IsArray()) throw Napi::TypeError::New(env, "args must be an array");
   const Napi::Array args = info[1].As<Napi::Array>();
   if (args.Length() != static_cast<uint32_t>(spec->paramCount)) {
-    throw Napi::RangeError::New(env, "args: kernel '" + name + "' takes " +
-                                         std::to_string(spec->paramCount) + " arguments, received " +
-                                         std::to_string(args.Length()));
+    throw Napi::RangeError::New(env, "args: kernel '" + name + "' takes " + std::to_string(spec->paramCount) +
+                                         " arguments, received " + std::to_string(args.Length()));
   }
   kernels::Call call;
   call.id = spec->id;
@@ -86,6 +82,11 @@ Napi::Object recordToJs(Napi::Env env, const runtime::TaskRecord& r) {
   if (!r.error.empty()) a.Set("error", r.error);
   setTrace(env, a, r.trace);
   return a;
+}
+
+Napi::Value recordOrThrow(Napi::Env env, const runtime::TaskRecord& r) {
+  if (!r.error.empty()) throw Napi::Error::New(env, r.error);
+  return recordToJs(env, r);
 }
 
 double toCancelId(const Napi::Value& v) {

@@ -2,59 +2,22 @@
 // runs the experiment on a libuv pool thread (they take up to their time bound) and returns a
 // Promise of the report.
 #include <cmath>
-#include <functional>
-#include <utility>
+#include <cstdint>
 
 #include "bindings/addon.h"
 #include "bindings/convert.h"
-#include "runtime/hazards/hazards.h"
+#include "bindings/worker.h"
+#include "hazards/experiments.h"
 
 namespace gilscope::bindings {
 namespace {
 
-namespace hz = runtime::hazards;
-// Each toChoice list below is in its enum's declaration order: the index is the enumerator.
-
-// Runs one experiment on the pool. The experiment is a closure over plain C++ values captured on the
-// JS thread; Execute() touches no JS value; OnOK packs the report on the JS thread.
-template <typename Report>
-class HazardWorker final : public Napi::AsyncWorker {
- public:
-  using Experiment = std::function<Report()>;
-  using Pack = Napi::Object (*)(Napi::Env, const Report&);
-
-  HazardWorker(Napi::Env env, const char* name, Experiment experiment, Pack pack)
-      : Napi::AsyncWorker(env, name),
-        deferred_(Napi::Promise::Deferred::New(env)),
-        experiment_(std::move(experiment)),
-        pack_(pack) {}
-
-  Napi::Promise promise() { return deferred_.Promise(); }
-
-  void Execute() override { report_ = experiment_(); }  // std::system_error lands in OnError
-  void OnOK() override { deferred_.Resolve(pack_(Env(), report_)); }
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
-
- private:
-  Napi::Promise::Deferred deferred_;
-  Experiment experiment_;
-  Pack pack_;
-  Report report_;
-};
-
-template <typename Report>
-Napi::Value queue(Napi::Env env, const char* name, std::function<Report()> experiment,
-                  Napi::Object (*pack)(Napi::Env, const Report&)) {
-  auto* worker = new HazardWorker<Report>(env, name, std::move(experiment), pack);
-  Napi::Promise promise = worker->promise();
-  worker->Queue();
-  return promise;
-}
+namespace hz = gilscope::hazards;
 
 Napi::Number num(Napi::Env env, double v) { return Napi::Number::New(env, v); }
 Napi::Number num(Napi::Env env, uint64_t v) { return Napi::Number::New(env, static_cast<double>(v)); }
 
-Napi::Object packRace(Napi::Env env, const hz::RaceReport& r) {
+Napi::Value packRace(Napi::Env env, const hz::RaceReport& r) {
   Napi::Object o = Napi::Object::New(env);
   o.Set("threads", num(env, static_cast<uint64_t>(r.threads)));
   o.Set("incrementsPerThread", num(env, r.incrementsPerThread));
@@ -67,7 +30,7 @@ Napi::Object packRace(Napi::Env env, const hz::RaceReport& r) {
   return o;
 }
 
-Napi::Object packDeadlock(Napi::Env env, const hz::DeadlockReport& r) {
+Napi::Value packDeadlock(Napi::Env env, const hz::DeadlockReport& r) {
   Napi::Object o = Napi::Object::New(env);
   o.Set("deadlocked", Napi::Boolean::New(env, r.deadlocked));
   o.Set("detectedAfterNs", num(env, r.detectedAfterNs));
@@ -97,7 +60,7 @@ Napi::Object packDeadlock(Napi::Env env, const hz::DeadlockReport& r) {
   return o;
 }
 
-Napi::Object packStarvation(Napi::Env env, const hz::StarvationReport& r) {
+Napi::Value packStarvation(Napi::Env env, const hz::StarvationReport& r) {
   Napi::Object o = Napi::Object::New(env);
   Napi::Array threads = Napi::Array::New(env, r.threads.size());
   for (size_t i = 0; i < r.threads.size(); ++i) {
@@ -121,7 +84,7 @@ Napi::Object packStarvation(Napi::Env env, const hz::StarvationReport& r) {
   return o;
 }
 
-Napi::Object packLivelock(Napi::Env env, const hz::LivelockReport& r) {
+Napi::Value packLivelock(Napi::Env env, const hz::LivelockReport& r) {
   Napi::Object o = Napi::Object::New(env);
   Napi::Array threads = Napi::Array::New(env, 2);
   for (uint32_t i = 0; i < 2; ++i) {
@@ -146,19 +109,18 @@ Napi::Object packLivelock(Napi::Env env, const hz::LivelockReport& r) {
 Napi::Value hazardRace(const Napi::CallbackInfo& info) {
   const auto threads = static_cast<uint32_t>(toUint(info[0], "threads", 1, hz::kMaxThreads));
   const uint64_t increments = toUint(info[1], "increments", 1, hz::kMaxIncrements);
-  const auto strategy =
-      static_cast<hz::RaceStrategy>(toChoice(info[2], "strategy", {"racy", "mutex", "atomic", "sharded"}));
+  const auto strategy = toChoice<hz::RaceStrategy>(info[2], "strategy", hz::kRaceStrategyNames);
   const uint64_t timeLimitMs = toUint(info[3], "timeLimitMs", 1, hz::kMaxMs);
-  return queue<hz::RaceReport>(
-      info.Env(), "gilscope:hazard:race",
-      [=] { return hz::runRace(threads, increments, strategy, timeLimitMs); }, packRace);
+  return queuePromise<hz::RaceReport>(
+      info.Env(), "gilscope:hazard:race", [=] { return hz::runRace(threads, increments, strategy, timeLimitMs); },
+      packRace);
 }
 
 // hazardDeadlock(timeoutMs, ordering) -> Promise<report>
 Napi::Value hazardDeadlock(const Napi::CallbackInfo& info) {
   const uint64_t timeoutMs = toUint(info[0], "timeoutMs", 1, hz::kMaxMs);
-  const auto ordering = static_cast<hz::LockOrdering>(toChoice(info[1], "ordering", {"opposite", "global"}));
-  return queue<hz::DeadlockReport>(
+  const auto ordering = toChoice<hz::LockOrdering>(info[1], "ordering", hz::kLockOrderingNames);
+  return queuePromise<hz::DeadlockReport>(
       info.Env(), "gilscope:hazard:deadlock", [=] { return hz::runDeadlock(timeoutMs, ordering); }, packDeadlock);
 }
 
@@ -166,8 +128,8 @@ Napi::Value hazardDeadlock(const Napi::CallbackInfo& info) {
 Napi::Value hazardStarvation(const Napi::CallbackInfo& info) {
   const auto threads = static_cast<uint32_t>(toUint(info[0], "threads", 1, hz::kMaxThreads));
   const uint64_t durationMs = toUint(info[1], "durationMs", 1, hz::kMaxMs);
-  const auto lock = static_cast<hz::StarvationLock>(toChoice(info[2], "lock", {"unfair", "fair"}));
-  return queue<hz::StarvationReport>(
+  const auto lock = toChoice<hz::StarvationLock>(info[2], "lock", hz::kStarvationLockNames);
+  return queuePromise<hz::StarvationReport>(
       info.Env(), "gilscope:hazard:starvation", [=] { return hz::runStarvation(threads, durationMs, lock); },
       packStarvation);
 }
@@ -175,18 +137,21 @@ Napi::Value hazardStarvation(const Napi::CallbackInfo& info) {
 // hazardLivelock(durationMs, backoff) -> Promise<report>
 Napi::Value hazardLivelock(const Napi::CallbackInfo& info) {
   const uint64_t durationMs = toUint(info[0], "durationMs", 1, hz::kMaxMs);
-  const auto backoff = static_cast<hz::Backoff>(toChoice(info[1], "backoff", {"lockstep", "random"}));
-  return queue<hz::LivelockReport>(
+  const auto backoff = toChoice<hz::Backoff>(info[1], "backoff", hz::kBackoffNames);
+  return queuePromise<hz::LivelockReport>(
       info.Env(), "gilscope:hazard:livelock", [=] { return hz::runLivelock(durationMs, backoff); }, packLivelock);
 }
 
 }  // namespace
 
 void registerHazards(Napi::Env env, Napi::Object exports) {
-  exports.Set("hazardRace", Napi::Function::New(env, hazardRace, "hazardRace"));
-  exports.Set("hazardDeadlock", Napi::Function::New(env, hazardDeadlock, "hazardDeadlock"));
-  exports.Set("hazardStarvation", Napi::Function::New(env, hazardStarvation, "hazardStarvation"));
-  exports.Set("hazardLivelock", Napi::Function::New(env, hazardLivelock, "hazardLivelock"));
+  exportFunctions(env, exports,
+                  {
+                      {"hazardRace", hazardRace},
+                      {"hazardDeadlock", hazardDeadlock},
+                      {"hazardStarvation", hazardStarvation},
+                      {"hazardLivelock", hazardLivelock},
+                  });
 }
 
 }  // namespace gilscope::bindings

@@ -1,29 +1,30 @@
-// Clock and usage reads for the calling (JS) thread, and the dispatch baselines the bench compares
-// against: an empty node-addon-api call, a raw N-API call, and a bare napi_async_work round trip.
+// Clock and usage reads for the calling (JS) thread, the dispatch baselines the bench compares
+// against (an empty node-addon-api call, a raw N-API call, a bare napi_async_work round trip), and
+// the cost of recording a trace event.
 #include <node_api.h>
 
 #include "bindings/addon.h"
 #include "bindings/convert.h"
-#include "runtime/clocks.h"
-#include "runtime/trace.h"
+#include "common/clock.h"
+#include "common/thread_id.h"
+#include "runtime/measure.h"
+#include "runtime/usage.h"
 
 namespace gilscope::bindings {
 namespace {
 
-Napi::Value monotonicNs(const Napi::CallbackInfo& info) {
-  return Napi::BigInt::New(info.Env(), runtime::monotonicNs());
-}
+// monotonicNs() -> bigint: CLOCK_MONOTONIC now (the clock of process.hrtime.bigint()).
+Napi::Value monotonicNs(const Napi::CallbackInfo& info) { return Napi::BigInt::New(info.Env(), common::monotonicNs()); }
 
-Napi::Value threadCpuNs(const Napi::CallbackInfo& info) {
-  return Napi::BigInt::New(info.Env(), runtime::threadCpuNs());
-}
+// threadCpuNs() -> bigint: the calling thread's CPU time.
+Napi::Value threadCpuNs(const Napi::CallbackInfo& info) { return Napi::BigInt::New(info.Env(), common::threadCpuNs()); }
 
 // threadUsage(): the calling thread's sample (see runtime::sampleThread).
 Napi::Value threadUsage(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const runtime::ThreadUsage u = runtime::sampleThread();
   Napi::Object o = Napi::Object::New(env);
-  o.Set("threadId", Napi::Number::New(env, static_cast<double>(runtime::osThreadId())));
+  o.Set("threadId", Napi::Number::New(env, static_cast<double>(common::osThreadId())));
   o.Set("cpuNs", Napi::BigInt::New(env, u.cpuNs));
   o.Set("userUs", Napi::Number::New(env, static_cast<double>(u.userUs)));
   o.Set("systemUs", Napi::Number::New(env, static_cast<double>(u.systemUs)));
@@ -85,26 +86,20 @@ napi_value bareAsyncWork(napi_env env, napi_callback_info) {
   return promise;
 }
 
-// traceCost(events) -> { nsPerEvent, nsPerEventOff }: the cost of recording one event into a
-// task's buffer (one CLOCK_MONOTONIC read and a store), and of the same call with tracing off.
+// traceCost(events) -> { nsPerEvent, nsPerEventOff }: see runtime::measureTraceCost.
 Napi::Value traceCost(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const auto n = static_cast<size_t>(toUint(info[0], "events", 1, 10'000'000));
-  runtime::TraceBuffer on(n);
-  runtime::TraceBuffer off;
-  const uint64_t t0 = runtime::monotonicNs();
-  for (size_t i = 0; i < n; ++i) on.record(runtime::EventKind::LockAcquired);
-  const uint64_t t1 = runtime::monotonicNs();
-  for (size_t i = 0; i < n; ++i) off.record(runtime::EventKind::LockAcquired);
-  const uint64_t t2 = runtime::monotonicNs();
-  if (on.events().size() != n || on.dropped() != 0) throw Napi::Error::New(env, "traceCost: events were lost");
+  const runtime::TraceCost c = runtime::measureTraceCost(n);
+  if (!c.error.empty()) throw Napi::Error::New(env, c.error);
   Napi::Object o = Napi::Object::New(env);
-  o.Set("nsPerEvent", Napi::Number::New(env, static_cast<double>(t1 - t0) / static_cast<double>(n)));
-  o.Set("nsPerEventOff", Napi::Number::New(env, static_cast<double>(t2 - t1) / static_cast<double>(n)));
+  o.Set("nsPerEvent", Napi::Number::New(env, c.nsPerEvent));
+  o.Set("nsPerEventOff", Napi::Number::New(env, c.nsPerEventOff));
   return o;
 }
 
-void setRaw(Napi::Env env, Napi::Object exports, const char* name, napi_callback cb) {
+// Sets exports[name] to a function made with the raw N-API (no node-addon-api wrapper), calling cb.
+void exportRaw(Napi::Env env, Napi::Object exports, const char* name, napi_callback cb) {
   napi_value fn = nullptr;
   NAPI_THROW_IF_FAILED_VOID(env, napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, nullptr, &fn));
   exports.Set(name, Napi::Value(env, fn));
@@ -113,14 +108,17 @@ void setRaw(Napi::Env env, Napi::Object exports, const char* name, napi_callback
 }  // namespace
 
 void registerProbes(Napi::Env env, Napi::Object exports) {
-  exports.Set("monotonicNs", Napi::Function::New(env, monotonicNs, "monotonicNs"));
-  exports.Set("threadCpuNs", Napi::Function::New(env, threadCpuNs, "threadCpuNs"));
-  exports.Set("threadUsage", Napi::Function::New(env, threadUsage, "threadUsage"));
-  exports.Set("processUsage", Napi::Function::New(env, processUsage, "processUsage"));
-  exports.Set("noop", Napi::Function::New(env, noop, "noop"));
-  exports.Set("traceCost", Napi::Function::New(env, traceCost, "traceCost"));
-  setRaw(env, exports, "rawNoop", rawNoop);
-  setRaw(env, exports, "bareAsyncWork", bareAsyncWork);
+  exportFunctions(env, exports,
+                  {
+                      {"monotonicNs", monotonicNs},
+                      {"threadCpuNs", threadCpuNs},
+                      {"threadUsage", threadUsage},
+                      {"processUsage", processUsage},
+                      {"noop", noop},
+                      {"traceCost", traceCost},
+                  });
+  exportRaw(env, exports, "rawNoop", rawNoop);
+  exportRaw(env, exports, "bareAsyncWork", bareAsyncWork);
 }
 
 }  // namespace gilscope::bindings

@@ -1,10 +1,14 @@
-// runSync / submit / cancel: one task held on the JS thread or queued on the libuv threadpool.
+// runSync / submit / cancel / cancelAll: one task held on the JS thread or queued on the libuv
+// threadpool, and the emulated lock's counters.
+#include <cstdint>
 #include <memory>
 #include <optional>
+#include <utility>
 
 #include "bindings/addon.h"
 #include "bindings/convert.h"
-#include "runtime/clocks.h"
+#include "bindings/worker.h"
+#include "common/clock.h"
 #include "runtime/gil.h"
 #include "runtime/task.h"
 
@@ -12,56 +16,6 @@ namespace gilscope::bindings {
 namespace {
 
 using runtime::CancelToken;
-using TokenHandle = std::shared_ptr<CancelToken>;
-
-// One task on a libuv pool thread. Inputs are copied into C++ values in the constructor; Execute()
-// touches no JS value; the Promise settles on the JS thread.
-class TaskWorker final : public Napi::AsyncWorker {
- public:
-  TaskWorker(Napi::Env env, const kernels::Call& call, TokenHandle token, double cancelId,
-             std::optional<runtime::GilUse> gilUse, std::shared_ptr<runtime::Gil> gil, size_t traceCapacity)
-      : Napi::AsyncWorker(env, "gilscope:task"),
-        deferred_(Napi::Promise::Deferred::New(env)),
-        call_(call),
-        token_(std::move(token)),
-        cancelId_(cancelId),
-        gilUse_(gilUse),
-        gil_(std::move(gil)),
-        traceCapacity_(traceCapacity),
-        submitNs_(runtime::monotonicNs()) {}
-
-  Napi::Promise promise() { return deferred_.Promise(); }
-
-  void Execute() override {
-    record_ = runtime::executeTask(call_, *token_, submitNs_, gilUse_ ? &*gilUse_ : nullptr, traceCapacity_);
-  }
-
-  void OnOK() override {
-    Napi::Env env = Env();
-    forgetCancellable(env, cancelId_);
-    if (!record_.error.empty()) {
-      deferred_.Reject(Napi::Error::New(env, record_.error).Value());
-      return;
-    }
-    deferred_.Resolve(recordToJs(env, record_));
-  }
-
-  void OnError(const Napi::Error& e) override {
-    forgetCancellable(Env(), cancelId_);
-    deferred_.Reject(e.Value());
-  }
-
- private:
-  Napi::Promise::Deferred deferred_;
-  kernels::Call call_;
-  TokenHandle token_;
-  double cancelId_;
-  std::optional<runtime::GilUse> gilUse_;
-  std::shared_ptr<runtime::Gil> gil_;  // keeps gilUse_->gil alive
-  size_t traceCapacity_;
-  uint64_t submitNs_;
-  runtime::TaskRecord record_;
-};
 
 // runSync(kernel, args, cancelFlag?, traceCapacity?): runs on the JS thread (held), returns the record.
 // cancelFlag: an Int32Array over a SharedArrayBuffer; another thread cancels the task by storing a
@@ -79,18 +33,17 @@ Napi::Value runSync(const Napi::CallbackInfo& info) {
   }
   const size_t traceCapacity = toTraceCapacity(info[3]);
   CancelToken token(flag);
-  const runtime::TaskRecord r = runtime::executeTask(call, token, runtime::monotonicNs(), nullptr, traceCapacity);
-  if (!r.error.empty()) throw Napi::Error::New(info.Env(), r.error);
-  return recordToJs(info.Env(), r);
+  const runtime::TaskRecord r = runtime::executeTask(call, token, common::monotonicNs(), nullptr, traceCapacity);
+  return recordOrThrow(info.Env(), r);
 }
 
 // submit(kernel, args, gil?: { switchIntervalUs, forcedSwitching }, traceCapacity?, cancelId?)
-//   -> Promise<record>. With a cancelId, cancel(cancelId) stops the task.
+//   -> Promise<record>, run on a libuv pool thread. With a cancelId, cancel(cancelId) stops the task.
 Napi::Value submit(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const kernels::Call call = toCall(info);
   std::optional<runtime::GilUse> gilUse;
-  std::shared_ptr<runtime::Gil> gil;
+  std::shared_ptr<runtime::Gil> gil;  // keeps gilUse->gil alive while the task runs
   if (info.Length() > 2 && !info[2].IsUndefined()) {
     if (!info[2].IsObject()) throw Napi::TypeError::New(env, "gil must be an object");
     const Napi::Object o = info[2].As<Napi::Object>();
@@ -105,10 +58,11 @@ Napi::Value submit(const Napi::CallbackInfo& info) {
   const double cancelId = toCancelId(info[4]);
   auto token = std::make_shared<CancelToken>();
   registerCancellable(env, cancelId, token);
-  auto* worker = new TaskWorker(env, call, std::move(token), cancelId, gilUse, std::move(gil), traceCapacity);
-  Napi::Promise promise = worker->promise();
-  worker->Queue();
-  return promise;
+  const uint64_t submitNs = common::monotonicNs();
+  auto work = [call, token = std::move(token), gilUse, gil = std::move(gil), traceCapacity, submitNs] {
+    return runtime::executeTask(call, *token, submitNs, gilUse ? &*gilUse : nullptr, traceCapacity);
+  };
+  return queuePromise<runtime::TaskRecord>(env, "gilscope:task", std::move(work), recordOrThrow, cancelId);
 }
 
 // cancel(cancelId): safe at any time, any number of times; an id whose task settled is ignored.
@@ -130,28 +84,6 @@ Napi::Value cancelAll(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// kernelTable(): [{ name, params: [{ name, min, max }] }] — the C++ side of the catalog.
-Napi::Value kernelTable(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  Napi::Array out = Napi::Array::New(env, kernels::kernelCount());
-  for (size_t i = 0; i < kernels::kernelCount(); ++i) {
-    const kernels::KernelSpec& k = kernels::kernelTable()[i];
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("name", k.name);
-    Napi::Array params = Napi::Array::New(env, k.paramCount);
-    for (int p = 0; p < k.paramCount; ++p) {
-      Napi::Object po = Napi::Object::New(env);
-      po.Set("name", k.params[p].name);
-      po.Set("min", Napi::Number::New(env, static_cast<double>(k.params[p].min)));
-      po.Set("max", Napi::Number::New(env, static_cast<double>(k.params[p].max)));
-      params.Set(static_cast<uint32_t>(p), po);
-    }
-    o.Set("params", params);
-    out.Set(static_cast<uint32_t>(i), o);
-  }
-  return out;
-}
-
 // gilCounters(): totals of this environment's emulated lock since it was created.
 Napi::Value gilCounters(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -167,12 +99,14 @@ Napi::Value gilCounters(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void registerTasks(Napi::Env env, Napi::Object exports) {
-  exports.Set("runSync", Napi::Function::New(env, runSync, "runSync"));
-  exports.Set("submit", Napi::Function::New(env, submit, "submit"));
-  exports.Set("cancel", Napi::Function::New(env, cancel, "cancel"));
-  exports.Set("cancelAll", Napi::Function::New(env, cancelAll, "cancelAll"));
-  exports.Set("kernelTable", Napi::Function::New(env, kernelTable, "kernelTable"));
-  exports.Set("gilCounters", Napi::Function::New(env, gilCounters, "gilCounters"));
+  exportFunctions(env, exports,
+                  {
+                      {"runSync", runSync},
+                      {"submit", submit},
+                      {"cancel", cancel},
+                      {"cancelAll", cancelAll},
+                      {"gilCounters", gilCounters},
+                  });
 }
 
 }  // namespace gilscope::bindings

@@ -1,5 +1,6 @@
 // gilscope-wait: runs one command and reports its rusage, for `gilscope time`. A standalone
-// executable (no Node), built next to the addon by both builds.
+// executable (no Node; of the native tree it uses only the header-only common/clock.h), built next
+// to the addon by both builds.
 //
 //   gilscope-wait <report-fd> <program> [args...]
 //
@@ -27,7 +28,6 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -37,7 +37,12 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "common/clock.h"
+
 namespace {
+
+using gilscope::common::monotonicNs;
+using gilscope::common::toUs;
 
 // The command's pid for the signal handler (0 before the fork). The only mutable global: a signal
 // handler can reach nothing else.
@@ -51,16 +56,6 @@ void forward(int sig, siginfo_t* info, void*) {
   if (info != nullptr && info->si_code > 0) return;
   const pid_t pid = commandPid;
   if (pid > 0) kill(pid, sig);
-}
-
-uint64_t monotonicNs() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(ts.tv_nsec);
-}
-
-uint64_t toUs(const timeval& tv) {
-  return static_cast<uint64_t>(tv.tv_sec) * 1'000'000ull + static_cast<uint64_t>(tv.tv_usec);
 }
 
 // Writes all of text; a reader that has gone (EPIPE) is not an error worth more than silence.
@@ -176,7 +171,7 @@ int main(int argc, char** argv) {
   const int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
   report(reportFd, "done %d %d %llu %llu %llu %ld %ld %ld %ld %ld\n", exitCode, sig,
          static_cast<unsigned long long>(realNs), static_cast<unsigned long long>(toUs(ru.ru_utime)),
-         static_cast<unsigned long long>(toUs(ru.ru_stime)), ru.ru_maxrss, ru.ru_nvcsw, ru.ru_nivcsw,
-         ru.ru_minflt, ru.ru_majflt);
+         static_cast<unsigned long long>(toUs(ru.ru_stime)), ru.ru_maxrss, ru.ru_nvcsw, ru.ru_nivcsw, ru.ru_minflt,
+         ru.ru_majflt);
   return exitCode >= 0 ? exitCode : 128 + sig;
 }

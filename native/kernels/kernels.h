@@ -1,5 +1,6 @@
-// The kernels: pure C++ work with a deterministic result. No Node, no threads, no locks here; a
-// kernel only talks to whoever runs it through kernels::Context (see context.h).
+// The kernels: pure C++ work with a deterministic result. No Node, no threads, no locks here, and
+// nothing of runtime/ (common/ only); a kernel only talks to whoever runs it through
+// kernels::Context (see context.h).
 #pragma once
 
 #include <cstddef>
@@ -41,8 +42,9 @@ size_t kernelCount();
 // nullptr when no kernel has that name.
 const KernelSpec* findKernel(std::string_view name);
 // nullptr when every argument lies in its range; otherwise the first parameter out of range.
-// call.id must be a valid id (< kernelCount()). The runtime calls it before running, so a kernel
-// may assume its arguments are in range.
+// call.id must be a valid id (< kernelCount()). The native tests use it; the addon checks each
+// argument against the same table as it unpacks it (bindings toCall), before anything runs, so a
+// kernel may assume its arguments are in range.
 const ParamSpec* firstOutOfRange(const Call& call);
 
 // Runs call on the calling thread. Returns the kernel's result, or 0 when ctx reported cancellation

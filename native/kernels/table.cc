@@ -11,17 +11,11 @@ constexpr uint64_t kMiB = 1024ull * 1024ull;
 constexpr KernelSpec kTable[] = {
     {KernelId::Noop, "noop", 0, {}},
     {KernelId::Primes, "primes", 1, {{"n", 0, 100'000'000}}},
-    {KernelId::Mandelbrot,
-     "mandelbrot",
-     3,
-     {{"width", 1, 8192}, {"height", 1, 8192}, {"maxIter", 1, 1'000'000}}},
+    {KernelId::Mandelbrot, "mandelbrot", 3, {{"width", 1, 8192}, {"height", 1, 8192}, {"maxIter", 1, 1'000'000}}},
     {KernelId::Hash, "hash", 2, {{"bytes", 1, 256 * kMiB}, {"rounds", 1, 1'000'000}}},
     {KernelId::Spin, "spin", 1, {{"cpuUs", 0, 60'000'000}}},
     {KernelId::Sleep, "sleep", 1, {{"us", 0, 60'000'000}}},
-    {KernelId::Mixed,
-     "mixed",
-     3,
-     {{"computeUs", 0, 10'000'000}, {"waitUs", 0, 10'000'000}, {"repeats", 1, 1'000'000}}},
+    {KernelId::Mixed, "mixed", 3, {{"computeUs", 0, 10'000'000}, {"waitUs", 0, 10'000'000}, {"repeats", 1, 1'000'000}}},
     {KernelId::Stream, "stream", 2, {{"bytes", 4, 256 * kMiB}, {"passes", 1, 10'000}}},
 };
 

@@ -1,28 +1,21 @@
 // Kernels defined by time: spin (CPU time), sleep (blocked time) and mixed (both, alternating).
-#include <time.h>
-
 #include <chrono>
 #include <cstdint>
 #include <thread>
 
+#include "common/clock.h"
 #include "kernels/kernels.h"
 
 namespace gilscope::kernels {
 namespace {
 
-uint64_t threadCpuNs() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(ts.tv_nsec);
-}
-
 // Burns cpuUs of this thread's CPU; false when cancelled. The thread CPU clock is read about every
 // microsecond of work (it costs ~0.5 us), so the burn overshoots by at most a few microseconds.
 bool burn(uint64_t cpuUs, Context& ctx) {
-  const uint64_t targetNs = cpuUs * 1000ull;
-  const uint64_t startNs = threadCpuNs();
+  const uint64_t targetNs = common::usToNs(cpuUs);
+  const uint64_t startNs = common::threadCpuNs();
   uint32_t x = 2463534242u;
-  while (threadCpuNs() - startNs < targetNs) {
+  while (common::threadCpuNs() - startNs < targetNs) {
     for (int i = 0; i < 512; ++i) {
       x ^= x << 13;
       x ^= x >> 17;

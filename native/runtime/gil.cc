@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
-#include "runtime/clocks.h"
+#include "common/clock.h"
+#include "runtime/block.h"
 
 namespace gilscope::runtime {
 namespace {
@@ -12,11 +13,11 @@ constexpr uint64_t kSliceNs = 1'000'000;  // longest single wait: bounds how lat
 
 }  // namespace
 
-bool Gil::acquire(uint64_t who, uint64_t switchIntervalUs, CancelToken& token, LockStats& stats,
-                  TraceBuffer& trace, bool probe) {
+bool Gil::acquire(uint64_t who, uint64_t switchIntervalUs, CancelToken& token, LockStats& stats, TraceBuffer& trace,
+                  bool probe) {
   trace.record(EventKind::LockWaitStart);
-  const uint64_t waitStartNs = monotonicNs();
-  const uint64_t intervalNs = switchIntervalUs * 1000ull;
+  const uint64_t waitStartNs = common::monotonicNs();
+  const uint64_t intervalNs = common::usToNs(switchIntervalUs);
   std::unique_lock<std::mutex> lock(mutex_);
   if (locked_) {
     ++waiters_;
@@ -25,12 +26,12 @@ bool Gil::acquire(uint64_t who, uint64_t switchIntervalUs, CancelToken& token, L
     while (locked_) {
       if (token.cancelled()) {
         --waiters_;
-        stats.waitNs += monotonicNs() - waitStartNs;
+        stats.waitNs += common::monotonicNs() - waitStartNs;
         trace.record(EventKind::LockWaitCancelled);
         switched_.notify_all();  // a forced releaser may be waiting for us
         return false;
       }
-      const uint64_t now = monotonicNs();
+      const uint64_t now = common::monotonicNs();
       const uint64_t intervalEnd = intervalStartNs + intervalNs;
       if (now >= intervalEnd) {
         // Timed out: if no switch happened during the whole interval, ask the holder to drop.
@@ -59,7 +60,7 @@ bool Gil::acquire(uint64_t who, uint64_t switchIntervalUs, CancelToken& token, L
   ++counters_.acquisitions;
   // The thread that takes the lock clears the pending drop request (as take_gil does).
   dropRequest_.store(false, std::memory_order_relaxed);
-  acquiredNs_ = monotonicNs();
+  acquiredNs_ = common::monotonicNs();
   trace.record(EventKind::LockAcquired);
   stats.waitNs += acquiredNs_ - waitStartNs;
   ++stats.acquisitions;
@@ -72,7 +73,7 @@ void Gil::release(uint64_t who, bool forcedWait, CancelToken& token, LockStats& 
   std::unique_lock<std::mutex> lock(mutex_);
   if (finished && lastTaskHolder_ == who) lastTaskHolder_ = 0;
   trace.record(EventKind::LockReleased);
-  const uint64_t held = monotonicNs() - acquiredNs_;
+  const uint64_t held = common::monotonicNs() - acquiredNs_;
   stats.holdNs += held;
   counters_.holdNs += held;
   locked_ = false;
@@ -119,10 +120,7 @@ class GilContext final : public kernels::Context {
     // Like Py_BEGIN_ALLOW_THREADS around blocking I/O.
     use_.gil->release(id_, false, token_, stats_, trace_);
     held_ = false;
-    trace_.record(EventKind::BlockStart);
-    const bool ok = token_.sleepFor(us);
-    trace_.record(EventKind::BlockEnd);
-    if (!ok) return false;
+    if (!blockTraced(token_, us, trace_)) return false;
     return begin();
   }
 

@@ -18,10 +18,17 @@
 
 #include "kernels/kernels.h"
 #include "runtime/cancel.h"
-#include "runtime/task.h"
 #include "runtime/trace.h"
 
 namespace gilscope::runtime {
+
+// One task's (or the convoy probe's) use of the emulated GIL; all zero outside gil mode.
+struct LockStats {
+  uint64_t waitNs = 0;        // time spent waiting to acquire
+  uint64_t holdNs = 0;        // time spent holding
+  uint64_t acquisitions = 0;  // times acquired
+  uint64_t dropRequests = 0;  // drop requests this task set while waiting
+};
 
 class Gil {
  public:
@@ -29,8 +36,8 @@ class Gil {
   // cancelled while waiting. `who` identifies the task: an id from newHolderId(), never 0.
   // A probe (the convoy probe) takes part in the protocol like any thread, but its acquisitions
   // are not counted as hand-offs between tasks.
-  bool acquire(uint64_t who, uint64_t switchIntervalUs, CancelToken& token, LockStats& stats,
-               TraceBuffer& trace, bool probe = false);
+  bool acquire(uint64_t who, uint64_t switchIntervalUs, CancelToken& token, LockStats& stats, TraceBuffer& trace,
+               bool probe = false);
 
   // Releases the lock, which `who` must hold. With forcedWait (a release requested by a drop
   // request under forced switching) waits until another task has taken it, or until nobody is
@@ -47,10 +54,11 @@ class Gil {
 
   struct Counters {
     uint64_t acquisitions = 0;  // every successful acquire, probes included
-    uint64_t handoffs = 0;      // task acquisitions by a task other than the previous task holder,
-                                // when that holder's release was not its last
+    // Task acquisitions by a task other than the previous task holder, when that holder's release
+    // was not its last.
+    uint64_t handoffs = 0;
     uint64_t dropRequests = 0;
-    uint64_t holdNs = 0;        // total time held (completed holds)
+    uint64_t holdNs = 0;  // total time held (completed holds)
   };
   Counters counters() const;
 

@@ -3,8 +3,11 @@
 #include <exception>
 #include <new>
 
-#include "runtime/clocks.h"
+#include "common/clock.h"
+#include "common/thread_id.h"
+#include "runtime/block.h"
 #include "runtime/gil.h"
+#include "runtime/usage.h"
 
 namespace gilscope::runtime {
 namespace {
@@ -14,12 +17,7 @@ class PlainContext final : public kernels::Context {
  public:
   PlainContext(CancelToken& token, TraceBuffer& trace) : token_(token), trace_(trace) {}
   bool checkpoint() override { return !token_.cancelled(); }
-  bool block(uint64_t us) override {
-    trace_.record(EventKind::BlockStart);
-    const bool ok = token_.sleepFor(us);
-    trace_.record(EventKind::BlockEnd);
-    return ok;
-  }
+  bool block(uint64_t us) override { return blockTraced(token_, us, trace_); }
 
  private:
   CancelToken& token_;
@@ -33,8 +31,8 @@ TaskRecord executeTask(const kernels::Call& call, CancelToken& token, uint64_t s
   TaskRecord r;
   r.kernel = call.id;
   r.submitNs = submitNs;
-  r.threadId = osThreadId();
-  r.startNs = monotonicNs();
+  r.threadId = common::osThreadId();
+  r.startNs = common::monotonicNs();
   if (token.cancelled()) {
     r.cancelled = true;
     r.endNs = r.startNs;
@@ -58,7 +56,7 @@ TaskRecord executeTask(const kernels::Call& call, CancelToken& token, uint64_t s
   }
   r.trace.record(EventKind::TaskEnd);
   const ThreadUsage after = sampleThread();
-  r.endNs = monotonicNs();
+  r.endNs = common::monotonicNs();
   r.cancelled = token.cancelled();
   r.cpuNs = after.cpuNs - before.cpuNs;
   r.userUs = after.userUs - before.userUs;

@@ -6,19 +6,10 @@
 
 #include "kernels/kernels.h"
 #include "runtime/cancel.h"
+#include "runtime/gil.h"
 #include "runtime/trace.h"
 
 namespace gilscope::runtime {
-
-struct GilUse;
-
-// Per-task use of the emulated GIL (all zero outside gil mode).
-struct LockStats {
-  uint64_t waitNs = 0;        // time spent waiting to acquire
-  uint64_t holdNs = 0;        // time spent holding
-  uint64_t acquisitions = 0;  // times acquired
-  uint64_t dropRequests = 0;  // drop requests this task set while waiting
-};
 
 // What one task did, measured on the thread that ran it.
 // Invariants: startNs <= endNs; cpuNs <= endNs - startNs (one thread cannot use more CPU than wall
@@ -46,7 +37,8 @@ struct TaskRecord {
 // Runs call on the calling thread and measures it. Never throws: a kernel exception lands in
 // record.error. With gil != nullptr the kernel's compute holds the emulated lock and its blocking
 // phases release it. traceCapacity > 0 records up to that many events in record.trace.
-// The call's arguments must already be in range (kernels::firstOutOfRange).
+// The call's arguments must already be in range: the bindings check them as they unpack them
+// (bindings toCall); nothing here checks again.
 TaskRecord executeTask(const kernels::Call& call, CancelToken& token, uint64_t submitNs, const GilUse* gil,
                        size_t traceCapacity = 0);
 

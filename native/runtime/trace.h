@@ -5,12 +5,15 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <vector>
 
-#include "runtime/clocks.h"
+#include "common/clock.h"
 
 namespace gilscope::runtime {
 
+// The code of each event in a trace, as JS receives it. A new kind takes the next code, goes last,
+// and gets its name in kEventKindNames (the static_assert below counts them).
 enum class EventKind : uint8_t {
   TaskStart = 0,
   TaskEnd = 1,
@@ -23,6 +26,24 @@ enum class EventKind : uint8_t {
   BlockEnd = 8,
   LockWaitCancelled = 9,  // gave up waiting for the lock: the task was cancelled
 };
+
+// How many kinds there are: codes run from 0 to kEventKinds - 1.
+constexpr size_t kEventKinds = static_cast<size_t>(EventKind::LockWaitCancelled) + 1;
+
+// Each kind's name, indexed by its code (kebab-case; what eventKinds() gives JS to decode traces).
+inline constexpr const char* kEventKindNames[] = {
+    "task-start",           // TaskStart
+    "task-end",             // TaskEnd
+    "lock-wait-start",      // LockWaitStart
+    "lock-acquired",        // LockAcquired
+    "lock-released",        // LockReleased
+    "drop-request-set",     // DropRequestSet
+    "drop-request-seen",    // DropRequestSeen
+    "block-start",          // BlockStart
+    "block-end",            // BlockEnd
+    "lock-wait-cancelled",  // LockWaitCancelled
+};
+static_assert(std::size(kEventKindNames) == kEventKinds, "one name per EventKind, in code order");
 
 struct Event {
   uint64_t ns;
@@ -39,7 +60,7 @@ class TraceBuffer {
   void record(EventKind kind) noexcept {
     if (!enabled_) return;
     if (events_.size() < events_.capacity()) {
-      events_.push_back(Event{monotonicNs(), kind});  // never reallocates: size < capacity
+      events_.push_back(Event{common::monotonicNs(), kind});  // never reallocates: size < capacity
     } else {
       ++dropped_;
     }

@@ -5,13 +5,14 @@
 #include <cstdint>
 #include <thread>
 
+#include "common/clock.h"
 #include "helpers.h"
 #include "runtime/cancel.h"
-#include "runtime/clocks.h"
 
 namespace gilscope::runtime {
 namespace {
 
+using common::monotonicNs;
 using tests::kHangGuardNs;
 
 TEST(Cancel, SleepForSleepsTheWholeTimeWhenNotCancelled) {

@@ -9,18 +9,20 @@
 #include <thread>
 #include <vector>
 
+#include "common/clock.h"
 #include "helpers.h"
 #include "runtime/cancel.h"
-#include "runtime/clocks.h"
 #include "runtime/gil.h"
+#include "runtime/task.h"
 #include "runtime/trace.h"
 
 namespace gilscope::runtime {
 namespace {
 
+using common::monotonicNs;
+using common::msToNs;
 using tests::burnCpuUs;
 using tests::kHangGuardNs;
-using tests::msToNs;
 using tests::waitUntil;
 
 // One participant in a test: its id, token, stats and trace, as a task would have them.

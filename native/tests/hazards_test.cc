@@ -6,13 +6,14 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/clock.h"
+#include "hazards/experiments.h"
 #include "helpers.h"
-#include "runtime/clocks.h"
-#include "runtime/hazards/hazards.h"
 
-namespace gilscope::runtime::hazards {
+namespace gilscope::hazards {
 namespace {
 
+using common::monotonicNs;
 using tests::kHangGuardNs;
 
 TEST(Hazards, JainIndexOnKnownShares) {
@@ -132,4 +133,4 @@ TEST(Hazards, LivelockKeepsExclusionAndEndsInTime) {
 }
 
 }  // namespace
-}  // namespace gilscope::runtime::hazards
+}  // namespace gilscope::hazards

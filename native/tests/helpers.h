@@ -8,21 +8,19 @@
 #include <functional>
 #include <thread>
 
+#include "common/clock.h"
 #include "kernels/context.h"
-#include "runtime/clocks.h"
 
 namespace gilscope::tests {
 
 // Generous bound for "returns promptly" checks: far above the ~1 ms the runtime promises.
 constexpr uint64_t kHangGuardNs = 5'000'000'000ull;
 
-inline uint64_t msToNs(uint64_t ms) { return ms * 1'000'000ull; }
-
 // Polls pred every 100 us until it is true or timeoutNs passed. Returns pred's last value.
 inline bool waitUntil(const std::function<bool()>& pred, uint64_t timeoutNs = kHangGuardNs) {
-  const uint64_t deadline = runtime::monotonicNs() + timeoutNs;
+  const uint64_t deadline = common::monotonicNs() + timeoutNs;
   while (!pred()) {
-    if (runtime::monotonicNs() >= deadline) return pred();
+    if (common::monotonicNs() >= deadline) return pred();
     std::this_thread::sleep_for(std::chrono::microseconds(100));
   }
   return true;
@@ -30,9 +28,9 @@ inline bool waitUntil(const std::function<bool()>& pred, uint64_t timeoutNs = kH
 
 // Burns about cpuUs of this thread's CPU.
 inline void burnCpuUs(uint64_t cpuUs) {
-  const uint64_t start = runtime::threadCpuNs();
+  const uint64_t start = common::threadCpuNs();
   volatile uint64_t x = 1;
-  while (runtime::threadCpuNs() - start < cpuUs * 1000ull) x = x * 6364136223846793005ull + 1;
+  while (common::threadCpuNs() - start < common::usToNs(cpuUs)) x = x * 6364136223846793005ull + 1;
 }
 
 // A kernel context that counts calls and reports cancellation after a set number of checkpoints.
@@ -71,18 +69,18 @@ class CountingContext final : public kernels::Context {
 // its creation to the first one): the work a kernel does without looking at its context.
 class GapContext final : public kernels::Context {
  public:
-  GapContext() : lastNs_(runtime::threadCpuNs()) {}
+  GapContext() : lastNs_(common::threadCpuNs()) {}
 
   bool checkpoint() override {
-    const uint64_t now = runtime::threadCpuNs();
+    const uint64_t now = common::threadCpuNs();
     if (now - lastNs_ > maxGapNs) maxGapNs = now - lastNs_;
     ++checkpoints;
-    lastNs_ = runtime::threadCpuNs();  // the clock read itself is not the kernel's work
+    lastNs_ = common::threadCpuNs();  // the clock read itself is not the kernel's work
     return true;
   }
 
   bool block(uint64_t) override {
-    lastNs_ = runtime::threadCpuNs();
+    lastNs_ = common::threadCpuNs();
     return true;
   }
 

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "common/clock.h"
 #include "helpers.h"
 #include "kernels/kernels.h"
-#include "runtime/clocks.h"
 
 namespace gilscope::kernels {
 namespace {
@@ -56,8 +56,9 @@ TEST(Kernels, PrimesCountsPrimesBelowN) {
   FreeContext ctx;
   // pi(n) for small n, and the classic values pi(100) = 25, pi(1000) = 168, pi(10^5) = 9592;
   // 7919 is the 1000th prime, so 999 primes lie below it.
-  const std::vector<std::pair<uint64_t, uint64_t>> known = {
-      {0, 0}, {1, 0}, {2, 0}, {3, 1}, {4, 2}, {10, 4}, {11, 4}, {12, 5}, {100, 25}, {1000, 168}, {7919, 999}, {100000, 9592}};
+  const std::vector<std::pair<uint64_t, uint64_t>> known = {{0, 0},    {1, 0},      {2, 0},      {3, 1},
+                                                            {4, 2},    {10, 4},     {11, 4},     {12, 5},
+                                                            {100, 25}, {1000, 168}, {7919, 999}, {100000, 9592}};
   for (const auto& [n, count] : known) EXPECT_EQ(primes(n, ctx), count) << "n = " << n;
 }
 
@@ -88,10 +89,12 @@ TEST(Kernels, HashIsFnv1aOverTheGeneratedBuffer) {
   // Byte 0 of the buffer is 0: FNV-1a-32 of one zero byte is the standard vector 0x050c5d1f.
   EXPECT_EQ(hash(1, 1, ctx), 0x050c5d1fu);
   EXPECT_EQ(textbookFnv1a({'a'}), 0xe40c292cu);  // the test vector checks the textbook version
-  EXPECT_EQ(hash(4097, 3, ctx), 1469249131u);     // the TypeScript reference's value
+  EXPECT_EQ(hash(4097, 3, ctx), 1469249131u);    // the TypeScript reference's value
   for (uint64_t bytes : {2ull, 4095ull, 4096ull, 4097ull, 100000ull}) {
     std::vector<uint8_t> buffer(bytes);
-    for (uint64_t i = 0; i < bytes; ++i) buffer[i] = static_cast<uint8_t>((static_cast<uint32_t>(i) * 2654435761u) >> 24);
+    for (uint64_t i = 0; i < bytes; ++i) {
+      buffer[i] = static_cast<uint8_t>((static_cast<uint32_t>(i) * 2654435761u) >> 24);
+    }
     uint32_t h = textbookFnv1a(buffer);
     EXPECT_EQ(hash(bytes, 1, ctx), h) << bytes;
     h = textbookFnv1a(buffer, h);
@@ -101,7 +104,7 @@ TEST(Kernels, HashIsFnv1aOverTheGeneratedBuffer) {
 
 TEST(Kernels, StreamSumsUpdatedWords) {
   FreeContext ctx;
-  EXPECT_EQ(stream(4, 1, ctx), 0u);  // one word, a[0] = 0, 0 * 3 + 0
+  EXPECT_EQ(stream(4, 1, ctx), 0u);                // one word, a[0] = 0, 0 * 3 + 0
   EXPECT_EQ(stream(1000003, 3, ctx), 236966248u);  // the TypeScript reference's value
   // An independent loop over the documented formula.
   const uint64_t bytes = 40000;
@@ -127,9 +130,9 @@ TEST(Kernels, TimingKernelsReturnTheirDocumentedValues) {
 
 TEST(Kernels, SpinBurnsAtLeastTheCpuAsked) {
   FreeContext ctx;
-  const uint64_t before = runtime::threadCpuNs();
+  const uint64_t before = common::threadCpuNs();
   EXPECT_EQ(spin(20'000, ctx), 20'000u);
-  EXPECT_GE(runtime::threadCpuNs() - before, 20'000'000u);
+  EXPECT_GE(common::threadCpuNs() - before, 20'000'000u);
 }
 
 TEST(Kernels, SleepBlocksWithoutBurningCpu) {
@@ -138,11 +141,11 @@ TEST(Kernels, SleepBlocksWithoutBurningCpu) {
   EXPECT_EQ(ctx.blocks, 1u);
   EXPECT_EQ(ctx.blockedUs, 30'000u);
   FreeContext free;
-  const uint64_t cpu0 = runtime::threadCpuNs();
-  const uint64_t wall0 = runtime::monotonicNs();
+  const uint64_t cpu0 = common::threadCpuNs();
+  const uint64_t wall0 = common::monotonicNs();
   sleep(30'000, free);
-  EXPECT_GE(runtime::monotonicNs() - wall0, 30'000'000u);
-  EXPECT_LT(runtime::threadCpuNs() - cpu0, 10'000'000u) << "a 30 ms sleep used 10 ms of CPU or more";
+  EXPECT_GE(common::monotonicNs() - wall0, 30'000'000u);
+  EXPECT_LT(common::threadCpuNs() - cpu0, 10'000'000u) << "a 30 ms sleep used 10 ms of CPU or more";
 }
 
 TEST(Kernels, MixedAlternatesComputeAndBlocking) {
@@ -194,7 +197,7 @@ TEST(Kernels, CancellationStopsEveryKernelAtItsNextCheckpoint) {
     uint64_t a0, a1, a2;
   };
   const std::vector<Case> cases = {
-      {KernelId::Primes, 100'000'000, 0, 0},   {KernelId::Mandelbrot, 8192, 8192, 1'000'000},
+      {KernelId::Primes, 100'000'000, 0, 0},    {KernelId::Mandelbrot, 8192, 8192, 1'000'000},
       {KernelId::Hash, 1u << 20, 1'000'000, 0}, {KernelId::Spin, 60'000'000, 0, 0},
       {KernelId::Mixed, 10'000'000, 10, 1'000}, {KernelId::Stream, 1u << 20, 10'000, 0},
   };

@@ -1,4 +1,4 @@
-// Per-task accounting (executeTask) and the clocks under it: the invariants task.h and clocks.h state.
+// Per-task accounting (executeTask): the invariants task.h states.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -6,16 +6,18 @@
 #include <thread>
 #include <vector>
 
+#include "common/clock.h"
+#include "common/thread_id.h"
 #include "helpers.h"
 #include "runtime/cancel.h"
-#include "runtime/clocks.h"
 #include "runtime/gil.h"
 #include "runtime/task.h"
 
 namespace gilscope::runtime {
 namespace {
 
-using tests::burnCpuUs;
+using common::monotonicNs;
+using common::osThreadId;
 using tests::kHangGuardNs;
 using tests::waitUntil;
 
@@ -41,10 +43,14 @@ void expectInvariants(const TaskRecord& r, uint64_t submitNs) {
 
 TEST(Accounting, InvariantsHoldForEveryKernel) {
   const std::vector<kernels::Call> calls = {
-      call(kernels::KernelId::Noop),          call(kernels::KernelId::Primes, 20000),
-      call(kernels::KernelId::Mandelbrot, 40, 40, 200), call(kernels::KernelId::Hash, 100000, 2),
-      call(kernels::KernelId::Spin, 5000),    call(kernels::KernelId::Sleep, 5000),
-      call(kernels::KernelId::Mixed, 500, 500, 3), call(kernels::KernelId::Stream, 1 << 20, 2),
+      call(kernels::KernelId::Noop),
+      call(kernels::KernelId::Primes, 20000),
+      call(kernels::KernelId::Mandelbrot, 40, 40, 200),
+      call(kernels::KernelId::Hash, 100000, 2),
+      call(kernels::KernelId::Spin, 5000),
+      call(kernels::KernelId::Sleep, 5000),
+      call(kernels::KernelId::Mixed, 500, 500, 3),
+      call(kernels::KernelId::Stream, 1 << 20, 2),
   };
   for (const auto& c : calls) {
     CancelToken token;
@@ -156,47 +162,6 @@ TEST(Accounting, TraceBracketsTheTask) {
   EXPECT_EQ(acquired, r.lock.acquisitions);
   EXPECT_EQ(acquired, released) << "the lock is never held when the task returns";
   EXPECT_LE(r.lock.holdNs + r.lock.waitNs, r.endNs - r.startNs);
-}
-
-TEST(Clocks, MonotonicNeverGoesBackAndThreadCpuGrowsWithWork) {
-  uint64_t last = monotonicNs();
-  for (int i = 0; i < 10000; ++i) {
-    const uint64_t now = monotonicNs();
-    ASSERT_GE(now, last);
-    last = now;
-  }
-  const uint64_t cpu0 = threadCpuNs();
-  burnCpuUs(5000);
-  EXPECT_GE(threadCpuNs() - cpu0, 5'000'000u);
-}
-
-TEST(Clocks, ThreadIdsAreThreadsOwn) {
-  const int64_t mine = osThreadId();
-  EXPECT_GT(mine, 0);
-  EXPECT_EQ(osThreadId(), mine);
-  int64_t other = 0;
-  std::thread t([&] { other = osThreadId(); });
-  t.join();
-  EXPECT_GT(other, 0);
-  EXPECT_NE(other, mine);
-}
-
-TEST(Clocks, SampleThreadIsTheCallersAndProcessIncludesIt) {
-  const ThreadUsage a = sampleThread();
-  burnCpuUs(10'000);
-  const ThreadUsage b = sampleThread();
-  EXPECT_GE(b.cpuNs - a.cpuNs, 10'000'000u);
-  EXPECT_GE(b.userUs + b.systemUs, a.userUs + a.systemUs);
-  EXPECT_GE(b.runQueueNs, a.runQueueNs);
-  // Another thread's burn does not show in this thread's sample.
-  const ThreadUsage c = sampleThread();
-  std::thread t([] { burnCpuUs(20'000); });
-  t.join();
-  const ThreadUsage d = sampleThread();
-  EXPECT_LT(d.cpuNs - c.cpuNs, 20'000'000u);
-  // The process total covers this thread (to within a tick of rusage resolution).
-  const ProcessUsage p = sampleProcess();
-  EXPECT_GE((p.userUs + p.systemUs) * 1000 + 4'000'000, d.cpuNs);
 }
 
 }  // namespace

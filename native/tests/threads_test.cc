@@ -1,4 +1,4 @@
-// Raw-thread batches, the convoy probe, and resident memory.
+// Raw-thread batches and the convoy probe.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -7,16 +7,19 @@
 #include <thread>
 #include <vector>
 
+#include "common/clock.h"
+#include "common/thread_id.h"
 #include "helpers.h"
 #include "runtime/cancel.h"
-#include "runtime/clocks.h"
+#include "runtime/convoy.h"
 #include "runtime/gil.h"
 #include "runtime/raw_threads.h"
 
 namespace gilscope::runtime {
 namespace {
 
-using tests::burnCpuUs;
+using common::monotonicNs;
+using common::osThreadId;
 using tests::kHangGuardNs;
 using tests::waitUntil;
 
@@ -124,18 +127,6 @@ TEST(ConvoyProbe, DestroyingWithoutStopIsSafe) {
   auto gil = std::make_shared<Gil>();
   { ConvoyProbe probe(gil, 1000, 5, 100); }
   SUCCEED();
-}
-
-TEST(ResidentBytes, GrowsWhenMemoryIsTouched) {
-  const int64_t before = residentBytes();
-  ASSERT_GT(before, 0);
-  constexpr size_t kBytes = 64u << 20;
-  std::unique_ptr<char[]> block(new char[kBytes]);
-  for (size_t i = 0; i < kBytes; i += 4096) block[i] = static_cast<char>(i);
-  const int64_t after = residentBytes();
-  EXPECT_GE(after - before, static_cast<int64_t>(kBytes / 2));
-  volatile char sink = block[kBytes - 4096];
-  (void)sink;
 }
 
 }  // namespace

@@ -1,6 +1,9 @@
-// TraceBuffer: bounded, allocation-free recording; overflow is counted, never silent.
+// TraceBuffer: bounded, allocation-free recording; overflow is counted, never silent. And the
+// traced block (runtime/block.h) that every blocking phase goes through.
 #include <gtest/gtest.h>
 
+#include "runtime/block.h"
+#include "runtime/cancel.h"
 #include "runtime/trace.h"
 
 namespace gilscope::runtime {
@@ -17,8 +20,8 @@ TEST(Trace, DisabledBufferRecordsNothing) {
 TEST(Trace, KeepsCapacityEventsInOrderAndCountsTheRest) {
   TraceBuffer t(4);
   ASSERT_TRUE(t.enabled());
-  const EventKind kinds[] = {EventKind::TaskStart, EventKind::LockWaitStart, EventKind::LockAcquired,
-                             EventKind::LockReleased, EventKind::TaskEnd, EventKind::BlockStart};
+  const EventKind kinds[] = {EventKind::TaskStart,    EventKind::LockWaitStart, EventKind::LockAcquired,
+                             EventKind::LockReleased, EventKind::TaskEnd,       EventKind::BlockStart};
   for (int round = 0; round < 3; ++round) {
     for (EventKind k : kinds) t.record(k);
   }
@@ -45,6 +48,20 @@ TEST(Trace, AMovedBufferKeepsItsRoom) {
   for (int i = 0; i < 10; ++i) b.record(EventKind::LockAcquired);
   EXPECT_EQ(b.events().size(), 8u);
   EXPECT_EQ(b.dropped(), 3u);
+}
+
+TEST(Trace, ABlockIsBracketedByBlockStartAndBlockEndEvenWhenCancelled) {
+  CancelToken token;
+  TraceBuffer t(8);
+  EXPECT_TRUE(blockTraced(token, 100, t));
+  token.cancel();
+  EXPECT_FALSE(blockTraced(token, 60'000'000, t)) << "a cancelled token ends the wait at once";
+  ASSERT_EQ(t.events().size(), 4u);
+  for (size_t i = 0; i < 4; i += 2) {
+    EXPECT_EQ(t.events()[i].kind, EventKind::BlockStart);
+    EXPECT_EQ(t.events()[i + 1].kind, EventKind::BlockEnd);
+  }
+  EXPECT_GE(t.events()[1].ns - t.events()[0].ns, 100'000u) << "the first block waited its 100 us";
 }
 
 }  // namespace

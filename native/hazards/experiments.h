@@ -1,17 +1,19 @@
 // Concurrency hazards as experiments on real threads: a race condition (lost updates), deadlock,
 // starvation and livelock. Plain C++ (no Node). Each experiment starts its own std::threads behind
 // one barrier (together.h), joins every one of them before it returns, and ends within its time bound even
-// when the hazard happens. Wall times are CLOCK_MONOTONIC (runtime/clocks.h).
+// when the hazard happens. Wall times are CLOCK_MONOTONIC (common/clock.h). Nothing here uses runtime/.
 // Each function throws std::system_error only when its threads cannot be created; any thread
 // already started has then been joined. Arguments must already be in range (the bindings check).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <vector>
 
-namespace gilscope::runtime::hazards {
+namespace gilscope::hazards {
 
-// Accepted ranges (inclusive); the bindings reject anything outside them. TS mirrors them.
+// Accepted ranges (inclusive); the bindings reject anything outside them; hazardTable() gives them to JS.
 constexpr uint32_t kMaxThreads = 64;
 constexpr uint64_t kMaxIncrements = 100'000'000;
 constexpr uint64_t kMaxMs = 10'000;  // timeLimitMs, timeoutMs, durationMs: 1 .. kMaxMs
@@ -24,6 +26,9 @@ enum class RaceStrategy {
   Atomic,   // one fetch_add
   Sharded,  // each thread its own cache-line-sized counter, summed after the join
 };
+// Each strategy's name, in declaration order: the index is the enumerator (JS names a strategy so).
+inline constexpr const char* kRaceStrategyNames[] = {"racy", "mutex", "atomic", "sharded"};
+static_assert(std::size(kRaceStrategyNames) == static_cast<size_t>(RaceStrategy::Sharded) + 1, "one name each");
 
 struct RaceReport {
   uint32_t threads = 0;
@@ -33,10 +38,10 @@ struct RaceReport {
   // The shared counter's final value. Invariant: actual <= expected (a store of load+1 can only lose
   // increments, never invent one); actual == expected for every strategy but Racy.
   uint64_t actual = 0;
-  uint64_t lostUpdates = 0;     // expected - actual
-  uint64_t wallNs = 0;          // barrier released to last thread joined
-  double nsPerIncrement = 0;    // wallNs / expected: wall time per increment, all threads together
-  bool stoppedEarly = false;    // the time limit came before every thread finished its increments
+  uint64_t lostUpdates = 0;   // expected - actual
+  uint64_t wallNs = 0;        // barrier released to last thread joined
+  double nsPerIncrement = 0;  // wallNs / expected: wall time per increment, all threads together
+  bool stoppedEarly = false;  // the time limit came before every thread finished its increments
 };
 
 // Each of `threads` threads adds 1 to a shared counter `increments` times, all released together.
@@ -49,6 +54,9 @@ enum class LockOrdering {
   Opposite,  // thread 0 takes lock 0 then lock 1, thread 1 takes lock 1 then lock 0
   Global,    // both take lock 0 then lock 1: a wait-for cycle cannot form
 };
+// Each ordering's name, in declaration order: the index is the enumerator.
+inline constexpr const char* kLockOrderingNames[] = {"opposite", "global"};
+static_assert(std::size(kLockOrderingNames) == static_cast<size_t>(LockOrdering::Global) + 1, "one name each");
 
 // One thread of the wait-for graph: the locks it holds (bit i = lock i) and the lock it waits for.
 struct WaitEdge {
@@ -59,9 +67,9 @@ struct WaitEdge {
 
 struct DeadlockThread {
   int64_t osThreadId = 0;
-  bool completed = false;       // held both locks and ran its critical section
-  bool backedOut = false;       // was the victim: released its lock to break the cycle, then retried
-  uint64_t longestWaitNs = 0;   // its longest single wait for one lock
+  bool completed = false;      // held both locks and ran its critical section
+  bool backedOut = false;      // was the victim: released its lock to break the cycle, then retried
+  uint64_t longestWaitNs = 0;  // its longest single wait for one lock
 };
 
 struct DeadlockReport {
@@ -88,6 +96,9 @@ enum class StarvationLock {
   Unfair,  // std::mutex: whoever grabs it first after a release wins, often the releaser
   Fair,    // a FIFO ticket lock: served in the order requested, waiters sleep, direct handoff
 };
+// Each lock's name, in declaration order: the index is the enumerator.
+inline constexpr const char* kStarvationLockNames[] = {"unfair", "fair"};
+static_assert(std::size(kStarvationLockNames) == static_cast<size_t>(StarvationLock::Fair) + 1, "one name each");
 
 struct StarvationThread {
   uint64_t acquisitions = 0;   // contended ones: requested while another thread wanted the lock
@@ -123,11 +134,14 @@ enum class Backoff {
   Lockstep,  // after backing off, retry at the next slot: both threads retry together
   Random,    // after backing off, retry 1 to 4 slots later, chosen at random per thread
 };
+// Each backoff's name, in declaration order: the index is the enumerator.
+inline constexpr const char* kBackoffNames[] = {"lockstep", "random"};
+static_assert(std::size(kBackoffNames) == static_cast<size_t>(Backoff::Random) + 1, "one name each");
 
 struct LivelockThread {
-  uint64_t attempts = 0;   // times it stepped in (declared intent)
-  uint64_t progress = 0;   // times it got through (completed operations)
-  uint64_t backoffs = 0;   // times it saw the other and stepped back
+  uint64_t attempts = 0;  // times it stepped in (declared intent)
+  uint64_t progress = 0;  // times it got through (completed operations)
+  uint64_t backoffs = 0;  // times it saw the other and stepped back
 };
 
 struct LivelockReport {
@@ -149,4 +163,4 @@ struct LivelockReport {
 // OS delays one of them by more than a window. Ends by durationMs after the barrier released them.
 LivelockReport runLivelock(uint64_t durationMs, Backoff backoff);
 
-}  // namespace gilscope::runtime::hazards
+}  // namespace gilscope::hazards

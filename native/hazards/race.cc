@@ -4,11 +4,11 @@
 #include <mutex>
 #include <vector>
 
-#include "runtime/clocks.h"
-#include "runtime/hazards/hazards.h"
-#include "runtime/hazards/together.h"
+#include "common/clock.h"
+#include "hazards/experiments.h"
+#include "hazards/together.h"
 
-namespace gilscope::runtime::hazards {
+namespace gilscope::hazards {
 namespace {
 
 constexpr uint64_t kChunk = 4096;  // increments between two looks at the clock
@@ -27,7 +27,7 @@ uint64_t incrementUntil(uint64_t n, uint64_t deadlineNs, Inc inc) {
     const uint64_t chunk = std::min(kChunk, n - done);
     for (uint64_t i = 0; i < chunk; ++i) inc();
     done += chunk;
-    if (done < n && monotonicNs() >= deadlineNs) break;
+    if (done < n && common::monotonicNs() >= deadlineNs) break;
   }
   return done;
 }
@@ -40,7 +40,7 @@ RaceReport runRace(uint32_t threads, uint64_t increments, RaceStrategy strategy,
   uint64_t guarded = 0;  // the Mutex strategy's counter, only touched under mutex
   std::vector<PaddedCounter> shards(threads);
   std::vector<uint64_t> performed(threads, 0);
-  const uint64_t limitNs = timeLimitMs * 1'000'000ull;
+  const uint64_t limitNs = common::msToNs(timeLimitMs);
 
   const Span span = runTogether(threads, [&](uint32_t i, uint64_t startNs) {
     const uint64_t deadlineNs = startNs + limitNs;
@@ -61,8 +61,8 @@ RaceReport runRace(uint32_t threads, uint64_t increments, RaceStrategy strategy,
         });
         break;
       case RaceStrategy::Atomic:
-        done = incrementUntil(increments, deadlineNs,
-                              [&shared] { shared.value.fetch_add(1, std::memory_order_relaxed); });
+        done =
+            incrementUntil(increments, deadlineNs, [&shared] { shared.value.fetch_add(1, std::memory_order_relaxed); });
         break;
       case RaceStrategy::Sharded: {
         // Only this thread writes its shard, so load-then-store loses nothing. Atomics keep the
@@ -100,4 +100,4 @@ RaceReport runRace(uint32_t threads, uint64_t increments, RaceStrategy strategy,
   return r;
 }
 
-}  // namespace gilscope::runtime::hazards
+}  // namespace gilscope::hazards

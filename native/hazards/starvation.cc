@@ -7,11 +7,11 @@
 #include <mutex>
 #include <vector>
 
-#include "runtime/clocks.h"
-#include "runtime/hazards/hazards.h"
-#include "runtime/hazards/together.h"
+#include "common/clock.h"
+#include "hazards/experiments.h"
+#include "hazards/together.h"
 
-namespace gilscope::runtime::hazards {
+namespace gilscope::hazards {
 namespace {
 
 // A FIFO ticket lock: a request takes the next ticket with one atomic increment (so it is in line
@@ -72,10 +72,10 @@ struct Guarded {
   uint64_t state = 1;
   void work() {
     ++count;
-    const uint64_t startNs = monotonicNs();
+    const uint64_t startNs = common::monotonicNs();
     do {
       for (int k = 0; k < 16; ++k) state = state * 6364136223846793005ull + 1442695040888963407ull;
-    } while (monotonicNs() - startNs < kHoldNs);
+    } while (common::monotonicNs() - startNs < kHoldNs);
   }
 };
 
@@ -88,11 +88,11 @@ template <typename Lock>
 StarvationThread contend(Lock& lock, Guarded& guarded, std::atomic<uint32_t>& requesting, uint64_t deadlineNs,
                          uint64_t& uncontended) {
   StarvationThread me;
-  while (monotonicNs() < deadlineNs) {
+  while (common::monotonicNs() < deadlineNs) {
     const bool contended = requesting.fetch_add(1, std::memory_order_acq_rel) > 0;
-    const uint64_t requestNs = monotonicNs();
+    const uint64_t requestNs = common::monotonicNs();
     lock.lock();
-    const uint64_t waitedNs = monotonicNs() - requestNs;
+    const uint64_t waitedNs = common::monotonicNs() - requestNs;
     guarded.work();
     requesting.fetch_sub(1, std::memory_order_acq_rel);
     lock.unlock();
@@ -129,7 +129,7 @@ StarvationReport runStarvation(uint32_t threads, uint64_t durationMs, Starvation
   std::vector<uint64_t> uncontended(threads, 0);
   StarvationReport r;
   r.threads.resize(threads);
-  const uint64_t durationNs = durationMs * 1'000'000ull;
+  const uint64_t durationNs = common::msToNs(durationMs);
   const Span span = runTogether(threads, [&](uint32_t i, uint64_t startNs) {
     const uint64_t deadlineNs = startNs + durationNs;
     if (lock == StarvationLock::Fair) {
@@ -152,4 +152,4 @@ StarvationReport runStarvation(uint32_t threads, uint64_t durationMs, Starvation
   return r;
 }
 
-}  // namespace gilscope::runtime::hazards
+}  // namespace gilscope::hazards

@@ -4,11 +4,12 @@
 #include <random>
 #include <thread>
 
-#include "runtime/clocks.h"
-#include "runtime/hazards/hazards.h"
-#include "runtime/hazards/together.h"
+#include "common/clock.h"
+#include "common/thread_id.h"
+#include "hazards/experiments.h"
+#include "hazards/together.h"
 
-namespace gilscope::runtime::hazards {
+namespace gilscope::hazards {
 namespace {
 
 constexpr uint64_t kSlotNs = 1'000'000;
@@ -18,7 +19,7 @@ constexpr uint64_t kWindowNs = 300'000;
 constexpr unsigned kMaxRandomSlots = 4;
 
 void sleepUntil(uint64_t targetNs) {
-  const uint64_t now = monotonicNs();
+  const uint64_t now = common::monotonicNs();
   if (now < targetNs) std::this_thread::sleep_for(std::chrono::nanoseconds(targetNs - now));
 }
 
@@ -32,28 +33,26 @@ struct Corridor {
   std::atomic<uint64_t> violations{0};
 
   void stepOut(int me) {
-    lastOutNs[me].store(monotonicNs());
+    lastOutNs[me].store(common::monotonicNs());
     intent[me].store(false);
   }
-  bool otherWasIn(int other, uint64_t inNs) const {
-    return intent[other].load() || lastOutNs[other].load() >= inNs;
-  }
+  bool otherWasIn(int other, uint64_t inNs) const { return intent[other].load() || lastOutNs[other].load() >= inNs; }
 };
 
 LivelockThread walk(Corridor& c, int me, Backoff backoff, uint64_t startNs, uint64_t deadlineNs) {
   LivelockThread stats;
   const int other = 1 - me;
-  std::minstd_rand rng(static_cast<unsigned>(osThreadId()) * 2654435761u + static_cast<unsigned>(startNs) + me);
+  std::minstd_rand rng(static_cast<unsigned>(common::osThreadId()) * 2654435761u + static_cast<unsigned>(startNs) + me);
   uint64_t slot = 1;  // slot 0 starts at the barrier release: leave the threads time to get going
   for (;;) {
     // Never step into a slot that has already begun: a late thread waits for the next one.
-    const uint64_t nowSlot = (monotonicNs() - startNs) / kSlotNs;
+    const uint64_t nowSlot = (common::monotonicNs() - startNs) / kSlotNs;
     if (slot <= nowSlot) slot = nowSlot + 1;
     const uint64_t slotStartNs = startNs + slot * kSlotNs;
     if (slotStartNs + kWindowNs > deadlineNs) break;
     sleepUntil(slotStartNs);
     ++stats.attempts;
-    const uint64_t inNs = monotonicNs();
+    const uint64_t inNs = common::monotonicNs();
     c.intent[me].store(true);
     sleepUntil(inNs + kWindowNs);  // stepped in, watching
     if (c.otherWasIn(other, inNs)) {
@@ -76,7 +75,7 @@ LivelockThread walk(Corridor& c, int me, Backoff backoff, uint64_t startNs, uint
 LivelockReport runLivelock(uint64_t durationMs, Backoff backoff) {
   Corridor corridor;
   LivelockReport r;
-  const uint64_t durationNs = durationMs * 1'000'000ull;
+  const uint64_t durationNs = common::msToNs(durationMs);
   const Span span = runTogether(2, [&](uint32_t i, uint64_t startNs) {
     r.threads[i] = walk(corridor, static_cast<int>(i), backoff, startNs, startNs + durationNs);
   });
@@ -92,4 +91,4 @@ LivelockReport runLivelock(uint64_t durationMs, Backoff backoff) {
   return r;
 }
 
-}  // namespace gilscope::runtime::hazards
+}  // namespace gilscope::hazards

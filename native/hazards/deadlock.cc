@@ -6,14 +6,15 @@
 #include <thread>
 #include <vector>
 
-#include "runtime/clocks.h"
-#include "runtime/hazards/hazards.h"
-#include "runtime/hazards/together.h"
+#include "common/clock.h"
+#include "common/thread_id.h"
+#include "hazards/experiments.h"
+#include "hazards/together.h"
 
-namespace gilscope::runtime::hazards {
+namespace gilscope::hazards {
 namespace {
 
-constexpr uint64_t kSliceNs = 250'000;   // longest single timed try-lock; the graph is read after each
+constexpr uint64_t kSliceNs = 250'000;    // longest single timed try-lock; the graph is read after each
 constexpr uint64_t kPauseNs = 1'000'000;  // Global: time between the two acquisitions, so a wait shows
 
 enum class Outcome { Acquired, Victim, TimedOut };
@@ -29,7 +30,7 @@ class Experiment {
   // wait for the other thread to finish, and try once more.
   void run(int t, uint64_t startNs) {
     DeadlockThread& me = report_.threads[t];
-    me.osThreadId = osThreadId();
+    me.osThreadId = common::osThreadId();
     const uint64_t deadlineNs = startNs + timeoutNs_;
     const int first = (ordering_ == LockOrdering::Opposite && t == 1) ? 1 : 0;
     const Between between = ordering_ == LockOrdering::Opposite ? Between::Rendezvous : Between::Pause;
@@ -37,7 +38,7 @@ class Experiment {
     if (o == Outcome::Victim) {
       me.backedOut = true;
       const int other = 1 - t;
-      while (!done_[other].load(std::memory_order_acquire) && monotonicNs() < deadlineNs) {
+      while (!done_[other].load(std::memory_order_acquire) && common::monotonicNs() < deadlineNs) {
         std::this_thread::sleep_for(std::chrono::microseconds(50));
       }
       if (done_[other].load(std::memory_order_acquire)) {
@@ -68,7 +69,7 @@ class Experiment {
       // Both must hold their first lock before either asks for its second: the cycle always forms.
       arrived_.fetch_add(1, std::memory_order_acq_rel);
       while (arrived_.load(std::memory_order_acquire) < 2) {
-        if (monotonicNs() >= deadlineNs) {
+        if (common::monotonicNs() >= deadlineNs) {
           timedOut_.store(true, std::memory_order_relaxed);
           release(first);
           return Outcome::TimedOut;
@@ -76,7 +77,7 @@ class Experiment {
         std::this_thread::yield();
       }
     } else if (between == Between::Pause) {
-      const uint64_t now = monotonicNs();
+      const uint64_t now = common::monotonicNs();
       if (now < deadlineNs) std::this_thread::sleep_for(std::chrono::nanoseconds(std::min(kPauseNs, deadlineNs - now)));
     }
     o = acquire(t, second, deadlineNs);
@@ -93,14 +94,14 @@ class Experiment {
   // Waits for lock l in timed try-locks of at most kSliceNs, reading the wait-for graph after each
   // failed one. Ends by deadlineNs.
   Outcome acquire(int t, int l, uint64_t deadlineNs) {
-    const uint64_t waitStartNs = monotonicNs();
+    const uint64_t waitStartNs = common::monotonicNs();
     {
       std::lock_guard<std::mutex> g(graph_);
       waitsFor_[t] = l;
     }
     Outcome o;
     for (;;) {
-      const uint64_t now = monotonicNs();
+      const uint64_t now = common::monotonicNs();
       if (now >= deadlineNs) {
         timedOut_.store(true, std::memory_order_relaxed);
         o = Outcome::TimedOut;
@@ -113,7 +114,7 @@ class Experiment {
       std::lock_guard<std::mutex> g(graph_);
       if (victim_ < 0 && cycleThrough(t)) {
         victim_ = t;
-        detectedNs_ = monotonicNs();
+        detectedNs_ = common::monotonicNs();
         cycle_ = snapshot();
         o = Outcome::Victim;
         break;
@@ -125,7 +126,7 @@ class Experiment {
       if (o == Outcome::Acquired) holder_[l] = t;
     }
     uint64_t& longest = report_.threads[t].longestWaitNs;
-    longest = std::max(longest, monotonicNs() - waitStartNs);
+    longest = std::max(longest, common::monotonicNs() - waitStartNs);
     return o;
   }
 
@@ -169,7 +170,7 @@ class Experiment {
   const LockOrdering ordering_;
   const uint64_t timeoutNs_;
   std::timed_mutex locks_[2];
-  std::mutex graph_;        // guards holder_, waitsFor_, victim_, detectedNs_, cycle_
+  std::mutex graph_;  // guards holder_, waitsFor_, victim_, detectedNs_, cycle_
   int holder_[2] = {-1, -1};
   int waitsFor_[2] = {-1, -1};
   int victim_ = -1;
@@ -184,9 +185,9 @@ class Experiment {
 }  // namespace
 
 DeadlockReport runDeadlock(uint64_t timeoutMs, LockOrdering ordering) {
-  Experiment e(ordering, timeoutMs * 1'000'000ull);
+  Experiment e(ordering, common::msToNs(timeoutMs));
   const Span span = runTogether(2, [&e](uint32_t i, uint64_t startNs) { e.run(static_cast<int>(i), startNs); });
   return e.finish(span);
 }
 
-}  // namespace gilscope::runtime::hazards
+}  // namespace gilscope::hazards

@@ -1,23 +1,16 @@
-#include "runtime/clocks.h"
+#include "runtime/usage.h"
 
 #include <fcntl.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
+
+#include "common/clock.h"
 
 namespace gilscope::runtime {
 namespace {
-
-uint64_t toNs(const timespec& ts) {
-  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(ts.tv_nsec);
-}
-
-uint64_t toUs(const timeval& tv) {
-  return static_cast<uint64_t>(tv.tv_sec) * 1'000'000ull + static_cast<uint64_t>(tv.tv_usec);
-}
 
 // This thread's /proc/thread-self/schedstat, opened once per thread and re-read with pread (about
 // 0.8 us, against 6 us for open+read+close each time). Per-thread state, not shared: closed when
@@ -48,28 +41,14 @@ int64_t readRunQueueNs() {
 
 }  // namespace
 
-uint64_t monotonicNs() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return toNs(ts);
-}
-
-uint64_t threadCpuNs() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return toNs(ts);
-}
-
-int64_t osThreadId() { return static_cast<int64_t>(syscall(SYS_gettid)); }
-
 ThreadUsage sampleThread() {
   ThreadUsage u;
-  u.cpuNs = threadCpuNs();
+  u.cpuNs = common::threadCpuNs();
   rusage ru{};
 #ifdef RUSAGE_THREAD
   if (getrusage(RUSAGE_THREAD, &ru) == 0) {
-    u.userUs = toUs(ru.ru_utime);
-    u.systemUs = toUs(ru.ru_stime);
+    u.userUs = common::toUs(ru.ru_utime);
+    u.systemUs = common::toUs(ru.ru_stime);
     u.voluntarySwitches = ru.ru_nvcsw;
     u.involuntarySwitches = ru.ru_nivcsw;
   }
@@ -82,10 +61,21 @@ ProcessUsage sampleProcess() {
   rusage ru{};
   ProcessUsage p;
   if (getrusage(RUSAGE_SELF, &ru) == 0) {
-    p.userUs = toUs(ru.ru_utime);
-    p.systemUs = toUs(ru.ru_stime);
+    p.userUs = common::toUs(ru.ru_utime);
+    p.systemUs = common::toUs(ru.ru_stime);
   }
   return p;
+}
+
+int64_t residentBytes() {
+  FILE* f = std::fopen("/proc/self/statm", "r");
+  if (f == nullptr) return -1;
+  long long size = 0;
+  long long resident = 0;
+  const int n = std::fscanf(f, "%lld %lld", &size, &resident);
+  std::fclose(f);
+  if (n != 2) return -1;
+  return static_cast<int64_t>(resident) * static_cast<int64_t>(sysconf(_SC_PAGESIZE));
 }
 
 }  // namespace gilscope::runtime

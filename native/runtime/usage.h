@@ -1,24 +1,19 @@
-// Clocks and per-thread usage, read by the thread itself. One clock per purpose:
-//   wall time:   CLOCK_MONOTONIC (the clock of process.hrtime.bigint(), so native and JS agree);
-//   thread CPU:  CLOCK_THREAD_CPUTIME_ID (exact to the nanosecond);
+// Per-thread and per-process usage, read by the thread itself, and the process's resident memory.
+// The clocks themselves are common/clock.h. One source per figure:
 //   user/system split and context switches: getrusage(RUSAGE_THREAD), refreshed by reading the
 //                thread CPU clock first (otherwise it can lag by up to one scheduler tick);
-//   run-queue wait: /proc/thread-self/schedstat (absent on kernels without schedstats).
+//   run-queue wait: /proc/thread-self/schedstat (absent on kernels without schedstats);
+//   resident memory: /proc/self/statm.
 #pragma once
 
 #include <cstdint>
 
 namespace gilscope::runtime {
 
-uint64_t monotonicNs();
-uint64_t threadCpuNs();
-// The OS thread id (gettid), as shown in /proc/<pid>/task.
-int64_t osThreadId();
-
 struct ThreadUsage {
-  uint64_t cpuNs = 0;       // thread CPU clock
-  uint64_t userUs = 0;      // RUSAGE_THREAD
-  uint64_t systemUs = 0;    // RUSAGE_THREAD
+  uint64_t cpuNs = 0;     // thread CPU clock
+  uint64_t userUs = 0;    // RUSAGE_THREAD
+  uint64_t systemUs = 0;  // RUSAGE_THREAD
   int64_t voluntarySwitches = 0;
   int64_t involuntarySwitches = 0;
   int64_t runQueueNs = -1;  // schedstat field 2; -1 when the OS does not provide it
@@ -34,5 +29,8 @@ struct ProcessUsage {
 };
 // getrusage(RUSAGE_SELF): every thread of this process, dead ones included.
 ProcessUsage sampleProcess();
+
+// Resident set size of this process in bytes (/proc/self/statm), or -1 when it cannot be read.
+int64_t residentBytes();
 
 }  // namespace gilscope::runtime

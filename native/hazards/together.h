@@ -9,9 +9,9 @@
 #include <thread>
 #include <vector>
 
-#include "runtime/clocks.h"
+#include "common/clock.h"
 
-namespace gilscope::runtime::hazards {
+namespace gilscope::hazards {
 
 // When the barrier released the threads and when the last one was joined (CLOCK_MONOTONIC).
 struct Span {
@@ -39,7 +39,7 @@ Span runTogether(uint32_t n, Body body) {
     for (uint32_t i = 0; i < n; ++i) {
       threads.emplace_back([&arrived, &state, &startNs, &body, n, i] {
         if (arrived.fetch_add(1, std::memory_order_acq_rel) + 1 == n) {
-          startNs.store(monotonicNs(), std::memory_order_relaxed);
+          startNs.store(common::monotonicNs(), std::memory_order_relaxed);
           state.store(kGo, std::memory_order_release);
         } else {
           for (uint32_t spins = 0; state.load(std::memory_order_acquire) == kWaiting; ++spins) {
@@ -57,8 +57,8 @@ Span runTogether(uint32_t n, Body body) {
   joinAll();
   Span span;
   span.startNs = startNs.load();
-  span.endNs = monotonicNs();
+  span.endNs = common::monotonicNs();
   return span;
 }
 
-}  // namespace gilscope::runtime::hazards
+}  // namespace gilscope::hazards

@@ -1,0 +1,56 @@
+// The packed task record JS receives: a BigInt64Array indexed by RecordField, one slot per field.
+// Plain C++ (no napi.h) so that the native tests check it too; recordLayout() gives JS the names.
+#pragma once
+
+#include <cstddef>
+#include <iterator>
+
+namespace gilscope::bindings {
+
+// The slots, in order. A new field goes last, with its name in kRecordFieldNames.
+enum class RecordField : size_t {
+  Kernel,  // the kernel's index in kernelTable()
+  Result,
+  Flags,  // bit 0: started, bit 1: cancelled
+  ThreadId,
+  SubmitNs,
+  StartNs,
+  EndNs,
+  CpuNs,
+  UserUs,
+  SystemUs,
+  VoluntarySwitches,
+  InvoluntarySwitches,
+  RunQueueNs,  // -1: none (no schedstat on this OS)
+  LockWaitNs,
+  LockHoldNs,
+  LockAcquisitions,
+  DropRequests,
+};
+
+// How many slots a record has.
+constexpr size_t kRecordFields = static_cast<size_t>(RecordField::DropRequests) + 1;
+
+// Each slot's JS name (camelCase), by slot: what recordLayout() returns.
+inline constexpr const char* kRecordFieldNames[] = {
+    "kernel",               // Kernel
+    "result",               // Result
+    "flags",                // Flags
+    "threadId",             // ThreadId
+    "submitNs",             // SubmitNs
+    "startNs",              // StartNs
+    "endNs",                // EndNs
+    "cpuNs",                // CpuNs
+    "userUs",               // UserUs
+    "systemUs",             // SystemUs
+    "voluntarySwitches",    // VoluntarySwitches
+    "involuntarySwitches",  // InvoluntarySwitches
+    "runQueueNs",           // RunQueueNs
+    "lockWaitNs",           // LockWaitNs
+    "lockHoldNs",           // LockHoldNs
+    "lockAcquisitions",     // LockAcquisitions
+    "dropRequests",         // DropRequests
+};
+static_assert(std::size(kRecordFieldNames) == kRecordFields, "one name per RecordField, in slot order");
+
+}  // namespace gilscope::bindings
