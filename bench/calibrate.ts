@@ -3,9 +3,11 @@
  * same amount of work per task on a fast or a slow machine. Each kernel has one size knob whose cost
  * grows about linearly (primes: about n^1.5); the knob is rescaled from measured held runs.
  */
-import { kernels } from '../src/kernels/catalog.js';
-import { runSync } from '../src/modes/run.js';
-import type { KernelName, KernelParams } from '../src/types.js';
+import { median } from 'simple-statistics';
+
+import { kernels, runSync } from '../src/index.js';
+import type { KernelName } from '../src/index.js';
+import { kernelTask } from './runner.js';
 
 interface Knob {
   readonly param: string;
@@ -21,11 +23,12 @@ const KNOBS: Partial<Record<KernelName, Knob>> = {
   stream: { param: 'passes', exponent: 1, base: { bytes: 16 << 20, passes: 1 } },
 };
 
+/** The median wall time of `runs` held runs. */
 function heldWallNs(kernel: KernelName, params: Record<string, number>, runs: number): number {
+  const task = kernelTask(kernel, params);
   const walls: number[] = [];
-  for (let i = 0; i < runs; i++) walls.push(runSync(kernel, params as KernelParams[typeof kernel]).wallNs);
-  walls.sort((a, b) => a - b);
-  return walls[Math.floor(walls.length / 2)]!;
+  for (let i = 0; i < runs; i++) walls.push(runSync(task.kernel, task.params).wallNs);
+  return median(walls);
 }
 
 /**

@@ -2,13 +2,11 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus, hostname, loadavg, release, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 
-import { addonPath, native } from '../src/addon/loader.js';
-import { poolSize } from '../src/modes/pool-size.js';
-import { packageRoot } from '../src/util/package-root.js';
-import type { BenchContext } from './model/types.js';
-
+import { addonPath, poolSize } from '../src/index.js';
+import { addonNapiVersion, packageRoot } from '../src/internal.js';
+import type { BenchContext } from './model/results.js';
 
 function git(args: string[]): string | null {
   try {
@@ -55,7 +53,7 @@ export function collectContext(): BenchContext {
       runQueue: '/proc/thread-self/schedstat (run-queue wait)',
       processCpu: 'getrusage(RUSAGE_SELF)',
       micro: 'benchmark.js (process.hrtime)',
-      addonNapiVersion: String(native().napiVersion),
+      addonNapiVersion: String(addonNapiVersion()),
     },
     loadAverage: loadavg(),
     gitCommit: commit,

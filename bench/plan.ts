@@ -5,10 +5,10 @@
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import { modes as allModes } from '../src/modes/run.js';
-import type { KernelName, Mode } from '../src/types.js';
-import { describe } from '../src/validate.js';
-import { EXPERIMENT_IDS, type BenchPlan, type ExperimentId } from './model/types.js';
+import { modes as allModes } from '../src/index.js';
+import type { KernelName, Mode } from '../src/index.js';
+import { describe } from '../src/internal.js';
+import { EXPERIMENT_IDS, type BenchPlan, type ExperimentId } from './model/results.js';
 
 /** Kernels whose tasks are CPU-bound (experiment 1 accepts only these). */
 export const CPU_KERNELS: readonly KernelName[] = ['primes', 'mandelbrot', 'hash', 'stream', 'spin'];

@@ -10,14 +10,31 @@ import { fileURLToPath } from 'node:url';
 
 import Benchmark from 'benchmark';
 
-import { abortError } from '../src/modes/hosted/host-pool.js';
-import { batch, runSync } from '../src/modes/run.js';
-import { native } from '../src/addon/loader.js';
-import { reference } from '../src/kernels/reference.js';
-import { startupCost } from '../src/index.js';
-import type { BatchOptions, BatchReport, KernelName, StartupCostReport } from '../src/types.js';
+import { batch, reference, runSync, startupCost } from '../src/index.js';
+import type { BatchOptions, BatchReport, KernelName, KernelParams, StartupCostReport } from '../src/index.js';
+import { dispatchBaselines, throwIfAborted } from '../src/internal.js';
 import { traceable } from './extras/traces.js';
-import type { BenchPlan, ConfigSpec, Metric } from './model/types.js';
+import type {
+  BatchSpec,
+  BenchPlan,
+  ConfigSpec,
+  FloodSpec,
+  KernelSpec,
+  Metric,
+  MicroSpec,
+  StartupSpec,
+} from './model/results.js';
+
+/**
+ * A configuration that cannot run on this installation, for a reason that is no failure of it (a
+ * baseline that is not installed): the sweep reports it as not run, with `message` as the reason.
+ */
+export class Unavailable extends Error {
+  override readonly name = 'Unavailable';
+}
+
+/** Why the piscina baseline cannot run where piscina is missing (it is a devDependency). */
+export const PISCINA_MISSING = 'piscina is not installed (a devDependency of gilscope): npm install piscina to compare';
 
 /** What a configuration produced, before analysis. */
 export interface Measured {
@@ -51,13 +68,20 @@ export function unitsOf(spec: ConfigSpec, plan: BenchPlan, trace = false): numbe
   );
 }
 
-function batchOptions(spec: ConfigSpec, signal: AbortSignal | undefined): BatchOptions {
-  const o: BatchOptions = {
-    kernel: spec.kernel as KernelName,
-    params: spec.params as never,
-    mode: spec.mode as BatchOptions['mode'],
-    tasks: spec.tasks,
-  };
+/**
+ * A kernel and its parameters as batch() and runSync() take them. The one unchecked step from a
+ * spec's record of numbers to the kernel's parameter type: batch() and runSync() check the
+ * parameters against the kernel's catalog entry, and reject wrong ones naming the parameter.
+ */
+export function kernelTask(kernel: KernelName, params: Readonly<Record<string, number>>) {
+  return { kernel, params: params as KernelParams[KernelName] };
+}
+
+/** A flood of a gilscope mode: the same batch as a batch spec, of empty tasks. */
+type ModeFlood = Extract<FloodSpec, { kernel: KernelName }>;
+
+function batchOptions(spec: BatchSpec | ModeFlood, signal: AbortSignal | undefined): BatchOptions {
+  const o: BatchOptions = { ...kernelTask(spec.kernel, spec.params), mode: spec.mode, tasks: spec.tasks };
   if (spec.threads !== null) o.threads = spec.threads;
   if (spec.switchIntervalUs !== null) o.switchIntervalUs = spec.switchIntervalUs;
   if (spec.forcedSwitching !== null) o.forcedSwitching = spec.forcedSwitching;
@@ -67,11 +91,7 @@ function batchOptions(spec: ConfigSpec, signal: AbortSignal | undefined): BatchO
 
 const NS = (t0: bigint): number => Number(process.hrtime.bigint() - t0);
 
-function checkAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw abortError(signal);
-}
-
-async function runBatch(spec: ConfigSpec, plan: BenchPlan, tick: Tick, run: RunOptions): Promise<Measured> {
+async function runBatch(spec: BatchSpec, plan: BenchPlan, tick: Tick, run: RunOptions): Promise<Measured> {
   const options = batchOptions(spec, run.signal);
   for (let i = 0; i < plan.warmup; i++) {
     await batch(options);
@@ -106,61 +126,67 @@ function piscinaTaskFile(): string {
 /** One flood: `tasks` empty tasks submitted at once; returns ns per task. */
 type Flood = () => Promise<number>;
 
-async function floodRunner(
-  spec: ConfigSpec,
-): Promise<{ run: Flood; close: () => Promise<void>; traced?: () => Promise<BatchReport> }> {
-  const n = spec.tasks;
-  const none = async (): Promise<void> => {};
-  if (spec.mode === 'bare-async-work') {
-    const addon = native();
-    return {
-      run: async () => {
-        const t0 = process.hrtime.bigint();
-        const pending: Promise<void>[] = new Array(n);
-        for (let i = 0; i < n; i++) pending[i] = addon.bareAsyncWork();
-        await Promise.all(pending);
-        return NS(t0) / n;
-      },
-      close: none,
-    };
+/** piscina, or Unavailable where it is not installed (an installed gilscope lacks its devDependencies). */
+async function loadPiscina(): Promise<typeof import('piscina').Piscina> {
+  try {
+    return (await import('piscina')).Piscina;
+  } catch (err) {
+    const code = (err as { code?: unknown } | null)?.code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') throw new Unavailable(PISCINA_MISSING);
+    throw err;
   }
-  if (spec.mode === 'piscina') {
-    const { Piscina } = await import('piscina');
+}
+
+/** A flood of `n` tasks at once, each started by `start`; returns ns per task. */
+async function flood(n: number, start: () => Promise<unknown>): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  const pending: Promise<unknown>[] = new Array(n);
+  for (let i = 0; i < n; i++) pending[i] = start();
+  await Promise.all(pending);
+  return NS(t0) / n;
+}
+
+interface FloodRunner {
+  readonly run: Flood;
+  readonly close: () => Promise<void>;
+  readonly traced?: () => Promise<BatchReport>;
+}
+
+const none = async (): Promise<void> => {};
+
+async function floodRunner(spec: FloodSpec): Promise<FloodRunner> {
+  if (spec.kernel === null && spec.mode === 'piscina') {
+    const Piscina = await loadPiscina();
     const threads = spec.threads ?? availableParallelism();
     const pool = new Piscina({ filename: piscinaTaskFile(), minThreads: threads, maxThreads: threads });
-    return {
-      run: async () => {
-        const t0 = process.hrtime.bigint();
-        const pending: Promise<unknown>[] = new Array(n);
-        for (let i = 0; i < n; i++) pending[i] = pool.run(null);
-        await Promise.all(pending);
-        return NS(t0) / n;
-      },
-      close: () => pool.destroy(),
-    };
+    return { run: () => flood(spec.tasks, () => pool.run(null)), close: () => pool.destroy() };
+  }
+  if (spec.kernel === null) {
+    const { bareAsyncWork } = dispatchBaselines();
+    return { run: () => flood(spec.tasks, bareAsyncWork), close: none };
   }
   // No signal: it would add one abort listener per task to what is measured (a flood is short, and
   // an abort is seen between floods).
   const options = batchOptions(spec, undefined);
   return {
-    run: async () => (await batch(options)).wallNs / n,
+    run: async () => (await batch(options)).wallNs / spec.tasks,
     close: none,
     traced: () => batch({ ...options, trace: true }),
   };
 }
 
-async function runFlood(spec: ConfigSpec, plan: BenchPlan, tick: Tick, opts: RunOptions): Promise<Measured> {
+async function runFlood(spec: FloodSpec, plan: BenchPlan, tick: Tick, opts: RunOptions): Promise<Measured> {
   const { run, close, traced: traceRun } = await floodRunner(spec);
   const samples: number[] = [];
   let traced: BatchReport | undefined;
   try {
     for (let i = 0; i < plan.warmup; i++) {
-      checkAborted(opts.signal);
+      throwIfAborted(opts.signal);
       await run();
       tick(`${spec.label} (warm-up)`);
     }
     for (let i = 0; i < plan.repeat; i++) {
-      checkAborted(opts.signal);
+      throwIfAborted(opts.signal);
       samples.push(await run());
       tick(spec.label);
     }
@@ -181,8 +207,8 @@ async function runFlood(spec: ConfigSpec, plan: BenchPlan, tick: Tick, opts: Run
   };
 }
 
-function microFn(mode: string): () => void {
-  const addon = native();
+function microFn(mode: MicroSpec['mode']): () => void {
+  const addon = dispatchBaselines();
   switch (mode) {
     case 'js-call':
       return () => void reference.noop({});
@@ -192,17 +218,15 @@ function microFn(mode: string): () => void {
       return () => addon.noop();
     case 'run-sync':
       return () => void runSync('noop', {});
-    default:
-      throw new RangeError(`no micro-benchmark for '${mode}'`);
   }
 }
 
 /** benchmark.js: its per-cycle samples (s per call) become ns per call. */
-function runMicro(spec: ConfigSpec, plan: BenchPlan, tick: Tick): Measured {
+function runMicro(spec: MicroSpec, plan: BenchPlan, tick: Tick): Measured {
   const fn = microFn(spec.mode);
   const bench = new Benchmark(spec.label, fn, { maxTime: plan.microMaxTimeS, minSamples: 5 });
   bench.run({ async: false });
-  const error = (bench as unknown as { error?: unknown }).error;
+  const error = (bench as Benchmark & { error?: unknown }).error;
   if (error) throw error instanceof Error ? error : new Error(String(error));
   tick(spec.label);
   return {
@@ -217,7 +241,7 @@ function runMicro(spec: ConfigSpec, plan: BenchPlan, tick: Tick): Measured {
 let startupCache: Promise<StartupCostReport> | undefined;
 
 async function runStartup(
-  spec: ConfigSpec,
+  spec: StartupSpec,
   plan: BenchPlan,
   tick: Tick,
   signal: AbortSignal | undefined,
@@ -230,7 +254,7 @@ async function runStartup(
     startupCache = undefined; // an aborted measurement is not reused
     throw err;
   }
-  const unit = report[spec.mode as 'thread' | 'worker' | 'process'];
+  const unit = report[spec.mode];
   tick(spec.label);
   return {
     spec,
@@ -244,29 +268,29 @@ async function runStartup(
 
 /** A kernel run held (native) or as its TypeScript reference, on the JS thread: sample = wall ns. */
 async function runKernel(
-  spec: ConfigSpec,
+  spec: KernelSpec,
   plan: BenchPlan,
   tick: Tick,
   signal: AbortSignal | undefined,
 ): Promise<Measured> {
-  const kernel = spec.kernel as KernelName;
-  const params = spec.params as never;
+  const { kernel, params } = kernelTask(spec.kernel, spec.params);
+  const ts = reference[kernel] as (p: typeof params) => number;
   const once =
     spec.mode === 'native-held'
       ? () => runSync(kernel, params).wallNs
       : () => {
           const t0 = process.hrtime.bigint();
-          (reference[kernel] as (p: unknown) => number)(params);
+          ts(params);
           return NS(t0);
         };
   for (let i = 0; i < plan.warmup; i++) {
-    checkAborted(signal);
+    throwIfAborted(signal);
     once();
     tick(`${spec.label} (warm-up)`);
   }
   const samples: number[] = [];
   for (let i = 0; i < plan.repeat; i++) {
-    checkAborted(signal);
+    throwIfAborted(signal);
     samples.push(once());
     tick(spec.label);
     await new Promise<void>((resolve) => setImmediate(resolve)); // let the progress bar draw
@@ -276,7 +300,8 @@ async function runKernel(
 
 /**
  * Measures one configuration. With `signal`, an abort stops it between runs (a running batch within
- * about one task; a micro-benchmark once its benchmark.js budget is spent) with an AbortError.
+ * about one task; a micro-benchmark once its benchmark.js budget is spent) with an AbortError. A
+ * configuration this installation cannot run (see Unavailable) rejects with an Unavailable.
  */
 export async function runConfig(
   spec: ConfigSpec,
@@ -284,7 +309,7 @@ export async function runConfig(
   tick: Tick,
   opts: RunOptions = {},
 ): Promise<Measured> {
-  checkAborted(opts.signal);
+  throwIfAborted(opts.signal);
   const trace = opts.trace === true && traceable(spec);
   switch (spec.kind) {
     case 'batch':

@@ -1,8 +1,9 @@
 /**
- * One bench sweep from plan to results: calibrate the kernels, collect every experiment's
- * configurations (one measurement per distinct configuration, shared between experiments), run them
- * in order, then the extra runs that are not measurements (the hazard suite, the traced timeline
- * runs, the cost of a trace event), then analyse, fit, check the goals and render the charts.
+ * One bench sweep from plan to results, in named steps: calibrate the kernels, collect every
+ * experiment's configurations (one measurement per distinct configuration, shared between
+ * experiments), measure them in order, then the extra runs that are not measurements (the hazard
+ * suite, the traced timeline runs, the cost of a trace event), then analyse, fit, check the goals,
+ * render the charts and assemble the results document.
  *
  * An abort (Ctrl-C in the CLI) stops the sweep at once: the configuration in flight is dropped,
  * what finished is analysed and returned, marked `partial`, and every pool and child process it
@@ -12,22 +13,23 @@ import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 
 import { shutdownPools } from '../src/index.js';
-import { killChildren } from '../src/modes/children.js';
-import type { BatchReport, KernelName, StartupCostReport } from '../src/types.js';
+import { abortError, killChildren, throwIfAborted } from '../src/internal.js';
+import type { BatchReport, KernelName, StartupCostReport } from '../src/index.js';
 import { analyse } from './analysis/analyse.js';
 import { calibrate } from './calibrate.js';
 import { renderSvg, type ChartSpec } from './report/charts.js';
 import { collectContext } from './context.js';
-import { EXPERIMENTS, type ExpContext } from './experiments/index.js';
+import { EXPERIMENTS, type Experiment, type ExpContext } from './experiments/index.js';
 import { checkGoals, goalSpecs, REFERENCE_KERNELS } from './analysis/goals.js';
 import { runHazards } from './extras/hazards.js';
-import { resetRunner, runConfig, unitsOf, type Measured } from './runner.js';
+import { resetRunner, runConfig, unitsOf, Unavailable, type Measured } from './runner.js';
 import { drawTimelines, runTimeline, timelineRuns, type TimelineRun } from './extras/timelines.js';
 import { measureTraceCost } from './extras/trace-cost.js';
 import { TraceWriter } from './extras/traces.js';
 import {
   SCHEMA_NAME,
   SCHEMA_VERSION,
+  type BenchContext,
   type BenchPlan,
   type BenchResults,
   type ConfigResult,
@@ -37,19 +39,10 @@ import {
   type FitResult,
   type HazardsResult,
   type PartialInfo,
+  type RenderedChart,
   type TimelineResult,
   type TraceCostResult,
-} from './model/types.js';
-
-export interface RenderedChart {
-  readonly file: string;
-  readonly title: string;
-  readonly marks: number;
-  readonly svg: string;
-  readonly experiment: ExperimentId;
-  /** `timeline`: drawn in the report's Timelines section, not with its experiment's charts. */
-  readonly kind: 'chart' | 'timeline';
-}
+} from './model/results.js';
 
 export interface SweepOutput {
   readonly results: BenchResults;
@@ -75,24 +68,58 @@ export interface SweepOptions {
 /** After a failure, how long to wait for an interrupt that caused it to be seen (a child killed by Ctrl-C). */
 const INTERRUPT_GRACE_MS = 100;
 
-function interruptSignal(signal: AbortSignal): PartialInfo['signal'] {
-  return signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
+type Skipped = PartialInfo['skipped'][number];
+
+/** What every step shares: the run's settings, and the notes and skipped parts it collects. */
+interface Sweep {
+  readonly plan: BenchPlan;
+  readonly ctx: ExpContext;
+  readonly context: BenchContext;
+  readonly calibrated: Record<string, Record<string, number>>;
+  readonly hooks: SweepHooks;
+  readonly signal: AbortSignal | undefined;
+  readonly traces: TraceWriter | null;
+  /** Things that did not run, and why (results.notes). */
+  readonly notes: string[];
+  /** Extra runs an abort left out (results.partial.skipped). */
+  readonly skipped: Skipped[];
 }
+
+/** Every configuration once, with the experiments that use it; each experiment's keys in its order. */
+interface Planned {
+  readonly experiments: readonly Experiment[];
+  readonly specs: ReadonlyMap<string, { readonly spec: ConfigSpec; readonly experiments: ExperimentId[] }>;
+  readonly keys: ReadonlyMap<ExperimentId, readonly string[]>;
+}
+
+/** What the measuring step produced. */
+interface Measurements {
+  readonly measured: ReadonlyMap<string, Measured>;
+  /** Configurations this installation cannot run (see Unavailable), with the reason. */
+  readonly unavailable: ReadonlyMap<string, string>;
+  /** The configuration an abort stopped (its runs are dropped); null if none. */
+  readonly interrupted: string | null;
+}
+
+/** The runs that are not measurements. */
+interface Extras {
+  readonly hazards: HazardsResult | null;
+  readonly traced: readonly { run: TimelineRun; report: BatchReport }[];
+  readonly traceCost: TraceCostResult | null;
+}
+
+/** The first line of an error's message. */
+const firstLine = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
 
 /** Resolves with `p`, or rejects as soon as `signal` aborts (p then goes on, unobserved). */
 function orAbort<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return p;
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new DOMException('The operation was aborted', 'AbortError'));
+    const onAbort = (): void => reject(abortError(signal));
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
-}
-
-/** Identity of a configuration apart from its task count: its tasks = 1 twin is the baseline. */
-function baselineIdentity(s: ConfigSpec): string {
-  return JSON.stringify([s.kind, s.kernel, s.params, s.mode, s.threads, s.switchIntervalUs, s.forcedSwitching]);
 }
 
 /** Two significant digits: calibrated sizes then repeat from run to run on one machine (see compare). */
@@ -102,132 +129,92 @@ function roundKnob(params: Record<string, number>): Record<string, number> {
   return out;
 }
 
-function writeTrace(traces: TraceWriter, spec: ConfigSpec, slug: string, report: BatchReport, notes: string[]): void {
-  try {
-    traces.write(spec, slug, report);
-  } catch (err) {
-    notes.push(`The trace of ${spec.key} was not written: ${(err as Error).message.split('\n')[0]}`);
-  }
-}
-
-/**
- * The runs that are not measurements, after every measured one: the hazard suite (when asked for),
- * the traced timeline runs, the cost of a trace event. After an abort each is skipped (and named
- * in `skipped`); one that fails leaves a note.
- */
-async function runExtras(
-  plan: BenchPlan,
-  timelinePlan: readonly TimelineRun[],
-  signal: AbortSignal | undefined,
-  hooks: SweepHooks,
-  notes: string[],
-  skipped: string[],
-): Promise<{
-  hazards: HazardsResult | null;
-  traced: { run: TimelineRun; report: BatchReport }[];
-  traceCost: TraceCostResult | null;
-}> {
-  const skip = (what: string): void => {
-    if (!skipped.includes(what)) skipped.push(what);
-  };
-  let hazards: HazardsResult | null = null;
-  if (plan.hazards) {
-    try {
-      if (signal?.aborted) throw new DOMException('The operation was aborted', 'AbortError');
-      hazards = await orAbort(runHazards(), signal);
-      hooks.onTick?.('hazards');
-    } catch (err) {
-      if (signal?.aborted) skip('hazards');
-      else notes.push(`The hazard suite did not run: ${(err as Error).message.split('\n')[0]}`);
-    }
-  }
-  const traced: { run: TimelineRun; report: BatchReport }[] = [];
-  for (const run of timelinePlan) {
-    try {
-      if (signal?.aborted) throw new DOMException('The operation was aborted', 'AbortError');
-      traced.push({ run, report: await runTimeline(run, signal) });
-      hooks.onTick?.(`timeline ${run.id}`);
-    } catch (err) {
-      if (signal?.aborted) {
-        skip('timelines');
-        break;
-      }
-      notes.push(`The timeline ${run.id} did not run: ${(err as Error).message.split('\n')[0]}`);
-    }
-  }
-  let traceCost: TraceCostResult | null = null;
-  if (signal?.aborted) skip('traceCost');
-  else {
-    traceCost = measureTraceCost();
-    hooks.onTick?.('trace cost');
-  }
-  return { hazards, traced, traceCost };
-}
-
-export async function runSweep(
-  plan: BenchPlan,
-  hooks: SweepHooks = {},
-  options: SweepOptions = {},
-): Promise<SweepOutput> {
-  const { signal } = options;
-  // Every task of a batch listens to the signal while it runs: many at once is expected, not a leak.
-  if (signal) setMaxListeners(0, signal);
-  const started = process.hrtime.bigint();
+/** The machine, its load, and kernel sizes calibrated on first use. */
+function prepare(plan: BenchPlan, hooks: SweepHooks, options: SweepOptions): Sweep {
   const cores = availableParallelism();
   const context = collectContext();
   resetRunner();
   const notes: string[] = [];
-  const loadAtStart = context.loadAverage[0] ?? 0;
-  if (loadAtStart >= 0.5) {
+  const load = context.loadAverage[0] ?? 0;
+  if (load >= 0.5) {
     notes.push(
-      `The machine was not idle when the bench started (1-minute load average ${loadAtStart.toFixed(2)} on ${cores} cores): other processes competed for the cores, which shows as run-queue wait and lowers speed-ups.`,
+      `The machine was not idle when the bench started (1-minute load average ${load.toFixed(2)} on ${cores} ` +
+        'cores): other processes competed for the cores, which shows as run-queue wait and lowers speed-ups.',
     );
   }
-
   const calibrated: Record<string, Record<string, number>> = {};
-  const params = (kernel: KernelName): Record<string, number> => {
-    calibrated[kernel] ??= roundKnob(calibrate(kernel, plan.taskMs));
-    return calibrated[kernel]!;
-  };
+  const params = (kernel: KernelName): Record<string, number> =>
+    (calibrated[kernel] ??= roundKnob(calibrate(kernel, plan.taskMs)));
+  const traces = options.traceDir === undefined ? null : new TraceWriter(options.traceDir);
   const ctx: ExpContext = { plan, cores, params };
+  return { plan, ctx, context, calibrated, hooks, signal: options.signal, traces, notes, skipped: [] };
+}
 
-  // Every configuration once, with the experiments that use it.
+/** Each chosen experiment's configurations, and those of the goals, every key once. */
+function collectSpecs(sweep: Sweep): Planned {
+  const { plan, ctx } = sweep;
   const specs = new Map<string, { spec: ConfigSpec; experiments: ExperimentId[] }>();
   const add = (spec: ConfigSpec, experiment: ExperimentId | null): void => {
     const seen = specs.get(spec.key);
-    if (seen) {
-      if (JSON.stringify(seen.spec) !== JSON.stringify(spec))
-        throw new Error(`bench: two different configurations share the key ${spec.key}`);
-      if (experiment !== null && !seen.experiments.includes(experiment)) seen.experiments.push(experiment);
-    } else {
-      specs.set(spec.key, { spec, experiments: experiment === null ? [] : [experiment] });
-    }
+    if (!seen) specs.set(spec.key, { spec, experiments: experiment === null ? [] : [experiment] });
+    else if (JSON.stringify(seen.spec) !== JSON.stringify(spec))
+      throw new Error(`bench: two different configurations share the key ${spec.key}`);
+    else if (experiment !== null && !seen.experiments.includes(experiment)) seen.experiments.push(experiment);
   };
-  const chosen = EXPERIMENTS.filter((e) => plan.experiments.includes(e.id));
-  for (const e of chosen) for (const s of e.specs(ctx)) add(s, e.id);
-  if (plan.experiments.includes(6)) for (const s of goalSpecs((k) => params(k))) add(s, null);
-  else
-    notes.push(
-      `The native-vs-TypeScript goal runs with experiment 6; kernels ${REFERENCE_KERNELS.join(', ')} were not compared.`,
+  const experiments = EXPERIMENTS.filter((e) => plan.experiments.includes(e.id));
+  const keys = new Map<ExperimentId, string[]>();
+  for (const e of experiments) {
+    const own = e.specs(ctx);
+    keys.set(
+      e.id,
+      own.map((s) => s.key),
     );
+    for (const s of own) add(s, e.id);
+  }
+  if (plan.experiments.includes(6)) for (const s of goalSpecs(ctx.params)) add(s, null);
+  else
+    sweep.notes.push(
+      'The native-vs-TypeScript goal runs with experiment 6; ' +
+        `kernels ${REFERENCE_KERNELS.join(', ')} were not compared.`,
+    );
+  return { experiments, specs, keys };
+}
 
-  const traces = options.traceDir === undefined ? null : new TraceWriter(options.traceDir);
-  const timelinePlan: TimelineRun[] = timelineRuns(ctx);
-  const extraUnits = (plan.hazards ? 1 : 0) + timelinePlan.length + 1; // + 1: the trace-cost measurement
-  const total = [...specs.values()].reduce((s, { spec }) => s + unitsOf(spec, plan, traces !== null), 0) + extraUnits;
-  hooks.onStart?.(total);
-  const measured = new Map<string, Measured>();
-  let interrupted: string | null = null;
-  const skipped: string[] = [];
+/** Units of work of the whole sweep, for the progress bar: every run, then the extra runs. */
+function totalUnits(sweep: Sweep, planned: Planned, timelinePlan: readonly TimelineRun[]): number {
+  const { plan, traces } = sweep;
+  const extra = (plan.hazards ? 1 : 0) + timelinePlan.length + 1; // + 1: the trace-cost measurement
+  return [...planned.specs.values()].reduce((s, { spec }) => s + unitsOf(spec, plan, traces !== null), 0) + extra;
+}
+
+function writeTrace(sweep: Sweep, spec: ConfigSpec, slug: string, report: BatchReport): void {
   try {
-    for (const { spec, experiments } of specs.values()) {
+    sweep.traces!.write(spec, slug, report);
+  } catch (err) {
+    sweep.notes.push(`The trace of ${spec.key} was not written: ${firstLine(err)}`);
+  }
+}
+
+/** Measures every configuration in order, until the end or an abort; then ends every pool and child. */
+async function measureAll(sweep: Sweep, planned: Planned): Promise<Measurements> {
+  const { plan, hooks, signal, traces, notes } = sweep;
+  const measured = new Map<string, Measured>();
+  const unavailable = new Map<string, string>();
+  let interrupted: string | null = null;
+  try {
+    for (const { spec, experiments } of planned.specs.values()) {
       if (signal?.aborted) break;
       try {
         const m = await runConfig(spec, plan, (label) => hooks.onTick?.(label), { signal, trace: traces !== null });
         measured.set(spec.key, m);
-        if (traces && m.traced)
-          writeTrace(traces, spec, chosen.find((e) => e.id === experiments[0])?.slug ?? 'goals', m.traced, notes);
+        const slug = planned.experiments.find((e) => e.id === experiments[0])?.slug ?? 'goals';
+        if (traces && m.traced) writeTrace(sweep, spec, slug, m.traced);
       } catch (err) {
+        if (err instanceof Unavailable) {
+          unavailable.set(spec.key, err.message);
+          notes.push(`${spec.label} (${spec.key}) was not run: ${err.message}`);
+          continue;
+        }
         // A failure that an interrupt caused (a child process killed by Ctrl-C) is not a failure.
         if (signal && !signal.aborted) await new Promise((r) => setTimeout(r, INTERRUPT_GRACE_MS));
         if (signal?.aborted) {
@@ -235,7 +222,7 @@ export async function runSweep(
           break;
         }
         const e = err instanceof Error ? err : new Error(String(err));
-        notes.push(`${spec.label} (${spec.key}) did not run: ${e.message.split('\n')[0]}`);
+        notes.push(`${spec.label} (${spec.key}) did not run: ${firstLine(e)}`);
         hooks.onError?.(spec, e);
       }
     }
@@ -243,93 +230,181 @@ export async function runSweep(
     shutdownPools(); // worker and process hosts: the sweep is their only user
     if (signal?.aborted) await killChildren(); // and wait until every child process has gone
   }
+  return { measured, unavailable, interrupted };
+}
 
-  const { hazards, traced, traceCost } = await runExtras(plan, timelinePlan, signal, hooks, notes, skipped);
+/** Runs one extra part: after an abort it is skipped (and named in `skipped`); a failure leaves a note. */
+async function extra<T>(sweep: Sweep, what: Skipped, run: () => Promise<T>, failed: string): Promise<T | null> {
+  try {
+    throwIfAborted(sweep.signal);
+    return await orAbort(run(), sweep.signal);
+  } catch (err) {
+    if (!sweep.signal?.aborted) sweep.notes.push(`${failed}: ${firstLine(err)}`);
+    else if (!sweep.skipped.includes(what)) sweep.skipped.push(what);
+    return null;
+  }
+}
 
-  // Analysis: each batch against its tasks = 1 twin.
+/**
+ * The runs that are not measurements, after every measured one: the hazard suite (when asked for),
+ * the traced timeline runs, the cost of a trace event.
+ */
+async function runExtras(sweep: Sweep, timelinePlan: readonly TimelineRun[]): Promise<Extras> {
+  const { hooks, signal } = sweep;
+  const hazards = sweep.plan.hazards
+    ? await extra(sweep, 'hazards', () => runHazards(), 'The hazard suite did not run')
+    : null;
+  if (hazards) hooks.onTick?.('hazards');
+  const traced: { run: TimelineRun; report: BatchReport }[] = [];
+  for (const run of timelinePlan) {
+    const report = await extra(
+      sweep,
+      'timelines',
+      () => runTimeline(run, signal),
+      `The timeline ${run.id} did not run`,
+    );
+    if (signal?.aborted) break;
+    if (report) {
+      traced.push({ run, report });
+      hooks.onTick?.(`timeline ${run.id}`);
+    }
+  }
+  let traceCost: TraceCostResult | null = null;
+  if (signal?.aborted) sweep.skipped.push('traceCost');
+  else {
+    traceCost = measureTraceCost();
+    hooks.onTick?.('trace cost');
+  }
+  return { hazards, traced, traceCost };
+}
+
+/** Identity of a configuration apart from its task count: its tasks = 1 twin is the baseline. */
+function baselineIdentity(s: ConfigSpec): string {
+  return JSON.stringify([s.kind, s.kernel, s.params, s.mode, s.threads, s.switchIntervalUs, s.forcedSwitching]);
+}
+
+/** Each configuration's figures, each batch against its tasks = 1 twin. */
+function analyseConfigs(sweep: Sweep, planned: Planned, { measured }: Measurements): Map<string, ConfigResult> {
   const ones = new Map<string, Measured>();
   for (const m of measured.values()) if (m.spec.tasks === 1) ones.set(baselineIdentity(m.spec), m);
   const results = new Map<string, ConfigResult>();
   for (const [key, m] of measured) {
     const baseline = m.spec.tasks === 1 ? null : (ones.get(baselineIdentity(m.spec)) ?? null);
-    results.set(key, analyse(m, specs.get(key)!.experiments, baseline, cores));
+    results.set(key, analyse(m, planned.specs.get(key)!.experiments, baseline, sweep.ctx.cores));
   }
-  const get = (key: string): ConfigResult | undefined => results.get(key);
+  return results;
+}
 
+/** Each experiment's table, reading, fits and charts (a chart with nothing to draw is left out). */
+function analyseExperiments(
+  sweep: Sweep,
+  planned: Planned,
+  results: ReadonlyMap<string, ConfigResult>,
+  unavailable: ReadonlyMap<string, string>,
+): { experiments: ExperimentResult[]; fits: FitResult[]; charts: { chart: ChartSpec; experiment: ExperimentId }[] } {
   const experiments: ExperimentResult[] = [];
   const fits: FitResult[] = [];
-  const chartSpecs: { chart: ChartSpec; experiment: ExperimentId }[] = [];
-  for (const e of chosen) {
-    const analysed = e.analyse(ctx, get);
-    const a = { ...analysed, charts: analysed.charts.filter((c) => c.marks > 0) }; // nothing to draw: no chart
+  const charts: { chart: ChartSpec; experiment: ExperimentId }[] = [];
+  for (const e of planned.experiments) {
+    const a = e.analyse(
+      sweep.ctx,
+      (key) => results.get(key),
+      (key) => unavailable.get(key),
+    );
+    const drawn = a.charts.filter((c) => c.marks > 0);
     experiments.push({
       id: e.id,
       slug: e.slug,
       title: e.title,
       question: e.question,
-      configKeys: e.specs(ctx).map((s) => s.key),
+      configKeys: planned.keys.get(e.id) ?? [],
       table: a.table,
       reading: a.reading,
-      charts: a.charts.map((c) => ({ file: c.file, title: c.title, marks: c.marks })),
+      charts: drawn.map((c) => ({ file: c.file, title: c.title, marks: c.marks })),
     });
     fits.push(...(a.fits ?? []));
-    for (const chart of a.charts) chartSpecs.push({ chart, experiment: e.id });
+    for (const chart of drawn) charts.push({ chart, experiment: e.id });
   }
-  const charts: RenderedChart[] = [];
-  for (const { chart, experiment } of chartSpecs) {
-    charts.push({
-      file: chart.file,
-      title: chart.title,
-      marks: chart.marks,
-      experiment,
-      kind: 'chart',
-      svg: await renderSvg(chart),
-    });
-  }
+  return { experiments, fits, charts };
+}
+
+async function render(chart: ChartSpec, experiment: ExperimentId, kind: RenderedChart['kind']): Promise<RenderedChart> {
+  return { file: chart.file, title: chart.title, marks: chart.marks, experiment, kind, svg: await renderSvg(chart) };
+}
+
+/** The experiments' charts, then the timelines drawn from the traced runs. */
+async function renderCharts(
+  charts: readonly { chart: ChartSpec; experiment: ExperimentId }[],
+  traced: Extras['traced'],
+): Promise<{ rendered: RenderedChart[]; timelines: TimelineResult[] }> {
+  const rendered: RenderedChart[] = [];
+  for (const { chart, experiment } of charts) rendered.push(await render(chart, experiment, 'chart'));
   const timelines: TimelineResult[] = [];
   for (const { result, chart } of drawTimelines(traced)) {
     timelines.push(result);
-    charts.push({
-      file: chart.file,
-      title: chart.title,
-      marks: chart.marks,
-      experiment: result.experiment,
-      kind: 'timeline',
-      svg: await renderSvg(chart),
-    });
+    rendered.push(await render(chart, result.experiment, 'timeline'));
   }
-  const partial: PartialInfo | null =
-    signal?.aborted && (interrupted !== null || measured.size < specs.size || skipped.length > 0)
-      ? {
-          reason: 'interrupted',
-          signal: interruptSignal(signal),
-          completedConfigurations: measured.size,
-          plannedConfigurations: specs.size,
-          interruptedConfiguration: interrupted,
-          skipped,
-        }
-      : null;
+  return { rendered, timelines };
+}
 
-  const startup: StartupCostReport | null = [...measured.values()].find((m) => m.startup)?.startup ?? null;
-  const results_: BenchResults = {
+/** What an abort left out; null when the sweep ran to the end. */
+function partialInfo(sweep: Sweep, planned: Planned, m: Measurements): PartialInfo | null {
+  const { signal, skipped } = sweep;
+  if (!signal?.aborted) return null;
+  if (m.interrupted === null && m.measured.size >= planned.specs.size && skipped.length === 0) return null;
+  return {
+    reason: 'interrupted',
+    signal: signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT',
+    completedConfigurations: m.measured.size,
+    plannedConfigurations: planned.specs.size,
+    interruptedConfiguration: m.interrupted,
+    skipped,
+  };
+}
+
+export async function runSweep(
+  plan: BenchPlan,
+  hooks: SweepHooks = {},
+  options: SweepOptions = {},
+): Promise<SweepOutput> {
+  const started = process.hrtime.bigint();
+  // Every task of a batch listens to the signal while it runs: many at once is expected, not a leak.
+  if (options.signal) setMaxListeners(0, options.signal);
+  const sweep = prepare(plan, hooks, options);
+  const planned = collectSpecs(sweep);
+  const timelinePlan = timelineRuns(sweep.ctx);
+  hooks.onStart?.(totalUnits(sweep, planned, timelinePlan));
+  const measurements = await measureAll(sweep, planned);
+  const extras = await runExtras(sweep, timelinePlan);
+  const configs = analyseConfigs(sweep, planned, measurements);
+  const { unavailable } = measurements;
+  const analysed = analyseExperiments(sweep, planned, configs, unavailable);
+  const { rendered, timelines } = await renderCharts(analysed.charts, extras.traced);
+  const startup: StartupCostReport | null = [...measurements.measured.values()].find((m) => m.startup)?.startup ?? null;
+  const results: BenchResults = {
     schema: SCHEMA_NAME,
     schemaVersion: SCHEMA_VERSION,
     createdAt: new Date().toISOString(),
     durationS: Number(process.hrtime.bigint() - started) / 1e9,
-    context,
+    context: sweep.context,
     plan,
-    calibrated,
-    configurations: [...results.values()],
-    experiments,
-    fits,
-    goals: checkGoals(plan, cores, get),
+    calibrated: sweep.calibrated,
+    configurations: [...configs.values()],
+    experiments: analysed.experiments,
+    fits: analysed.fits,
+    goals: checkGoals({
+      plan,
+      cores: sweep.ctx.cores,
+      get: (k) => configs.get(k),
+      unavailable: (k) => unavailable.get(k),
+    }),
     startup,
-    notes,
-    partial,
-    traceCost,
+    notes: sweep.notes,
+    partial: partialInfo(sweep, planned, measurements),
+    traceCost: extras.traceCost,
     timelines,
-    hazards,
-    traces: traces ? traces.result() : null,
+    hazards: extras.hazards,
+    traces: sweep.traces ? sweep.traces.result() : null,
   };
-  return { results: results_, charts };
+  return { results, charts: rendered };
 }

@@ -17,7 +17,8 @@ console.log(`race: ${threads} threads x ${n(increments)} increments of one count
 for (const strategy of ['racy', 'racy', 'racy', 'mutex', 'atomic', 'sharded'] as const) {
   const r = await hazards.race({ threads, increments, strategy });
   console.log(
-    `  ${strategy.padEnd(8)} expected ${n(r.expected)}  actual ${n(r.actual).padStart(10)}  lost ${n(r.lostUpdates).padStart(10)}` +
+    `  ${strategy.padEnd(8)} expected ${n(r.expected)}  actual ${n(r.actual).padStart(10)}` +
+      `  lost ${n(r.lostUpdates).padStart(10)}` +
       `  ${r.nsPerIncrement.toFixed(2)} ns/increment  wall ${ms(r.wallNs)}`,
   );
 }

@@ -1,17 +1,31 @@
 /**
- * Stopping native tasks in flight (released, gil and native batches) when the process exits. At
- * exit Node joins the libuv threadpool, so a kernel still running would hold the exit until it
- * finished on its own: seconds to minutes. Every such task is submitted with a cancel id (the addon
- * keeps the live ones per environment); on 'exit' they are all cancelled, kernels notice within
- * about a millisecond and the exit goes ahead.
+ * The process's one 'exit' hook. Whatever gilscope started must not outlive it or hold up its
+ * exit: native tasks in flight are cancelled (Node joins the libuv pool at exit, so a running
+ * kernel would otherwise hold the exit until it finished on its own), worker and process hosts
+ * are closed, and every tracked child process is killed. Each module registers its own cleanup;
+ * this module runs them, in registration order, once, when the process exits.
  */
-import { native } from './addon/loader.js';
 
+const cleanups = new Set<() => void>();
 let hooked = false;
 
-/** Installs the 'exit' hook once; call before submitting a task. */
-export function cancelInFlightOnExit(): void {
+function runCleanups(): void {
+  for (const fn of cleanups) {
+    try {
+      fn();
+    } catch {
+      // An exit hook must not throw: the other cleanups still run.
+    }
+  }
+}
+
+/**
+ * Runs `fn` when the process exits. Registering the same function again is a no-op (cheap enough
+ * to call on every task's path).
+ */
+export function atExit(fn: () => void): void {
+  cleanups.add(fn);
   if (hooked) return;
   hooked = true;
-  process.on('exit', () => native().cancelAll());
+  process.on('exit', runCleanups);
 }

@@ -4,20 +4,25 @@
  * `process.hrtime.bigint()`, so native and JS events line up.
  */
 
-/** The kernels, each a native C++ function with a pure-TypeScript reference. */
-export type KernelName = 'noop' | 'primes' | 'mandelbrot' | 'hash' | 'spin' | 'sleep' | 'mixed' | 'stream';
+import type { EVENT_KINDS, HAZARD_TABLE, KERNEL_TABLE } from './addon/layout.js';
 
-/** Parameters of each kernel. All are integers; ranges are in `kernels[name].params`. */
-export interface KernelParams {
-  noop: Record<string, never>;
-  primes: { n: number };
-  mandelbrot: { width: number; height: number; maxIter: number };
-  hash: { bytes: number; rounds: number };
-  spin: { cpuUs: number };
-  sleep: { us: number };
-  mixed: { computeUs: number; waitUs: number; repeats: number };
-  stream: { bytes: number; passes: number };
-}
+type KernelEntry = (typeof KERNEL_TABLE)[number];
+
+/**
+ * The kernels, each a native C++ function with a pure-TypeScript reference: 'noop', 'primes',
+ * 'mandelbrot', 'hash', 'spin', 'sleep', 'mixed', 'stream' (the addon's kernel table is the source).
+ */
+export type KernelName = KernelEntry['name'];
+
+/**
+ * Parameters of each kernel, all integers; ranges are in `kernels[name].params`. E.g.
+ * `KernelParams['mixed']` is `{ computeUs: number; waitUs: number; repeats: number }`; 'noop' takes none.
+ */
+export type KernelParams = {
+  [K in KernelName]: [Extract<KernelEntry, { name: K }>['params'][number]] extends [never]
+    ? Record<string, never>
+    : { [P in Extract<KernelEntry, { name: K }>['params'][number]['name']]: number };
+};
 
 /**
  * Where a task runs, and its Python counterpart.
@@ -96,17 +101,12 @@ export interface TaskTrace {
   readonly dropped: number;
 }
 
-export type TraceEventKind =
-  | 'task-start'
-  | 'task-end'
-  | 'lock-wait-start'
-  | 'lock-acquired'
-  | 'lock-released'
-  | 'drop-request-set'
-  | 'drop-request-seen'
-  | 'block-start'
-  | 'block-end'
-  | 'lock-wait-cancelled';
+/**
+ * What a thread recorded: 'task-start', 'task-end', 'lock-wait-start', 'lock-acquired',
+ * 'lock-released', 'drop-request-set', 'drop-request-seen', 'block-start', 'block-end',
+ * 'lock-wait-cancelled' (EVENT_KINDS, from the addon's own table).
+ */
+export type TraceEventKind = (typeof EVENT_KINDS)[number];
 
 export interface TraceEvent {
   readonly ns: bigint;
@@ -215,10 +215,8 @@ export interface LatencyStats {
   readonly maxNs: number | null;
 }
 
-/** Responsiveness while a batch runs. */
+/** Responsiveness of a lock-needing probe beside a batch (the JS thread's is in `eventLoop`). */
 export interface ProbeReport {
-  /** A 1 ms timer chain on the JS thread: how late each timer fired. */
-  readonly timer: LatencyStats;
   /**
    * Mode `gil` only (else null): a short task that needs the lock for a moment and then waits, over
    * and over (the I/O thread of Beazley's convoy-effect experiment): the latency of each round.
@@ -264,7 +262,7 @@ export interface BatchReport extends Measurement {
   readonly tasks: number;
   /** Threads serving the batch, as in force: the libuv pool size (held: 1, native: tasks). */
   readonly poolSize: number;
-  /** Responsiveness of the JS thread (and, under the GIL, of a lock-needing probe task). */
+  /** Under the GIL, the responsiveness of a lock-needing probe task (the JS thread's: `eventLoop`). */
   readonly probe: ProbeReport;
   /** Sum of the tasks' CPU over wall time: how many tasks' worth of CPU ran at once on average. */
   readonly parallelism: number;
@@ -303,7 +301,7 @@ export interface KernelInfo {
  * - `mutex`: `++` under one lock. `atomic`: one fetch-and-add.
  * - `sharded`: each thread its own counter (on its own cache line), summed at the end.
  */
-export type RaceStrategy = 'racy' | 'mutex' | 'atomic' | 'sharded';
+export type RaceStrategy = (typeof HAZARD_TABLE.raceStrategies)[number];
 
 export interface RaceOptions {
   /** Threads incrementing at once (1..64). @default os.availableParallelism(), at least 2 */
@@ -336,7 +334,7 @@ export interface RaceReport {
 }
 
 /** `opposite`: T1 takes L1 then L2, T2 takes L2 then L1. `global`: both take L1 then L2. */
-export type LockOrdering = 'opposite' | 'global';
+export type LockOrdering = (typeof HAZARD_TABLE.lockOrderings)[number];
 export type HazardThreadName = 'T1' | 'T2';
 export type HazardLockName = 'L1' | 'L2';
 
@@ -387,7 +385,7 @@ export interface DeadlockReport {
 }
 
 /** `unfair`: a plain mutex (whoever grabs it first wins). `fair`: a FIFO ticket lock. */
-export type StarvationLock = 'unfair' | 'fair';
+export type StarvationLock = (typeof HAZARD_TABLE.starvationLocks)[number];
 
 export interface StarvationOptions {
   /** Threads contending (1..64). @default 8 */
@@ -430,7 +428,7 @@ export interface StarvationReport {
 }
 
 /** After stepping back: `lockstep` retries at the next slot, `random` 1 to 4 slots later. */
-export type Backoff = 'lockstep' | 'random';
+export type Backoff = (typeof HAZARD_TABLE.backoffs)[number];
 
 export interface LivelockOptions {
   /** How long the two threads try (1..10000). @default 200 */

@@ -173,7 +173,8 @@ test('livelock: lockstep backoff makes less progress than random backoff', async
   assert.ok(elapsedNs(start) < 300 * MS + 2 * SLACK_NS);
   assert.ok(
     lockstep.progress < random.progress,
-    `lockstep progress ${lockstep.progress} (of ${lockstep.attempts} attempts) < random ${random.progress} (of ${random.attempts})`,
+    `lockstep progress ${lockstep.progress} (of ${lockstep.attempts} attempts) < ` +
+      `random ${random.progress} (of ${random.attempts})`,
   );
   assert.ok(random.progress > 0, 'with random backoff progress resumes');
   await addonStillWorks();

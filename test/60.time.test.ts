@@ -145,7 +145,8 @@ test('a node script with two released CPU-bound tasks shows two busy threads and
   const { threadIds } = JSON.parse(ran.stdout) as { threadIds: number[] };
   const busy = report.threads.slice(0, 2);
   t.diagnostic(
-    `${report.verdict} | ${report.contention ?? 'no contention'} | ${report.threadsVerdict} | tasks ran on ${threadIds.join(', ')}`,
+    `${report.verdict} | ${report.contention ?? 'no contention'} | ${report.threadsVerdict} | ` +
+      `tasks ran on ${threadIds.join(', ')}`,
   );
   // The two busiest threads are the pool threads the tasks ran on, each with a large share.
   assert.deepEqual(busy.map((b) => b.tid).sort(), [...threadIds].sort());
@@ -202,7 +203,8 @@ test('the exit code and a signal that ends the command pass through', async () =
 
 test('SIGINT and SIGTERM sent to gilscope are forwarded to the command', async () => {
   const handler =
-    'process.on("SIGINT", () => { console.log("got SIGINT"); process.exit(42); }); console.log("ready"); setTimeout(() => {}, 20000);';
+    'process.on("SIGINT", () => { console.log("got SIGINT"); process.exit(42); }); ' +
+    'console.log("ready"); setTimeout(() => {}, 20000);';
   const handled = startCli(['time', '--', 'node', '-e', handler]);
   await handled.saw('ready');
   handled.child.kill('SIGINT');

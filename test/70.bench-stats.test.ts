@@ -2,10 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { mannWhitney, medianCi, ratioOfMediansCi, summarize } from '../bench/analysis/stats.js';
-
-const near = (a: number, b: number, eps = 1e-9): void =>
-  assert.ok(Math.abs(a - b) <= eps, `${a} is not within ${eps} of ${b}`);
+import { mannWhitney, medianCi, medianOf, ratioOfMediansCi, summarize } from '../bench/analysis/stats.js';
+import { near } from './support/assert.js';
 
 test('summarize gives median, range and MAD of known data', () => {
   const s = summarize([5, 1, 4, 2, 3, 100]);
@@ -15,6 +13,13 @@ test('summarize gives median, range and MAD of known data', () => {
   assert.equal(s.max, 100);
   // |x - 3.5| = 1.5 2.5 0.5 1.5 0.5 96.5 -> median 1.5
   assert.equal(s.mad, 1.5);
+});
+
+test('medianOf drops the figures a run did not give (null, NaN, infinities) before taking the median', () => {
+  assert.equal(medianOf([3, null, 1, Number.NaN, 2, Number.POSITIVE_INFINITY]), 2);
+  assert.equal(medianOf([4, 1, null, 3]), 3, 'an even count: the mean of the middle two');
+  assert.equal(medianOf([null, Number.NaN]), null, 'nothing left: no median');
+  assert.equal(medianOf([]), null);
 });
 
 test('median CI from order statistics: 10 samples give (x2, x9) at 97.9% coverage', () => {

@@ -3,9 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { amdahlSpeedup, fitAmdahl, fitUsl, predict, uslSpeedup } from '../bench/analysis/fits.js';
+import { near } from './support/assert.js';
 
-const near = (a: number, b: number, eps = 1e-9): void =>
-  assert.ok(Math.abs(a - b) <= eps, `${a} is not within ${eps} of ${b}`);
 const ns = [1, 2, 4, 8, 16, 32];
 
 test('Amdahl: the serial fraction of an exact Amdahl curve is recovered', () => {

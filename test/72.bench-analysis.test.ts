@@ -1,38 +1,23 @@
-// The wall-time breakdown, speed-up and option parsing of the bench, on synthetic reports.
+// From measured runs to figures, on synthetic reports: the wall-time breakdown, the speed-up over
+// tasks = 1, the goals as a table, and a baseline this installation cannot run.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { analyse, breakdown } from '../bench/analysis/analyse.js';
-import { parseTasks, resolvePlan } from '../bench/plan.js';
-import type { Measured } from '../bench/runner.js';
-import type { ConfigSpec } from '../bench/model/types.js';
-import type { BatchReport, TaskReport } from '../src/types.js';
-
-function task(t: Partial<TaskReport>): TaskReport {
-  return {
-    kernel: 'spin', mode: 'gil', result: 0, threadId: 1, startNs: 0n, endNs: 0n, wallNs: 0, queueNs: 0, cpuNs: 0,
-    userUs: 0, systemUs: 0, voluntarySwitches: 0, involuntarySwitches: 0, runQueueNs: 0, lockWaitNs: 0, lockHoldNs: 0,
-    lockAcquisitions: 0, dropRequests: 0, ...t,
-  } as TaskReport; // prettier-ignore
-}
-
-function report(tasks: TaskReport[], wallNs: number): BatchReport {
-  return {
-    wallNs,
-    taskReports: tasks,
-    cpuPerWall: 1,
-    parallelism: 1,
-    poolSize: 4,
-    lock: null,
-    eventLoop: { utilization: 0.5, delayP50Ns: 1, delayP99Ns: 2, delayMaxNs: 3, samples: 3 },
-    probe: { timer: { samples: 0, p50Ns: null, p99Ns: null, maxNs: null }, convoy: null },
-  } as unknown as BatchReport;
-}
+import { analyse, breakdown, type Runs } from '../bench/analysis/analyse.js';
+import { checkGoals, GOALS, goalFigure, type GoalInputs } from '../bench/analysis/goals.js';
+import { presetPlan } from '../bench/plan.js';
+import { dispatch } from '../bench/experiments/dispatch.js';
+import { dispatchKey, type DispatchRunner } from '../bench/experiments/keys.js';
+import { PISCINA_MISSING } from '../bench/runner.js';
+import { summarize } from '../bench/analysis/stats.js';
+import type { BatchSpec, ConfigResult } from '../bench/model/results.js';
+import { near } from './support/assert.js';
+import { fakeBatch, fakeTask as task } from './support/reports.js';
 
 test('the breakdown parts add up to queue + wall, lock wait counted once', () => {
   // 10 ms task: 4 ms CPU, 2 ms runnable, 3 ms lock wait of which 1 ms runnable after wake-up, rest asleep.
   const b = breakdown([
-    report([task({ wallNs: 10e6, cpuNs: 4e6, runQueueNs: 2e6, lockWaitNs: 3e6, queueNs: 1e6 })], 11e6),
+    fakeBatch([task({ wallNs: 10e6, cpuNs: 4e6, runQueueNs: 2e6, lockWaitNs: 3e6, queueNs: 1e6 })]),
   ])!;
   assert.equal(b.cpuNs, 4e6);
   assert.equal(b.runQueueNs, 2e6);
@@ -43,7 +28,7 @@ test('the breakdown parts add up to queue + wall, lock wait counted once', () =>
   assert.equal(b.check.ok, true);
   assert.equal(b.check.sumOverTotal, 1);
   // Lock wait longer than the time asleep: the excess was runnable time, shown apart, not added.
-  const c = breakdown([report([task({ wallNs: 10e6, cpuNs: 5e6, runQueueNs: 4e6, lockWaitNs: 3e6 })], 10e6)])!;
+  const c = breakdown([fakeBatch([task({ wallNs: 10e6, cpuNs: 5e6, runQueueNs: 4e6, lockWaitNs: 3e6 })])])!;
   assert.equal(c.lockWaitNs, 1e6);
   assert.equal(c.lockWakeNs, 2e6);
   assert.equal(c.blockedNs, 0);
@@ -52,7 +37,7 @@ test('the breakdown parts add up to queue + wall, lock wait counted once', () =>
 
 test('the check fails when CPU + run-queue wait exceed the wall time', () => {
   const b = breakdown([
-    report([task({ wallNs: 10e6, cpuNs: 9e6, runQueueNs: 3e6 }), task({ wallNs: 10e6, cpuNs: 5e6 })], 10e6),
+    fakeBatch([task({ wallNs: 10e6, cpuNs: 9e6, runQueueNs: 3e6 }), task({ wallNs: 10e6, cpuNs: 5e6 })]),
   ])!;
   assert.equal(b.check.ok, false);
   assert.equal(b.check.tasksOver, 1);
@@ -60,11 +45,7 @@ test('the check fails when CPU + run-queue wait exceed the wall time', () => {
   assert.ok(b.check.sumOverTotal > 1);
 });
 
-function near(a: number, b: number): void {
-  assert.ok(Math.abs(a - b) < 1e-9, `${a} vs ${b}`);
-}
-
-const spec = (tasks: number): ConfigSpec => ({
+const spec = (tasks: number): BatchSpec => ({
   key: `k/t${tasks}`,
   label: 'x',
   kind: 'batch',
@@ -76,17 +57,17 @@ const spec = (tasks: number): ConfigSpec => ({
   switchIntervalUs: null,
   forcedSwitching: null,
 });
-const measured = (tasks: number, walls: number[]): Measured => ({
+const runs = (tasks: number, walls: number[]): Runs => ({
   spec: spec(tasks),
   metric: { name: 'wallNs', unit: 'ns', lowerIsBetter: true },
   samples: walls,
-  reports: walls.map((w) => report([task({ wallNs: w, cpuNs: w / 2 })], w)),
+  reports: walls.map((w) => fakeBatch([task({ wallNs: w, cpuNs: w / 2 })])),
   extra: {},
 });
 
 test('speed-up is throughput over tasks = 1, efficiency caps the ideal at the cores', () => {
-  const one = measured(1, [10e6, 10e6, 11e6]);
-  const four = measured(4, [20e6, 21e6, 20e6]); // 4 tasks in 20 ms vs 1 in 10 ms: 2x
+  const one = runs(1, [10e6, 10e6, 11e6]);
+  const four = runs(4, [20e6, 21e6, 20e6]); // 4 tasks in 20 ms vs 1 in 10 ms: 2x
   const r = analyse(four, [1], one, 2);
   assert.equal(r.speedup?.value, 2);
   assert.equal(r.efficiency, 1);
@@ -95,18 +76,103 @@ test('speed-up is throughput over tasks = 1, efficiency caps the ideal at the co
   assert.equal(analyse(four, [1], null, 2).speedup, null, 'no baseline, no speed-up');
 });
 
-test('--tasks accepts lists and ranges, and bad options name themselves', () => {
-  assert.deepEqual(parseTasks('1-3,6,2'), [1, 2, 3, 6]);
-  assert.throws(() => parseTasks('0'), { name: 'RangeError', message: /--tasks/ });
-  assert.throws(() => parseTasks('4-2'), { name: 'RangeError', message: /--tasks/ });
-  assert.throws(() => resolvePlan({ modes: 'held,fast' }), { name: 'RangeError', message: /--modes.*"fast"/ });
-  assert.throws(() => resolvePlan({ kernel: 'sleep' }), { name: 'RangeError', message: /--kernel/ });
-  assert.throws(() => resolvePlan({ repeat: '0' }), { name: 'RangeError', message: /--repeat/ });
-  assert.throws(() => resolvePlan({ interval: 'x' }), { name: 'RangeError', message: /--interval/ });
-  const p = resolvePlan({ tasks: '1,2', interval: '300', modes: 'gil' }, 2);
-  assert.deepEqual(p.tasks, [1, 2]);
-  assert.ok(p.intervalsUs.includes(300), 'the chosen interval is part of the sweep');
-  assert.equal(resolvePlan({}, 2).preset, 'quick');
-  assert.deepEqual(resolvePlan({}, 2).tasks, [1, 2, 3, 4], 'default tasks: 1 to 2x cores');
-  assert.equal(resolvePlan({ full: true }, 2).preset, 'full');
+/** A dispatch result with median `ns` (its other figures do not matter to the goals). */
+function dispatched(runner: string, ns: number): ConfigResult {
+  return {
+    key: `dispatch/${runner}`,
+    label: runner,
+    kind: 'micro',
+    kernel: null,
+    params: null,
+    mode: 'raw-napi',
+    tasks: 1,
+    threads: null,
+    switchIntervalUs: null,
+    forcedSwitching: null,
+    experiments: [6],
+    metric: { name: 'nsPerCall', unit: 'ns', lowerIsBetter: true },
+    samples: [ns],
+    summary: summarize([ns]),
+    throughputPerS: null,
+    speedup: null,
+    efficiency: null,
+    cpuPerWall: null,
+    parallelism: null,
+    poolSize: null,
+    breakdown: null,
+    eventLoop: null,
+    probe: null,
+    lock: null,
+    extra: {},
+  };
+}
+
+function inputs(
+  medians: Partial<Record<DispatchRunner, number>>,
+  unavailable: Record<string, string> = {},
+): GoalInputs {
+  const entries = Object.entries(medians) as [DispatchRunner, number][];
+  const results = new Map(entries.map(([r, ns]) => [dispatchKey(r), dispatched(r, ns)]));
+  return {
+    plan: presetPlan('quick', 2),
+    cores: 2,
+    get: (key) => results.get(key),
+    unavailable: (key) => unavailable[key],
+  };
+}
+
+test('the goals are a table: each is measured, judged against its target, or reported as not measured', () => {
+  assert.deepEqual(
+    GOALS.map((g) => g.id),
+    [
+      'held-overhead',
+      'released-vs-async-work',
+      'released-vs-piscina',
+      'released-vs-native-speedup',
+      'native-vs-reference',
+      'accounting-overhead',
+    ],
+  );
+  const goals = checkGoals(inputs({ 'raw-napi': 100, 'napi-noop': 120, 'run-sync': 20_120 }));
+  const held = goals.find((g) => g.id === 'held-overhead')!;
+  assert.equal(held.ratio, 1.2);
+  assert.equal(held.met, true, '1.2x is within 1.5x');
+  const accounting = goals.find((g) => g.id === 'accounting-overhead')!;
+  near(accounting.ratio!, 0.02);
+  assert.equal(accounting.met, false, '20 us of a 1 ms task is 2%, over the 1% target');
+  assert.equal(goalFigure(accounting), '2%', 'a share reads as a percentage');
+  assert.equal(goalFigure(held), '1.2x', 'a ratio reads as a factor');
+  const released = goals.find((g) => g.id === 'released-vs-async-work')!;
+  assert.equal(released.met, null);
+  assert.equal(released.ratio, null);
+  assert.equal(goalFigure(released), null);
+  assert.match(released.detail, /^not measured in this run: experiment 6 with mode 'released' did not run$/);
+});
+
+test('piscina not installed: its row says so, and the goal that needs it is not measured, with that reason', () => {
+  const medians = { 'raw-napi': 100, released: 1000, 'bare-async-work': 900 };
+  const missing = { [dispatchKey('piscina')]: PISCINA_MISSING };
+  const piscina = checkGoals(inputs(medians, missing)).find((g) => g.id === 'released-vs-piscina')!;
+  assert.equal(piscina.met, null);
+  assert.equal(piscina.detail, `not measured in this run: ${PISCINA_MISSING}`);
+  assert.match(PISCINA_MISSING, /piscina is not installed \(a devDependency of gilscope\): npm install piscina/);
+  // Without the reason (experiment 6 did not run at all) the goal says that instead.
+  const absent = checkGoals(inputs({})).find((g) => g.id === 'released-vs-piscina')!;
+  assert.doesNotMatch(absent.detail, /not installed/);
+
+  const { get, unavailable } = inputs(medians, missing);
+  const { rows } = dispatch.analyse(
+    { plan: presetPlan('quick', 2), cores: 2, params: () => ({}) },
+    get,
+    unavailable,
+  ).table;
+  const row = rows.find((r) => r[0] === 'piscina');
+  assert.ok(row, 'the piscina row is in the table');
+  assert.equal(row[2], `not run: ${PISCINA_MISSING}`);
+  assert.deepEqual(row.slice(3), [null, null, null, null, null], 'no figure is made up for it');
+  assert.equal(
+    rows.find((r) => r[0] === 'js-call'),
+    undefined,
+    'a runner that did not run for no reason has no row',
+  );
 });

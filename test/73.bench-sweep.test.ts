@@ -1,19 +1,18 @@
 // A tiny sweep end to end through the CLI: --json output against the schema, the files it writes,
 // report.html in headless Chromium (every chart drew its data points, every timeline its spans),
-// and `gilscope compare`.
+// and what it leaves out when not asked for (the hazard suite, traces). `gilscope compare` reading
+// such files is 77.bench-results-files.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { Ajv } from 'ajv';
 
-import { compareResults, loadResults } from '../bench/analysis/compare.js';
-import { resultsSchema } from '../bench/model/schema.js';
+import { resultsSchema, type BenchResults } from '../bench/model/results.js';
 import { TIMELINE_STATES } from '../bench/extras/timelines.js';
 import { cli } from './support/cli.js';
-import type { BenchResults } from '../bench/model/types.js';
 
 let dir: string;
 let out: string;
@@ -244,69 +243,17 @@ test('report.html opened in headless Chromium: every chart drew all its data poi
   }
 });
 
-test('compare: a run against itself changes nothing; a slower copy is flagged', async () => {
-  const a = join(out, 'results.json');
-  const same = await cli(['compare', a, a]);
-  assert.match(same.stdout, /0 of \d+ configurations changed significantly/);
-
-  const doc = JSON.parse(readFileSync(a, 'utf8')) as {
-    configurations: { key: string; samples: number[]; summary: { median: number } }[];
-  };
-  const base = structuredClone(doc);
-  const slow = structuredClone(doc);
-  base.configurations[0]!.samples = [10, 11, 12, 13, 14, 15, 16, 17];
-  base.configurations[0]!.summary.median = 13.5;
-  slow.configurations[0]!.samples = [30, 31, 32, 33, 34, 35, 36, 37];
-  slow.configurations[0]!.summary.median = 33.5;
-  writeFileSync(join(dir, 'a.json'), JSON.stringify(base));
-  writeFileSync(join(dir, 'b.json'), JSON.stringify(slow));
-  const c = compareResults(loadResults(join(dir, 'a.json')), loadResults(join(dir, 'b.json')));
-  assert.equal(c.flagged, 1);
-  const row = c.rows.find((r) => r.key === doc.configurations[0]!.key)!;
-  assert.equal(row.verdict, 'slower');
-  assert.ok(Math.abs(row.ratio - 33.5 / 13.5) < 1e-9);
-  assert.ok(row.ci.lo > 1, 'the interval excludes 1');
-  assert.ok(row.p < 0.001);
-  const flip = compareResults(loadResults(join(dir, 'b.json')), loadResults(join(dir, 'a.json')));
-  assert.equal(flip.rows.find((r) => r.key === row.key)!.verdict, 'faster');
-  await assert.rejects(
-    cli(['compare', join(dir, 'a.json'), join(dir, 'b.json'), '--fail-on-change']),
-    (e: { code?: number; stdout?: string }) => {
-      assert.equal(e.code, 2);
-      assert.match(e.stdout ?? '', /SLOWER/);
-      return true;
-    },
+test('without --hazards the hazard suite does not run, and without --trace no trace is written', () => {
+  assert.equal(results.plan.hazards, false);
+  assert.equal(results.hazards, null, 'results.hazards is null: the suite did not run');
+  assert.equal(results.partial, null, 'and that is not an interruption: nothing was skipped');
+  assert.deepEqual(
+    results.notes.filter((n) => /hazard/i.test(n)),
+    [],
+    'nor a failure of the suite',
   );
-});
-
-test('compare rejects foreign and malformed files with a clear error', async () => {
-  const foreign = join(dir, 'foreign.json');
-  writeFileSync(foreign, JSON.stringify({ hello: 'world' }));
-  const notJson = join(dir, 'not.json');
-  writeFileSync(notJson, 'results: maybe');
-  const malformed = join(dir, 'malformed.json');
-  const doc = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as {
-    configurations: Record<string, unknown>[];
-    schemaVersion: number;
-  };
-  delete doc.configurations[0]!['summary'];
-  writeFileSync(malformed, JSON.stringify(doc));
-  const future = join(dir, 'future.json');
-  writeFileSync(future, JSON.stringify({ ...doc, schemaVersion: 99 }));
-  assert.throws(() => loadResults(foreign), /foreign\.json: not a gilscope bench results file/);
-  assert.throws(() => loadResults(notJson), /not\.json: not JSON/);
-  assert.throws(
-    () => loadResults(malformed),
-    /malformed\.json: malformed results file:\n.*\/configurations\/0 must have required property 'summary'/,
-  );
-  assert.throws(() => loadResults(future), /future\.json: results schema version 99/);
-  assert.throws(() => loadResults(join(dir, 'missing.json')), /missing\.json: cannot read/);
-  await assert.rejects(
-    cli(['compare', join(out, 'results.json'), foreign]),
-    (e: { code?: number; stderr?: string }) => {
-      assert.equal(e.code, 1);
-      assert.match(e.stderr ?? '', /^gilscope: .*foreign\.json: not a gilscope bench results file/);
-      return true;
-    },
-  );
+  const html = readFileSync(join(out, 'report.html'), 'utf8');
+  assert.doesNotMatch(html, /<section id="hazards">|data-hazard=/, 'report.html has no hazards section');
+  assert.equal(results.traces, null);
+  assert.doesNotMatch(html, /Chrome traces/);
 });

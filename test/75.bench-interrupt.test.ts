@@ -1,89 +1,51 @@
 // Ctrl-C during a bench: the CLI runs in a real child process (its own process group) on a tiny
 // sweep that keeps child processes busy; after SIGINT it exits with 130, leaves a partial
-// results.json that parses and validates, and no process it started survives it.
+// results.json that parses and validates, and no process it started survives it. First the pieces
+// an interrupted run relies on: child-process tracking and an abortable startupCost.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 
-import { schemaErrors } from '../bench/model/schema.js';
+import { schemaErrors } from '../bench/model/validate.js';
+import type { BenchResults } from '../bench/model/results.js';
+import { startupCost } from '../src/index.js';
+import { killChildren, liveChildPids, trackChild } from '../src/modes/children.js';
 import { cli as runCli, cliArgv, ROOT as root } from './support/cli.js';
-import type { BenchResults } from '../bench/model/types.js';
+import { bounded, waitFor } from './support/poll.js';
+import { proc, processes, type Proc } from './support/proc.js';
+import { spawnCollecting, type Spawned } from './support/spawn.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gilscope-sigint-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Proc {
-  readonly pid: number;
-  readonly ppid: number;
-  readonly pgrp: number;
-  readonly state: string;
-  readonly cmdline: string;
-}
+test('killChildren ends every tracked child process and waits until it is reaped', async () => {
+  const child = trackChild(spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' }));
+  await new Promise((r) => child.once('spawn', r));
+  assert.ok(liveChildPids().includes(child.pid!));
+  assert.equal(await killChildren(5000), 0);
+  assert.equal(child.signalCode, 'SIGKILL');
+  assert.ok(!liveChildPids().includes(child.pid!));
+  assert.equal(existsSync(`/proc/${child.pid}`), false, 'no zombie left: it was reaped');
+  await assert.rejects(killChildren(-1), RangeError);
+});
 
-/** Every process on the machine, from /proc (comm may hold spaces and parentheses: parse after the last ')'). */
-function processes(): Proc[] {
-  const out: Proc[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      out.push({ pid: Number(name), state: fields[0]!, ppid: Number(fields[1]), pgrp: Number(fields[2]), cmdline });
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
-
-/** Polls `check` every 20 ms until it returns a value, for at most `ms`. */
-async function waitFor<T>(what: string, ms: number, check: () => T | undefined): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = check();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-function startBench(
-  out: string,
-  args: string[],
-): {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-} {
-  // detached: its own process group, so that what it started can be found after it has gone.
-  const child = spawn(process.execPath, cliArgv(['bench', ...args, '--out', out]), {
-    cwd: root,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let text = '';
-  child.stdout!.on('data', (d: Buffer) => (text += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (text += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
+test('startupCost stops at an abort and checks its signal option', async () => {
+  const controller = new AbortController();
+  controller.abort();
+  await assert.rejects(startupCost({ samples: 3, signal: controller.signal }), (e: Error) => e.name === 'AbortError');
+  await assert.rejects(
+    startupCost({ signal: 'now' as never }),
+    (e: Error) => e instanceof TypeError && /options\.signal/.test(e.message),
   );
-  return { child, output: () => text, exited };
-}
+  assert.deepEqual(liveChildPids(), []);
+});
 
-async function bounded<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      p,
-      new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms))),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+/** `gilscope bench <args> --out <out>` in a child process of its own group. */
+function startBench(out: string, args: string[]): Spawned {
+  return spawnCollecting(process.execPath, cliArgv(['bench', ...args, '--out', out]), { cwd: root });
 }
 
 function checkPartial(out: string): BenchResults {
@@ -108,8 +70,22 @@ function checkPartial(out: string): BenchResults {
   return results;
 }
 
-function survivors(pgid: number, seen: readonly number[]): Proc[] {
-  return processes().filter((p) => p.pgrp === pgid || (seen.includes(p.pid) && p.cmdline.includes('process-host')));
+/** A process that has exited and whose parent is gone: init reaps it, at its own pace. */
+const orphanedZombie = (p: Proc): boolean => p.state === 'Z' && p.ppid === 1;
+
+/**
+ * The processes of the bench's group, and the batch and host processes it started, still there
+ * after it exited. A process still running is reported at once; zombies that init has yet to reap
+ * (a host's own helper, such as tsx's esbuild service, orphaned when the host was killed) are given
+ * a few seconds to go.
+ */
+async function survivors(pgid: number, seen: readonly number[]): Promise<Proc[]> {
+  const left = (): Proc[] =>
+    processes().filter((p) => p.pgrp === pgid || (seen.includes(p.pid) && /process-host|batch-host/.test(p.cmdline)));
+  return waitFor('init to reap the orphaned zombies', 5000, () => {
+    const procs = left();
+    return procs.every(orphanedZombie) && procs.length > 0 ? undefined : procs;
+  }).catch(() => left());
 }
 
 test(
@@ -138,14 +114,16 @@ test(
     const seen = new Set<number>();
     // tasks = 1 takes two batches, two child processes; the third child runs tasks = 2's first batch.
     const running = await waitFor(`a third batch process (output so far: ${bench.output()})`, 90_000, () => {
-      const kids = processes().filter((p) => p.ppid === cli && p.cmdline.includes('process-host'));
+      const kids = processes().filter((p) => p.ppid === cli && p.cmdline.includes('batch-host'));
       for (const k of kids) seen.add(k.pid);
       return seen.size >= 3 ? kids.find((k) => ![...seen].slice(0, 2).includes(k.pid)) : undefined;
     }).catch((err: Error) => {
-      process.kill(-cli, 'SIGKILL');
+      bench.killGroup();
       throw err;
     });
-    assert.ok(running, 'a child batch is running when SIGINT comes');
+    // The moment SIGINT is sent, that batch process is still at work: alive, not yet a zombie.
+    const now: Proc | null = proc(running.pid);
+    assert.ok(now !== null && now.state !== 'Z', `batch process ${running.pid} is running (state ${now?.state})`);
     process.kill(cli, 'SIGINT');
     const { code, signal } = await bounded(bench.exited, 60_000, 'stopping after SIGINT');
     assert.equal(signal, null, bench.output());
@@ -158,7 +136,7 @@ test(
       'what finished is kept',
     );
     assert.equal(results.partial!.interruptedConfiguration, 'cpu/primes/released/t2');
-    assert.deepEqual(survivors(cli, [...seen]), [], 'no process of its group and no batch process survives');
+    assert.deepEqual(await survivors(cli, [...seen]), [], 'no process of its group and no batch process survives');
     // compare reads a partial file, and says it is one.
     const compared = await runCli(['compare', join(out, 'results.json'), join(out, 'results.json')], 60_000);
     assert.match(compared.stdout, /a is a partial run \(interrupted\)/);
@@ -193,7 +171,7 @@ test(
       for (const k of kids) seen.add(k.pid);
       return kids.length >= 2 ? kids : undefined;
     }).catch((err: Error) => {
-      process.kill(-cli, 'SIGKILL');
+      bench.killGroup();
       throw err;
     });
     process.kill(-cli, 'SIGINT'); // as the terminal does: every process of the foreground group
@@ -210,6 +188,6 @@ test(
       [],
       'the hosts the terminal killed are not reported as failures',
     );
-    assert.deepEqual(survivors(cli, [...seen]), [], 'no process of its group and no host survives');
+    assert.deepEqual(await survivors(cli, [...seen]), [], 'no process of its group and no host survives');
   },
 );

@@ -89,7 +89,8 @@ const RSS_WARMUP = 3;
 test('resident memory after repeated rounds stays within 8 MiB of the warmed-up baseline', async (t) => {
   if (sanitizedAddon()) {
     t.skip(
-      'the ASan allocator keeps freed memory in quarantine: resident memory is not comparable (the leak check covers this build)',
+      'the ASan allocator keeps freed memory in quarantine: resident memory is not comparable ' +
+        '(the leak check covers this build)',
     );
     return;
   }
@@ -112,7 +113,9 @@ test('resident memory after repeated rounds stays within 8 MiB of the warmed-up 
   const tasks = tasksPerRound * later.length;
   t.diagnostic(`RSS per round (MiB): ${rss.map(mib).join(' ')}; baseline ${mib(baseline)} after ${RSS_WARMUP} rounds`);
   t.diagnostic(
-    `growth over ${later.length} more rounds (${tasks} tasks): max ${mib(maxGrowth)} MiB, final ${mib(finalGrowth)} MiB; bound ${mib(RSS_BOUND_BYTES)} MiB (a leak of ${Math.ceil(RSS_BOUND_BYTES / tasks)} bytes per task would cross it)`,
+    `growth over ${later.length} more rounds (${tasks} tasks): max ${mib(maxGrowth)} MiB, ` +
+      `final ${mib(finalGrowth)} MiB; bound ${mib(RSS_BOUND_BYTES)} MiB ` +
+      `(a leak of ${Math.ceil(RSS_BOUND_BYTES / tasks)} bytes per task would cross it)`,
   );
   assert.ok(maxGrowth <= RSS_BOUND_BYTES, `resident memory grew by ${mib(maxGrowth)} MiB`);
   assert.ok(finalGrowth <= RSS_BOUND_BYTES, `resident memory ended ${mib(finalGrowth)} MiB above the baseline`);
@@ -146,7 +149,9 @@ test('LeakSanitizer finds no leak allocated by the addon over a short run of eve
       .map((l) => /Suppressions used:[\s\S]*?(\d+)\s+(\d+)\s+napi_create_external/.exec(l))
       .filter(Boolean);
     t.diagnostic(
-      `LSan: ${logs.length} process log(s), ${reports.length} unsuppressed leak report(s), ${ours.length} from the addon; Node's own napi_create_external bookkeeping suppressed in ${suppressed.length} process(es)`,
+      `LSan: ${logs.length} process log(s), ${reports.length} unsuppressed leak report(s), ` +
+        `${ours.length} from the addon; Node's own napi_create_external bookkeeping suppressed in ` +
+        `${suppressed.length} process(es)`,
     );
     assert.equal(ours.length, 0, `leaks from the addon:\n${ours.join('\n')}`);
     const errors = logs.filter((l) => /ERROR: AddressSanitizer/.test(l));

@@ -53,7 +53,9 @@ async function until(pred: () => boolean, timeoutMs: number): Promise<boolean> {
   return true;
 }
 
-test('workers terminated mid-task, three times in a row: each batch names its failed task, the pool recovers', async () => {
+const TERMINATED_THREE_TIMES =
+  'workers terminated mid-task, three times in a row: each batch names its failed task, the pool recovers';
+test(TERMINATED_THREE_TIMES, async () => {
   const pool = hostPool('worker', 2);
   await pool.ready();
   for (let i = 0; i < 3; i++) {
@@ -71,7 +73,8 @@ test('workers terminated mid-task, three times in a row: each batch names its fa
 });
 
 for (const signal of ['SIGTERM', 'SIGSEGV'] as const) {
-  test(`a host process killed by ${signal} from outside mid-task: the task fails by name, the pool recovers`, async () => {
+  const name = `a host process killed by ${signal} from outside mid-task: the task fails by name, the pool recovers`;
+  test(name, async () => {
     const pool = hostPool('process', 1);
     await pool.ready();
     const p = run('spin', { cpuUs: 3_000_000 }, { mode: 'process' });
@@ -137,7 +140,10 @@ for (const mode of ['released', 'gil', 'native', 'worker', 'process'] as const) 
 const ABORT_BOUND_MS = 4_000; // the tasks would run for 5 s
 
 for (const mode of ['released', 'gil', 'native', 'worker', 'process'] as const satisfies readonly Mode[]) {
-  test(`an AbortSignal firing mid-batch in ${mode} mode: AbortError with the reason, listeners gone, the mode still works`, async () => {
+  const name =
+    `an AbortSignal firing mid-batch in ${mode} mode: ` +
+    'AbortError with the reason, listeners gone, the mode still works';
+  test(name, async () => {
     const ac = new AbortController();
     const reason = new Error(`stop the ${mode} batch`);
     const t0 = Date.now();

@@ -25,10 +25,10 @@ import {
   starvationLocks,
   toChromeTrace,
 } from '../src/index.js';
-import { native, nextCancelId } from '../src/addon/loader.js';
+import { nextCancelId } from '../src/addon/cancel-id.js';
+import { native } from '../src/addon/loader.js';
 import type { BatchReport } from '../src/types.js';
 import {
-  abortedSignal,
   anyValue,
   applyChange,
   checkError,
@@ -37,7 +37,6 @@ import {
   show,
   tame,
   unknownKey,
-  validParams,
   within,
   type Change,
   type Slot,

@@ -2,22 +2,27 @@
  * From measured runs to a configuration's figures: summary statistics, throughput, speed-up over
  * tasks = 1, efficiency, CPU-s per s, and where the wall time of a task went.
  */
-import type { BatchReport } from '../../src/types.js';
+import type { BatchReport } from '../../src/index.js';
 import type { Measured } from '../runner.js';
-import { ratioOfMediansCi, summarize } from './stats.js';
-import type { Breakdown, ConfigResult, ExperimentId } from '../model/types.js';
+import { medianOf, ratioOfMediansCi, summarize } from './stats.js';
+import type { Breakdown, ConfigResult, ExperimentId } from '../model/results.js';
+
+/** What the analysis reads of each measured batch (every BatchReport is one). */
+export type BatchFigures = Pick<
+  BatchReport,
+  'taskReports' | 'cpuPerWall' | 'parallelism' | 'poolSize' | 'eventLoop' | 'probe' | 'lock'
+>;
+
+/** What the analysis reads of a configuration's runs (every Measured is one). */
+export interface Runs extends Pick<Measured, 'spec' | 'metric' | 'samples' | 'extra'> {
+  /** The batch reports of the measured runs (batch kind only). */
+  readonly reports: readonly BatchFigures[];
+}
 
 /** A task's measured parts may exceed its wall time by this share before the check fails ... */
 export const OVERSHOOT_TOLERANCE = 0.02;
 /** ... or by this many ns (clock reads at slightly different instants). */
 export const OVERSHOOT_TOLERANCE_NS = 100_000;
-
-function medianOf(values: readonly (number | null)[]): number | null {
-  const xs = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v)).sort((a, b) => a - b);
-  if (xs.length === 0) return null;
-  const mid = xs.length >> 1;
-  return xs.length % 2 ? xs[mid]! : (xs[mid - 1]! + xs[mid]!) / 2;
-}
 
 /**
  * The mean task's wall time split into CPU, run-queue wait, lock wait and blocked, plus its queue wait
@@ -28,10 +33,11 @@ function medianOf(values: readonly (number | null)[]): number | null {
  * rest of the sleep (sleep, I/O). The check: cpu + runQueue never exceeds the wall time (beyond a
  * tolerance), so the five parts are disjoint and add up to queue + wall.
  */
-export function breakdown(reports: readonly BatchReport[]): Breakdown | null {
+export function breakdown(reports: readonly Pick<BatchReport, 'taskReports'>[]): Breakdown | null {
   const tasks = reports.flatMap((r) => r.taskReports);
   if (tasks.length === 0) return null;
-  let cpu = 0, runQueue = 0, lockAsleep = 0, lockWake = 0, blocked = 0, queue = 0, wall = 0, worst = 0, over = 0; // prettier-ignore
+  let [cpu, runQueue, lockAsleep, lockWake, blocked, queue, wall] = [0, 0, 0, 0, 0, 0, 0];
+  let [worst, over] = [0, 0];
   let runQueueMeasured = true;
   for (const t of tasks) {
     const rq = t.runQueueNs ?? 0;
@@ -74,34 +80,76 @@ export function breakdown(reports: readonly BatchReport[]): Breakdown | null {
   };
 }
 
+/** Speed-up over the tasks = 1 twin (`baseline`, or `m` itself at tasks = 1) and efficiency; batches only. */
+function speedupOf(
+  m: Runs,
+  baseline: Runs | null,
+  cores: number,
+): { speedup: ConfigResult['speedup']; efficiency: number | null } {
+  const { spec } = m;
+  const self = spec.tasks === 1 ? m : baseline;
+  if (spec.kind !== 'batch' || !self) return { speedup: null, efficiency: null };
+  // throughput(n) / throughput(1) = wall(1) / (wall(n) / n): a ratio of medians.
+  const perTask = m.samples.map((w) => w / spec.tasks);
+  const r = self === m ? { ratio: 1, ci: { lo: 1, hi: 1, level: 0.95 } } : ratioOfMediansCi(perTask, self.samples);
+  return { speedup: { value: r.ratio, ci: r.ci }, efficiency: r.ratio / Math.min(spec.tasks, cores) };
+}
+
+/** A batch's figures beyond its wall time: medians over the repeats of what each BatchReport gave. */
+function batchFigures(reports: readonly BatchFigures[]) {
+  const med = (f: (r: BatchFigures) => number | null): number | null => medianOf(reports.map(f));
+  return {
+    cpuPerWall: med((r) => r.cpuPerWall),
+    parallelism: med((r) => r.parallelism),
+    poolSize: reports[0]?.poolSize ?? null,
+    breakdown: breakdown(reports),
+    eventLoop: {
+      utilization: med((r) => r.eventLoop.utilization) ?? 0,
+      delayP50Ns: med((r) => r.eventLoop.delayP50Ns),
+      delayP99Ns: med((r) => r.eventLoop.delayP99Ns),
+      delayMaxNs: med((r) => r.eventLoop.delayMaxNs),
+    },
+    probe: {
+      convoyP50Ns: med((r) => r.probe?.convoy?.p50Ns ?? null),
+      convoyP99Ns: med((r) => r.probe?.convoy?.p99Ns ?? null),
+      convoyMaxNs: med((r) => r.probe?.convoy?.maxNs ?? null),
+    },
+    lock: reports.every((r) => r.lock)
+      ? {
+          handoffs: med((r) => r.lock!.handoffs) ?? 0,
+          handoffsPerSecond: med((r) => r.lock!.handoffsPerSecond) ?? 0,
+          heldFraction: med((r) => r.lock!.heldFraction) ?? 0,
+          dropRequests: med((r) => r.lock!.dropRequests) ?? 0,
+        }
+      : null,
+  };
+}
+
+/** What a configuration that is not a batch has none of. */
+const NOT_A_BATCH = {
+  cpuPerWall: null,
+  parallelism: null,
+  poolSize: null,
+  breakdown: null,
+  eventLoop: null,
+  probe: null,
+  lock: null,
+} as const;
+
 /**
  * Figures of one configuration. `baseline` is the same configuration at tasks = 1 (null for
  * tasks = 1 itself or where none was run); `cores` caps the efficiency's ideal.
  */
 export function analyse(
-  m: Measured,
+  m: Runs,
   experiments: readonly ExperimentId[],
-  baseline: Measured | null,
+  baseline: Runs | null,
   cores: number,
 ): ConfigResult {
   const summary = summarize(m.samples);
   const { spec } = m;
-  const isBatch = spec.kind === 'batch';
   const throughputPerS =
     spec.kind === 'batch' ? (spec.tasks * 1e9) / summary.median : spec.kind === 'flood' ? 1e9 / summary.median : null;
-  let speedup: ConfigResult['speedup'] = null;
-  let efficiency: number | null = null;
-  if (isBatch) {
-    const self = spec.tasks === 1 ? m : baseline;
-    if (self) {
-      // throughput(n) / throughput(1) = wall(1) / (wall(n) / n): a ratio of medians.
-      const perTask = m.samples.map((w) => w / spec.tasks);
-      const r = self === m ? { ratio: 1, ci: { lo: 1, hi: 1, level: 0.95 } } : ratioOfMediansCi(perTask, self.samples);
-      speedup = { value: r.ratio, ci: r.ci };
-      efficiency = r.ratio / Math.min(spec.tasks, cores);
-    }
-  }
-  const reports = m.reports;
   return {
     ...spec,
     experiments: [...experiments],
@@ -109,38 +157,8 @@ export function analyse(
     samples: m.samples,
     summary,
     throughputPerS,
-    speedup,
-    efficiency,
-    cpuPerWall: isBatch ? medianOf(reports.map((r) => r.cpuPerWall)) : null,
-    parallelism: isBatch ? medianOf(reports.map((r) => r.parallelism)) : null,
-    poolSize: isBatch ? (reports[0]?.poolSize ?? null) : null,
-    breakdown: isBatch ? breakdown(reports) : null,
-    eventLoop: isBatch
-      ? {
-          utilization: medianOf(reports.map((r) => r.eventLoop.utilization)) ?? 0,
-          delayP50Ns: medianOf(reports.map((r) => r.eventLoop.delayP50Ns)),
-          delayP99Ns: medianOf(reports.map((r) => r.eventLoop.delayP99Ns)),
-          delayMaxNs: medianOf(reports.map((r) => r.eventLoop.delayMaxNs)),
-        }
-      : null,
-    probe: isBatch
-      ? {
-          timerP99Ns: medianOf(reports.map((r) => r.probe?.timer.p99Ns ?? null)),
-          timerMaxNs: medianOf(reports.map((r) => r.probe?.timer.maxNs ?? null)),
-          convoyP50Ns: medianOf(reports.map((r) => r.probe?.convoy?.p50Ns ?? null)),
-          convoyP99Ns: medianOf(reports.map((r) => r.probe?.convoy?.p99Ns ?? null)),
-          convoyMaxNs: medianOf(reports.map((r) => r.probe?.convoy?.maxNs ?? null)),
-        }
-      : null,
-    lock:
-      isBatch && reports.every((r) => r.lock)
-        ? {
-            handoffs: medianOf(reports.map((r) => r.lock!.handoffs)) ?? 0,
-            handoffsPerSecond: medianOf(reports.map((r) => r.lock!.handoffsPerSecond)) ?? 0,
-            heldFraction: medianOf(reports.map((r) => r.lock!.heldFraction)) ?? 0,
-            dropRequests: medianOf(reports.map((r) => r.lock!.dropRequests)) ?? 0,
-          }
-        : null,
+    ...speedupOf(m, baseline, cores),
+    ...(spec.kind === 'batch' ? batchFigures(m.reports) : NOT_A_BATCH),
     extra: m.extra,
   };
 }

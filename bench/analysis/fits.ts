@@ -1,35 +1,10 @@
 /**
  * Scaling laws fitted to measured speed-ups: Amdahl's serial fraction and Gunther's Universal
  * Scalability Law. Inputs are (n, speed-up) points where n is the number of processors the tasks
- * could use (min(tasks, cores)) and speed-up is throughput(n) / throughput(1).
+ * could use (min(tasks, cores)) and speed-up is throughput(n) / throughput(1). The shapes of points,
+ * fits and predictions are those of the results document (model/results.ts).
  */
-
-export interface ScalingPoint {
-  /** Processors in use, >= 1. */
-  readonly n: number;
-  /** Throughput at n over throughput at 1. */
-  readonly speedup: number;
-}
-
-export interface AmdahlFit {
-  /** Serial fraction s in S(n) = 1 / (s + (1 - s) / n); 0 = perfectly parallel, 1 = serial. */
-  readonly serialFraction: number;
-  /** Coefficient of determination of the fitted speed-ups (null with fewer than 2 distinct n). */
-  readonly r2: number | null;
-}
-
-export interface UslFit {
-  /** Contention (queueing on a shared resource) in S(n) = n / (1 + sigma (n-1) + kappa n (n-1)). */
-  readonly sigma: number;
-  /** Coherency (cost of keeping shared state consistent, grows with n^2). */
-  readonly kappa: number;
-  /**
-   * False when the points span fewer than 3 distinct n: kappa cannot be told apart from sigma and is
-   * fixed at 0, so predictions are an upper bound.
-   */
-  readonly kappaIdentifiable: boolean;
-  readonly r2: number | null;
-}
+import type { AmdahlFit, Prediction, ScalingPoint, UslFit } from '../model/results.js';
 
 export function amdahlSpeedup(serialFraction: number, n: number): number {
   return 1 / (serialFraction + (1 - serialFraction) / n);
@@ -137,12 +112,6 @@ export function fitUsl(points: readonly ScalingPoint[]): UslFit {
 
 /** Core counts the predictions are made for. */
 export const PREDICT_AT = [4, 8, 16, 64] as const;
-
-export interface Prediction {
-  readonly cores: number;
-  readonly amdahl: number;
-  readonly usl: number;
-}
 
 export function predict(amdahl: AmdahlFit, usl: UslFit, at: readonly number[] = PREDICT_AT): Prediction[] {
   return at.map((cores) => ({

@@ -1,23 +1,23 @@
 /**
- * The goals gilscope holds itself to, each checked against a baseline measured in the same run. A
- * goal whose figures did not run is reported as not measured (met: null), never guessed.
+ * The goals gilscope holds itself to, each checked against a baseline measured in the same run: a
+ * table with one entry per goal (its text, its target, how it is measured and how it is judged). A
+ * goal whose figures did not run is reported as not measured (met: null) with the reason, never
+ * guessed.
  */
-import type { KernelName } from '../../src/types.js';
-import { dispatchKey } from '../experiments/dispatch.js';
-import { cpuKey } from '../experiments/cpu-modes.js';
+import type { KernelName } from '../../src/index.js';
+import type { Lookup, WhyUnavailable } from '../experiments/common.js';
+import { cpuKey, dispatchKey, referenceKey, type DispatchRunner } from '../experiments/keys.js';
 import { fmtDuration, pct, sig, times } from '../report/format.js';
 import { ratioOfMediansCi } from './stats.js';
-import type { BenchPlan, ConfigResult, ConfigSpec, GoalResult } from '../model/types.js';
+import type { BenchPlan, ConfigSpec, GoalResult, KernelSpec } from '../model/results.js';
 
 /** Kernels checked against their TypeScript reference (the time-based ones have nothing to compare). */
 export const REFERENCE_KERNELS: readonly KernelName[] = ['primes', 'mandelbrot', 'hash', 'stream'];
 
-export const referenceKey = (kernel: KernelName, side: 'native' | 'reference'): string => `kernel/${kernel}/${side}`;
-
 /** The extra configurations the goals need beyond the experiments: each kernel native vs TS. */
 export function goalSpecs(params: (k: KernelName) => Record<string, number>): ConfigSpec[] {
   return REFERENCE_KERNELS.flatMap((kernel) =>
-    (['native', 'reference'] as const).map((side): ConfigSpec => ({
+    (['native', 'reference'] as const).map((side): KernelSpec => ({
       key: referenceKey(kernel, side),
       label: `${kernel} ${side === 'native' ? 'native (held)' : 'TypeScript reference'}`,
       kind: 'kernel',
@@ -35,153 +35,175 @@ export function goalSpecs(params: (k: KernelName) => Record<string, number>): Co
 /** A task of this long is the yardstick of the accounting-overhead goal. */
 export const ACCOUNTING_TASK_NS = 1_000_000;
 
-function missing(id: string, goal: string, target: string, what: string): GoalResult {
-  return { id, goal, target, ratio: null, met: null, detail: `not measured in this run: ${what}` };
+/** What the goals read: the run's plan and results. */
+export interface GoalInputs {
+  readonly plan: BenchPlan;
+  readonly cores: number;
+  readonly get: Lookup;
+  readonly unavailable: WhyUnavailable;
 }
 
-export function checkGoals(
-  plan: BenchPlan,
-  cores: number,
-  get: (key: string) => ConfigResult | undefined,
-): GoalResult[] {
-  const med = (key: string): number | undefined => get(key)?.summary.median;
-  const goals: GoalResult[] = [];
+/** A goal's figure from this run, and how it came about. */
+export interface Measurement {
+  readonly ratio: number;
+  readonly detail: string;
+  /** Where a goal holds part by part (each kernel), whether each part does. */
+  readonly parts?: readonly boolean[];
+}
 
-  {
-    const id = 'held-overhead';
-    const goal = 'A held call costs at most 1.5x a raw N-API no-op';
-    const target = 'ratio <= 1.5';
-    const held = med(dispatchKey('napi-noop'));
-    const raw = med(dispatchKey('raw-napi'));
-    if (held === undefined || raw === undefined)
-      goals.push(missing(id, goal, target, 'experiment 6 (dispatch) did not run'));
-    else {
-      const ratio = held / raw;
-      goals.push({
-        id,
-        goal,
-        target,
-        ratio,
-        met: ratio <= 1.5,
-        detail: `held call through node-addon-api ${fmtDuration(held)} vs raw N-API ${fmtDuration(raw)}: ${times(ratio)}`,
-      });
-    }
+export interface Goal {
+  readonly id: string;
+  readonly goal: (inputs: GoalInputs) => string;
+  readonly target: string;
+  /** The figure, or why it could not be measured in this run. */
+  readonly measure: (inputs: GoalInputs) => Measurement | { readonly missing: string };
+  readonly judge: (m: Measurement) => boolean;
+  /** How the figure reads in the report's "measured" column. @default times (e.g. "1.2x") */
+  readonly show?: (ratio: number) => string;
+}
+
+/** The medians of these dispatch runners, or why one of them has none. */
+function medians<const R extends readonly DispatchRunner[]>(
+  { get, unavailable }: GoalInputs,
+  runners: R,
+  missing: string,
+): { -readonly [K in keyof R]: number } | { missing: string } {
+  const out: number[] = [];
+  for (const runner of runners) {
+    const m = get(dispatchKey(runner))?.summary.median;
+    if (m === undefined) return { missing: unavailable(dispatchKey(runner)) ?? missing };
+    out.push(m);
   }
-  {
-    const id = 'released-vs-async-work';
-    const goal = 'Released empty tasks reach at least 0.8x the throughput of a bare napi_async_work';
-    const target = 'ratio >= 0.8';
-    const rel = med(dispatchKey('released'));
-    const bare = med(dispatchKey('bare-async-work'));
-    if (rel === undefined || bare === undefined)
-      goals.push(missing(id, goal, target, "experiment 6 with mode 'released' did not run"));
-    else {
-      const ratio = bare / rel;
-      goals.push({
-        id,
-        goal,
-        target,
-        ratio,
-        met: ratio >= 0.8,
-        detail: `released ${fmtDuration(rel)} per task vs bare napi_async_work ${fmtDuration(bare)}: ${times(ratio)} the throughput`,
-      });
-    }
+  return out as { -readonly [K in keyof R]: number };
+}
+
+/** Each kernel's native time over its TypeScript reference's, tied where the 95% CI holds 1. */
+function nativeVsReference({ get }: GoalInputs): Measurement | { missing: string } {
+  const parts: string[] = [];
+  const met: boolean[] = [];
+  let worst = -Infinity;
+  for (const kernel of REFERENCE_KERNELS) {
+    const nat = get(referenceKey(kernel, 'native'));
+    const ts = get(referenceKey(kernel, 'reference'));
+    if (!nat || !ts) continue;
+    const { ratio, ci } = ratioOfMediansCi(ts.samples, nat.samples);
+    const ok = ratio <= 1 || (ci.lo <= 1 && 1 <= ci.hi);
+    met.push(ok);
+    worst = Math.max(worst, ratio);
+    const verdict = ok ? (ratio > 1 ? ' (within noise)' : '') : ' SLOWER';
+    parts.push(`${kernel} ${times(ratio)} [${sig(ci.lo)}–${sig(ci.hi)}]${verdict}`);
   }
+  if (met.length === 0) return { missing: 'the kernel-vs-reference runs did not run' };
+  return { ratio: worst, detail: `native time / TS time, 95% CI: ${parts.join(', ')}`, parts: met };
+}
+
+export const GOALS: readonly Goal[] = [
   {
-    const id = 'released-vs-piscina';
-    const goal = "Released empty tasks reach at least 5x piscina's throughput";
-    const target = 'ratio >= 5';
-    const rel = med(dispatchKey('released'));
-    const pis = med(dispatchKey('piscina'));
-    if (rel === undefined || pis === undefined)
-      goals.push(
-        missing(id, goal, target, 'experiment 6 with released and piscina did not run (piscina is a dev dependency)'),
-      );
-    else {
-      const ratio = pis / rel;
-      goals.push({
-        id,
-        goal,
-        target,
-        ratio,
-        met: ratio >= 5,
-        detail: `released ${fmtDuration(rel)} per task vs piscina ${fmtDuration(pis)}: ${times(ratio)} the throughput`,
-      });
-    }
-  }
+    id: 'held-overhead',
+    goal: () => 'A held call costs at most 1.5x a raw N-API no-op',
+    target: 'ratio <= 1.5',
+    measure: (inputs) => {
+      const m = medians(inputs, ['napi-noop', 'raw-napi'], 'experiment 6 (dispatch) did not run');
+      if ('missing' in m) return m;
+      const [held, raw] = m;
+      return {
+        ratio: held / raw,
+        detail:
+          `held call through node-addon-api ${fmtDuration(held)} vs raw N-API ${fmtDuration(raw)}: ` +
+          times(held / raw),
+      };
+    },
+    judge: (m) => m.ratio <= 1.5,
+  },
   {
-    const id = 'released-vs-native-speedup';
-    const kernel = plan.kernels[0]!;
-    const goal = `Released speed-up of ${kernel} at tasks = cores is at least 0.95x native mode's`;
-    const target = 'ratio >= 0.95';
-    const rel = get(cpuKey(kernel, 'released', cores))?.speedup?.value;
-    const nat = get(cpuKey(kernel, 'native', cores))?.speedup?.value;
-    if (rel === undefined || nat === undefined)
-      goals.push(missing(id, goal, target, `experiment 1 with released and native at tasks = ${cores} did not run`));
-    else {
-      const ratio = rel / nat;
-      goals.push({
-        id,
-        goal,
-        target,
-        ratio,
-        met: ratio >= 0.95,
-        detail: `at tasks = ${cores}: released ${times(rel)}, native ${times(nat)}`,
-      });
-    }
-  }
+    id: 'released-vs-async-work',
+    goal: () => 'Released empty tasks reach at least 0.8x the throughput of a bare napi_async_work',
+    target: 'ratio >= 0.8',
+    measure: (inputs) => {
+      const m = medians(inputs, ['released', 'bare-async-work'], "experiment 6 with mode 'released' did not run");
+      if ('missing' in m) return m;
+      const [rel, bare] = m;
+      return {
+        ratio: bare / rel,
+        detail:
+          `released ${fmtDuration(rel)} per task vs bare napi_async_work ${fmtDuration(bare)}: ` +
+          `${times(bare / rel)} the throughput`,
+      };
+    },
+    judge: (m) => m.ratio >= 0.8,
+  },
   {
-    const id = 'native-vs-reference';
-    const goal = 'Each native kernel is at least as fast as its TypeScript reference';
-    const target = 'native / TS <= 1 (or not significantly above)';
-    const parts: string[] = [];
-    let worst: number | null = null;
-    let allMet = true;
-    let any = false;
-    for (const kernel of REFERENCE_KERNELS) {
-      const nat = get(referenceKey(kernel, 'native'));
-      const ts = get(referenceKey(kernel, 'reference'));
-      if (!nat || !ts) continue;
-      any = true;
-      const { ratio, ci } = ratioOfMediansCi(ts.samples, nat.samples);
-      const tie = ci.lo <= 1 && 1 <= ci.hi;
-      const met = ratio <= 1 || tie;
-      allMet &&= met;
-      worst = worst === null ? ratio : Math.max(worst, ratio);
-      parts.push(
-        `${kernel} ${times(ratio)} [${sig(ci.lo)}–${sig(ci.hi)}]${met ? (ratio > 1 ? ' (within noise)' : '') : ' SLOWER'}`,
-      );
-    }
-    if (!any) goals.push(missing(id, goal, target, 'the kernel-vs-reference runs did not run'));
-    else
-      goals.push({
-        id,
-        goal,
-        target,
-        ratio: worst,
-        met: allMet,
-        detail: `native time / TS time, 95% CI: ${parts.join(', ')}`,
-      });
-  }
+    id: 'released-vs-piscina',
+    goal: () => "Released empty tasks reach at least 5x piscina's throughput",
+    target: 'ratio >= 5',
+    measure: (inputs) => {
+      const missing = 'experiment 6 with released and piscina did not run (piscina is a dev dependency)';
+      const m = medians(inputs, ['released', 'piscina'], missing);
+      if ('missing' in m) return m;
+      const [rel, pis] = m;
+      return {
+        ratio: pis / rel,
+        detail:
+          `released ${fmtDuration(rel)} per task vs piscina ${fmtDuration(pis)}: ` +
+          `${times(pis / rel)} the throughput`,
+      };
+    },
+    judge: (m) => m.ratio >= 5,
+  },
   {
-    const id = 'accounting-overhead';
-    const goal = 'Accounting costs at most 1% of a 1 ms task';
-    const target = 'share <= 1%';
-    const accounted = med(dispatchKey('run-sync'));
-    const bare = med(dispatchKey('napi-noop'));
-    if (accounted === undefined || bare === undefined)
-      goals.push(missing(id, goal, target, 'experiment 6 (dispatch) did not run'));
-    else {
+    id: 'released-vs-native-speedup',
+    goal: ({ plan }) => `Released speed-up of ${plan.kernels[0]!} at tasks = cores is at least 0.95x native mode's`,
+    target: 'ratio >= 0.95',
+    measure: ({ plan, cores, get }) => {
+      const kernel = plan.kernels[0]!;
+      const rel = get(cpuKey(kernel, 'released', cores))?.speedup?.value;
+      const nat = get(cpuKey(kernel, 'native', cores))?.speedup?.value;
+      if (rel === undefined || nat === undefined)
+        return { missing: `experiment 1 with released and native at tasks = ${cores} did not run` };
+      return { ratio: rel / nat, detail: `at tasks = ${cores}: released ${times(rel)}, native ${times(nat)}` };
+    },
+    judge: (m) => m.ratio >= 0.95,
+  },
+  {
+    id: 'native-vs-reference',
+    goal: () => 'Each native kernel is at least as fast as its TypeScript reference',
+    target: 'native / TS <= 1 (or not significantly above)',
+    measure: nativeVsReference,
+    judge: (m) => (m.parts ?? []).every(Boolean),
+  },
+  {
+    id: 'accounting-overhead',
+    goal: () => 'Accounting costs at most 1% of a 1 ms task',
+    target: 'share <= 1%',
+    measure: (inputs) => {
+      const m = medians(inputs, ['run-sync', 'napi-noop'], 'experiment 6 (dispatch) did not run');
+      if ('missing' in m) return m;
+      const [accounted, bare] = m;
       const share = Math.max(0, accounted - bare) / ACCOUNTING_TASK_NS;
-      goals.push({
-        id,
-        goal,
-        target,
+      return {
         ratio: share,
-        met: share <= 0.01,
-        detail: `runSync('noop') ${fmtDuration(accounted)} vs the same call without accounting ${fmtDuration(bare)}: ${fmtDuration(accounted - bare)} per task = ${pct(share)} of 1 ms (${sig(share * 100)}%)`,
-      });
-    }
-  }
-  return goals;
+        detail:
+          `runSync('noop') ${fmtDuration(accounted)} vs the same call without accounting ${fmtDuration(bare)}: ` +
+          `${fmtDuration(accounted - bare)} per task = ${pct(share)} of 1 ms (${pct(share, 'sig')})`,
+      };
+    },
+    judge: (m) => m.ratio <= 0.01,
+    show: (share) => pct(share, 'sig'),
+  },
+];
+
+/** Every goal of GOALS, measured and judged on this run's results. */
+export function checkGoals(inputs: GoalInputs): GoalResult[] {
+  return GOALS.map((g): GoalResult => {
+    const base = { id: g.id, goal: g.goal(inputs), target: g.target };
+    const m = g.measure(inputs);
+    if ('missing' in m) return { ...base, ratio: null, met: null, detail: `not measured in this run: ${m.missing}` };
+    return { ...base, ratio: m.ratio, met: g.judge(m), detail: m.detail };
+  });
+}
+
+/** A goal's figure as the report shows it (its goal's `show`); null where it was not measured. */
+export function goalFigure(g: GoalResult): string | null {
+  if (g.ratio === null) return null;
+  return (GOALS.find((x) => x.id === g.id)?.show ?? times)(g.ratio);
 }

@@ -13,24 +13,7 @@ import {
   wilcoxonRankSum,
 } from 'simple-statistics';
 
-/** A confidence interval with the confidence it actually has (order statistics give discrete levels). */
-export interface Interval {
-  readonly lo: number;
-  readonly hi: number;
-  /** Achieved coverage, 0..1 (e.g. 0.9375 for the full range of 5 samples). */
-  readonly level: number;
-}
-
-export interface Summary {
-  readonly n: number;
-  readonly median: number;
-  readonly min: number;
-  readonly max: number;
-  /** Median absolute deviation from the median (unscaled). */
-  readonly mad: number;
-  /** Confidence interval for the median (see `medianCi`). */
-  readonly ci: Interval;
-}
+import type { Interval, Summary } from '../model/results.js';
 
 function checkSamples(samples: readonly number[], name: string): void {
   if (samples.length === 0) throw new RangeError(`${name} must hold at least one sample, received none`);
@@ -85,6 +68,15 @@ export function summarize(samples: readonly number[]): Summary {
     mad: medianAbsoluteDeviation(xs),
     ci: medianCi(xs),
   };
+}
+
+/**
+ * The median of the figures a run gave: null and NaN (a figure a run did not give, such as a
+ * run-queue wait where the OS has none) and infinities are dropped first; null when none is left.
+ */
+export function medianOf(values: readonly (number | null)[]): number | null {
+  const xs = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  return xs.length === 0 ? null : median(xs);
 }
 
 /** A small, seeded PRNG (mulberry32) so bootstrap intervals are reproducible. */

@@ -15,10 +15,11 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 
 import { defaultOutDir, resolvePlan, type RawBenchOptions } from '../plan.js';
-import { writeAtomic } from '../../src/util/atomic-write.js';
-import { csvReport, htmlReport, textReport } from '../report/report.js';
-import { runSweep, type SweepOutput } from '../sweep.js';
-import { killChildren, killChildrenNow } from '../../src/modes/children.js';
+import { writeAtomic, killChildren, killChildrenNow } from '../../src/internal.js';
+import { csvReport } from '../report/csv.js';
+import { htmlReport } from '../report/html.js';
+import { textReport } from '../report/text.js';
+import { runSweep, type SweepHooks, type SweepOutput } from '../sweep.js';
 
 interface BenchCliOptions extends RawBenchOptions {
   out?: string;
@@ -34,10 +35,8 @@ type Interrupt = (typeof INTERRUPTS)[number];
 
 const exitStatus = (signal: Interrupt): number => 128 + constants.signals[signal];
 
-async function bench(options: BenchCliOptions): Promise<void> {
-  const plan = resolvePlan(options);
-  const outDir = options.out ? resolve(options.out) : defaultOutDir();
-  const traceDir = options.trace === undefined ? undefined : resolve(options.trace);
+/** The progress bar on stderr: started by the sweep's onStart, advanced by onTick, stopped at the end. */
+function progress(): { hooks: SweepHooks; stop: () => void; suppress: () => void } {
   const bar = new SingleBar({
     stream: process.stderr,
     format: 'bench [{bar}] {percentage}% | ETA {eta_formatted} | {value}/{total} runs | {label}',
@@ -46,11 +45,34 @@ async function bench(options: BenchCliOptions): Promise<void> {
     clearOnComplete: true,
   });
   let started = false;
-  const stopBar = (): void => {
+  let suppressed = false;
+  const stop = (): void => {
     if (started) bar.stop();
     started = false;
   };
+  const hooks: SweepHooks = {
+    onStart(total) {
+      if (suppressed) return;
+      bar.start(total, 0, { label: '' });
+      started = true;
+    },
+    onTick(label) {
+      if (started) bar.increment(1, { label: label.slice(0, 40) });
+    },
+  };
+  // After an interrupt the bar stays away: the notice on stderr is the last word.
+  const suppress = (): void => {
+    suppressed = true;
+    stop();
+  };
+  return { hooks, stop, suppress };
+}
 
+/**
+ * SIGINT and SIGTERM while the sweep runs: the first aborts it (what finished is still written),
+ * a second one, or INTERRUPT_BOUND_MS without an end, kills the children and exits at once.
+ */
+function interrupts(outDir: string, onFirst: () => void) {
   const controller = new AbortController();
   let interrupted: Interrupt | null = null;
   const quit = (why: string): never => {
@@ -61,37 +83,41 @@ async function bench(options: BenchCliOptions): Promise<void> {
   const onInterrupt = (signal: Interrupt): void => {
     if (interrupted !== null) quit(`${signal} again`);
     interrupted = signal;
-    stopBar();
+    onFirst();
     process.stderr.write(
-      `\ngilscope bench: ${signal}: stopping; what finished goes to ${outDir}, marked partial (${signal} again to quit at once)\n`,
+      `\ngilscope bench: ${signal}: stopping; what finished goes to ${outDir}, marked partial ` +
+        `(${signal} again to quit at once)\n`,
     );
     controller.abort(signal);
-    setTimeout(
-      () => quit(`not stopped within ${INTERRUPT_BOUND_MS / 1000} s of ${signal}`),
-      INTERRUPT_BOUND_MS,
-    ).unref();
+    const bound = (): never => quit(`not stopped within ${INTERRUPT_BOUND_MS / 1000} s of ${signal}`);
+    setTimeout(bound, INTERRUPT_BOUND_MS).unref();
   };
   for (const signal of INTERRUPTS) process.on(signal, onInterrupt);
+  return {
+    signal: controller.signal,
+    /** The signal that interrupted the sweep, or null. */
+    interrupted: (): Interrupt | null => interrupted,
+    off: (): void => {
+      for (const signal of INTERRUPTS) process.off(signal, onInterrupt);
+    },
+  };
+}
+
+async function bench(options: BenchCliOptions): Promise<void> {
+  const plan = resolvePlan(options);
+  const outDir = options.out ? resolve(options.out) : defaultOutDir();
+  const traceDir = options.trace === undefined ? undefined : resolve(options.trace);
+  const bar = progress();
+  const stop = interrupts(outDir, bar.suppress);
   try {
     process.stderr.write(`gilscope bench (${plan.preset} preset): calibrating kernels to ${plan.taskMs} ms tasks...\n`);
-    const { results, charts } = await runSweep(
-      plan,
-      {
-        onStart(total) {
-          if (interrupted) return;
-          bar.start(total, 0, { label: '' });
-          started = true;
-        },
-        onTick(label) {
-          if (started) bar.increment(1, { label: label.slice(0, 40) });
-        },
-      },
-      { signal: controller.signal, ...(traceDir === undefined ? {} : { traceDir }) },
-    ).finally(stopBar);
+    const sweepOptions = { signal: stop.signal, ...(traceDir === undefined ? {} : { traceDir }) };
+    const { results, charts } = await runSweep(plan, bar.hooks, sweepOptions).finally(bar.stop);
     writeOutputs(results, charts, outDir, options.json === true);
   } finally {
-    for (const signal of INTERRUPTS) process.off(signal, onInterrupt);
+    stop.off();
   }
+  const interrupted = stop.interrupted();
   if (interrupted !== null) {
     const status = exitStatus(interrupted);
     await killChildren(); // the sweep ended them; make sure each has been reaped
@@ -154,7 +180,7 @@ export function registerBench(program: Command): void {
     )
     .option(
       '--out <dir>',
-      'where to write results.json, results.csv, the charts and report.html (default: bench/results/<timestamp>/)',
+      'where to write results.json, results.csv, the charts and report.html (default: bench-results/<timestamp>/)',
     )
     .option('--json', 'print the results document (results.json) on stdout instead of the tables')
     .action(bench);

@@ -2,9 +2,9 @@
 import type { Command } from 'commander';
 
 import { compareResults, comparisonTable, loadResults } from '../analysis/compare.js';
-import { sig } from '../report/format.js';
-import { textTable } from '../report/report.js';
-import { describe } from '../../src/validate.js';
+import { pct } from '../report/format.js';
+import { textTable } from '../report/tables.js';
+import { describe } from '../../src/internal.js';
 
 interface CompareCliOptions {
   threshold?: string;
@@ -32,7 +32,8 @@ function compare(fileA: string, fileB: string, options: CompareCliOptions): void
     const out = [
       `a: ${fileA} (${c.a.createdAt}, commit ${c.a.commit ?? '?'})`,
       `b: ${fileB} (${c.b.createdAt}, commit ${c.b.commit ?? '?'})`,
-      `ratio = median b / median a of each configuration's metric (a time: above 1 is slower); flagged when p < ${c.alpha}, the 95% CI excludes 1 and the change exceeds ${sig(t * 100)}%.`,
+      "ratio = median b / median a of each configuration's metric (a time: above 1 is slower); " +
+        `flagged when p < ${c.alpha}, the 95% CI excludes 1 and the change exceeds ${pct(t, 'sig')}.`,
       '',
       textTable(comparisonTable(c)),
       '',

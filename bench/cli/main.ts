@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 /**
- * The `gilscope` command. Each subcommand lives in its own module under src/cli/ and registers
- * itself on the program here.
+ * The `gilscope` command. Each subcommand lives in its own module (bench/cli/, and `time` in
+ * src/time/cli.ts) and registers itself on the program here.
  */
 import { Command } from 'commander';
 
 import { registerBench } from './bench.js';
 import { registerCompare } from './compare.js';
-import { registerTime } from '../../src/time/cli.js';
+import { registerTime } from '../../src/internal.js';
 
 const program = new Command();
 program

@@ -1,8 +1,17 @@
 /** What every experiment module shares: its shape, spec builders and table helpers. */
-import type { KernelName, Mode } from '../../src/types.js';
+import type { KernelName, Mode } from '../../src/index.js';
 import type { ChartSpec } from '../report/charts.js';
 import { ms, round } from '../report/format.js';
-import type { BenchPlan, Cell, ConfigResult, ConfigSpec, ExperimentId, FitResult, Table } from '../model/types.js';
+import type {
+  BatchSpec,
+  BenchPlan,
+  Cell,
+  ConfigResult,
+  ConfigSpec,
+  ExperimentId,
+  FitResult,
+  Table,
+} from '../model/results.js';
 
 export interface ExpContext {
   readonly plan: BenchPlan;
@@ -18,15 +27,30 @@ export interface Analysis {
   readonly fits?: readonly FitResult[];
 }
 
+/** A configuration's result by key; undefined where it failed, did not run or was not planned. */
+export type Lookup = (key: string) => ConfigResult | undefined;
+
+/**
+ * Why a planned configuration was not run when that is no failure (a baseline that is not
+ * installed); undefined for every other configuration.
+ */
+export type WhyUnavailable = (key: string) => string | undefined;
+
 export interface Experiment {
   readonly id: ExperimentId;
   readonly slug: string;
   readonly title: string;
   readonly question: string;
   specs(ctx: ExpContext): ConfigSpec[];
-  /** `get` returns a configuration's result, or undefined where it failed or did not run. */
-  analyse(ctx: ExpContext, get: (key: string) => ConfigResult | undefined): Analysis;
+  analyse(ctx: ExpContext, get: Lookup, unavailable: WhyUnavailable): Analysis;
 }
+
+/** What an experiment that needs mode 'gil' reports when it is not among --modes. */
+export const NEEDS_GIL: Analysis = {
+  table: { columns: [], rows: [] },
+  reading: "skipped: mode 'gil' is not among --modes.",
+  charts: [],
+};
 
 /** Modes whose pool size the `threads` option sets. */
 const POOLED: readonly string[] = ['released', 'gil', 'worker', 'process'];
@@ -42,7 +66,7 @@ export function batchSpec(o: {
   switchIntervalUs?: number;
   forcedSwitching?: boolean;
   threads?: number;
-}): ConfigSpec {
+}): BatchSpec {
   const gil = o.mode === 'gil';
   return {
     key: o.key,

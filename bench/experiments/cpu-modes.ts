@@ -1,9 +1,9 @@
 /** Experiment 1: a CPU-bound kernel in every mode across task counts, with the scaling-law fits. */
-import type { KernelName, Mode } from '../../src/types.js';
+import type { KernelName, Mode } from '../../src/index.js';
 import { barChart, lineChart, type ChartSpec } from '../report/charts.js';
-import { fitAmdahl, fitUsl, predict, type ScalingPoint } from '../analysis/fits.js';
+import { fitAmdahl, fitUsl, predict } from '../analysis/fits.js';
 import { round, times } from '../report/format.js';
-import type { Cell, ConfigResult, FitResult } from '../model/types.js';
+import type { BatchSpec, Cell, ConfigResult, FitResult, ScalingPoint } from '../model/results.js';
 import {
   BREAKDOWN_COLUMNS,
   PARTS,
@@ -16,13 +16,11 @@ import {
   withOne,
   type ExpContext,
   type Experiment,
+  type Lookup,
 } from './common.js';
+import { cpuKey } from './keys.js';
 
-export function cpuKey(kernel: KernelName, mode: Mode, tasks: number): string {
-  return `cpu/${kernel}/${mode}/t${tasks}`;
-}
-
-export function cpuSpec(ctx: ExpContext, kernel: KernelName, mode: Mode, tasks: number) {
+export function cpuSpec(ctx: ExpContext, kernel: KernelName, mode: Mode, tasks: number): BatchSpec {
   return batchSpec({
     key: cpuKey(kernel, mode, tasks),
     label: `${kernel} ${mode} x${tasks}`,
@@ -35,18 +33,141 @@ export function cpuSpec(ctx: ExpContext, kernel: KernelName, mode: Mode, tasks: 
 }
 
 /** Speed-up points of one kernel and mode, n = processors the tasks could use. */
-export function scalingPoints(
-  ctx: ExpContext,
-  get: (key: string) => ConfigResult | undefined,
-  kernel: KernelName,
-  mode: Mode,
-): ScalingPoint[] {
+export function scalingPoints(ctx: ExpContext, get: Lookup, kernel: KernelName, mode: Mode): ScalingPoint[] {
   const points: ScalingPoint[] = [];
   for (const t of withOne(ctx.plan.tasks)) {
     const s = get(cpuKey(kernel, mode, t))?.speedup?.value;
     if (s !== undefined && Number.isFinite(s) && s > 0) points.push({ n: Math.min(t, ctx.cores), speedup: s });
   }
   return points;
+}
+
+const COLUMNS = [
+  'kernel',
+  'mode',
+  'tasks',
+  ...WALL_COLUMNS,
+  'tasks/s',
+  'speed-up',
+  'speed-up 95% CI',
+  'efficiency',
+  'CPU-s/s',
+  ...BREAKDOWN_COLUMNS,
+];
+
+type Row = Record<string, string | number>;
+
+function tableRow(kernel: KernelName, mode: Mode, t: number, r: ConfigResult | undefined): Cell[] {
+  return [
+    kernel,
+    mode,
+    t,
+    ...wallCells(r),
+    round(r?.throughputPerS),
+    round(r?.speedup?.value),
+    r?.speedup ? `${round(r.speedup.ci.lo)}–${round(r.speedup.ci.hi)}` : null,
+    round(r?.efficiency),
+    round(r?.cpuPerWall),
+    ...breakdownCells(r),
+  ];
+}
+
+/** Amdahl and USL fitted to one kernel and mode's speed-ups (none with fewer than two points). */
+function fit(ctx: ExpContext, get: Lookup, kernel: KernelName, mode: Mode): FitResult | null {
+  const points = scalingPoints(ctx, get, kernel, mode);
+  if (points.length < 2) return null;
+  const tasks = withOne(ctx.plan.tasks);
+  const amdahl = fitAmdahl(points);
+  const usl = fitUsl(points);
+  return {
+    experiment: 1,
+    kernel,
+    mode,
+    points,
+    amdahl,
+    usl,
+    predictions: predict(amdahl, usl),
+    label:
+      `prediction from this machine's measurements ` +
+      `(${ctx.cores} cores, tasks ${tasks[0]}..${tasks[tasks.length - 1]}), not a measurement`,
+  };
+}
+
+/** The three charts of one kernel: speed-up, CPU-s per s, and where a task's time went. */
+function charts(kernel: KernelName, ctx: ExpContext, data: { speed: Row[]; cpu: Row[]; bars: Row[] }): ChartSpec[] {
+  const { cores } = ctx;
+  const tasks = withOne(ctx.plan.tasks);
+  const byMode = { series: 'mode', seriesTitle: 'mode', x: { field: 'tasks', title: 'tasks', integer: true } };
+  return [
+    lineChart({
+      file: `cpu-${kernel}-speedup.svg`,
+      title: `${kernel}: speed-up over tasks = 1 (dashed: ideal, ${cores} cores)`,
+      rows: data.speed,
+      y: { field: 'speedup', title: 'speed-up (x)' },
+      ...byMode,
+      reference: {
+        rows: tasks.map((t) => ({ line: 'ideal', tasks: t, speedup: Math.min(t, cores) })),
+        series: 'line',
+        title: 'ideal',
+      },
+    }),
+    lineChart({
+      file: `cpu-${kernel}-cpu-per-wall.svg`,
+      title: `${kernel}: CPU-seconds per second`,
+      rows: data.cpu,
+      y: { field: 'cpuPerWall', title: 'CPU-s per s' },
+      ...byMode,
+      reference: {
+        rows: tasks.map((t) => ({ line: 'cores', tasks: t, cpuPerWall: cores })),
+        series: 'line',
+        title: 'cores',
+      },
+    }),
+    barChart({
+      file: `cpu-${kernel}-breakdown.svg`,
+      title: `${kernel}: where a task's time went (ms, mean task)`,
+      rows: data.bars,
+      x: { field: 'bar', title: 'mode x tasks' },
+      y: { field: 'ms', title: 'ms per task' },
+      stack: { field: 'part', title: 'part', order: [...PARTS] },
+    }),
+  ];
+}
+
+/** The modes' speed-ups at tasks = cores, best first, and which of them ran one task at a time. */
+function reading(ctx: ExpContext, get: Lookup, kernel: KernelName): string | null {
+  const at = Math.min(ctx.cores, Math.max(...withOne(ctx.plan.tasks)));
+  const pairs: [string, number][] = ctx.plan.modes
+    .map((m): [string, number] => [m, get(cpuKey(kernel, m, at))?.speedup?.value ?? Number.NaN])
+    .filter(([, v]) => Number.isFinite(v))
+    .sort((a, b) => b[1] - a[1]);
+  if (pairs.length === 0) return null;
+  const bar = 1 + 0.25 * (at - 1);
+  const serial = pairs.filter(([, v]) => v < bar).map(([m]) => m);
+  return (
+    `${kernel} at tasks = ${at} (ideal ${at}x): ${listing(pairs.map(([m, v]) => [m, times(v)]))}` +
+    (serial.length && at > 1 ? `; below ${times(bar)}, one task's CPU at a time: ${serial.join(', ')}.` : '.')
+  );
+}
+
+/** Table rows, charts and fits of one kernel across the modes and task counts. */
+function analyseKernel(ctx: ExpContext, get: Lookup, kernel: KernelName) {
+  const rows: Cell[][] = [];
+  const fits: FitResult[] = [];
+  const data = { speed: [] as Row[], cpu: [] as Row[], bars: [] as Row[] };
+  for (const mode of ctx.plan.modes) {
+    for (const t of withOne(ctx.plan.tasks)) {
+      const r = get(cpuKey(kernel, mode, t));
+      rows.push(tableRow(kernel, mode, t, r));
+      if (r?.speedup) data.speed.push({ mode, tasks: t, speedup: r.speedup.value });
+      if (r?.cpuPerWall !== null && r?.cpuPerWall !== undefined)
+        data.cpu.push({ mode, tasks: t, cpuPerWall: r.cpuPerWall });
+      data.bars.push(...breakdownRows(`${mode} x${t}`, r));
+    }
+    const f = fit(ctx, get, kernel, mode);
+    if (f) fits.push(f);
+  }
+  return { rows, fits, charts: charts(kernel, ctx, data), reading: reading(ctx, get, kernel) };
 }
 
 export const cpuModes: Experiment = {
@@ -60,121 +181,13 @@ export const cpuModes: Experiment = {
     );
   },
   analyse(ctx, get) {
-    const { plan, cores } = ctx;
-    const tasks = withOne(plan.tasks);
-    const rows: Cell[][] = [];
-    const charts: ChartSpec[] = [];
-    const fits: FitResult[] = [];
-    const readings: string[] = [];
-    for (const kernel of plan.kernels) {
-      const speedRows: Record<string, string | number>[] = [];
-      const cpuRows: Record<string, string | number>[] = [];
-      const barRows: Record<string, string | number>[] = [];
-      for (const mode of plan.modes) {
-        for (const t of tasks) {
-          const r = get(cpuKey(kernel, mode, t));
-          rows.push([
-            kernel,
-            mode,
-            t,
-            ...wallCells(r),
-            round(r?.throughputPerS),
-            round(r?.speedup?.value),
-            r?.speedup ? `${round(r.speedup.ci.lo)}–${round(r.speedup.ci.hi)}` : null,
-            round(r?.efficiency),
-            round(r?.cpuPerWall),
-            ...breakdownCells(r),
-          ]);
-          if (r?.speedup) speedRows.push({ mode, tasks: t, speedup: r.speedup.value });
-          if (r?.cpuPerWall !== null && r?.cpuPerWall !== undefined)
-            cpuRows.push({ mode, tasks: t, cpuPerWall: r.cpuPerWall });
-          barRows.push(...breakdownRows(`${mode} x${t}`, r));
-        }
-        const points = scalingPoints(ctx, get, kernel, mode);
-        if (points.length >= 2) {
-          const amdahl = fitAmdahl(points);
-          const usl = fitUsl(points);
-          fits.push({
-            experiment: 1,
-            kernel,
-            mode,
-            points,
-            amdahl,
-            usl,
-            predictions: predict(amdahl, usl),
-            label: `prediction from this machine's measurements (${cores} cores, tasks ${tasks[0]}..${tasks[tasks.length - 1]}), not a measurement`,
-          });
-        }
-      }
-      const ideal = tasks.map((t) => ({ line: 'ideal', tasks: t, speedup: Math.min(t, cores) }));
-      charts.push(
-        lineChart({
-          file: `cpu-${kernel}-speedup.svg`,
-          title: `${kernel}: speed-up over tasks = 1 (dashed: ideal, ${cores} cores)`,
-          rows: speedRows,
-          x: { field: 'tasks', title: 'tasks', integer: true },
-          y: { field: 'speedup', title: 'speed-up (x)' },
-          series: 'mode',
-          seriesTitle: 'mode',
-          reference: { rows: ideal, series: 'line', title: 'ideal' },
-        }),
-        lineChart({
-          file: `cpu-${kernel}-cpu-per-wall.svg`,
-          title: `${kernel}: CPU-seconds per second`,
-          rows: cpuRows,
-          x: { field: 'tasks', title: 'tasks', integer: true },
-          y: { field: 'cpuPerWall', title: 'CPU-s per s' },
-          series: 'mode',
-          seriesTitle: 'mode',
-          reference: {
-            rows: tasks.map((t) => ({ line: 'cores', tasks: t, cpuPerWall: cores })),
-            series: 'line',
-            title: 'cores',
-          },
-        }),
-        barChart({
-          file: `cpu-${kernel}-breakdown.svg`,
-          title: `${kernel}: where a task's time went (ms, mean task)`,
-          rows: barRows,
-          x: { field: 'bar', title: 'mode x tasks' },
-          y: { field: 'ms', title: 'ms per task' },
-          stack: { field: 'part', title: 'part', order: [...PARTS] },
-        }),
-      );
-      const at = Math.min(cores, Math.max(...tasks));
-      const pairs: [string, number][] = plan.modes
-        .map((m): [string, number] => [m, get(cpuKey(kernel, m, at))?.speedup?.value ?? Number.NaN])
-        .filter(([, v]) => Number.isFinite(v))
-        .sort((a, b) => b[1] - a[1]);
-      if (pairs.length > 0) {
-        const serial = pairs.filter(([, v]) => v < 1 + 0.25 * (at - 1)).map(([m]) => m);
-        readings.push(
-          `${kernel} at tasks = ${at} (ideal ${at}x): ${listing(pairs.map(([m, v]) => [m, times(v)]))}` +
-            (serial.length && at > 1
-              ? `; below ${times(1 + 0.25 * (at - 1))}, one task's CPU at a time: ${serial.join(', ')}.`
-              : '.'),
-        );
-      }
-    }
+    const parts = ctx.plan.kernels.map((kernel) => analyseKernel(ctx, get, kernel));
+    const readings = parts.map((p) => p.reading).filter((r) => r !== null);
     return {
-      table: {
-        columns: [
-          'kernel',
-          'mode',
-          'tasks',
-          ...WALL_COLUMNS,
-          'tasks/s',
-          'speed-up',
-          'speed-up 95% CI',
-          'efficiency',
-          'CPU-s/s',
-          ...BREAKDOWN_COLUMNS,
-        ],
-        rows,
-      },
+      table: { columns: COLUMNS, rows: parts.flatMap((p) => p.rows) },
       reading: readings.join(' ') || 'no configuration ran.',
-      charts,
-      fits,
+      charts: parts.flatMap((p) => p.charts),
+      fits: parts.flatMap((p) => p.fits),
     };
   },
 };

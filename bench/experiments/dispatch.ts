@@ -5,20 +5,20 @@
  */
 import { availableParallelism } from 'node:os';
 
+import type { Mode } from '../../src/index.js';
 import { dotChart } from '../report/charts.js';
 import { fmtDuration, round, sig } from '../report/format.js';
-import type { Cell, ConfigSpec } from '../model/types.js';
-import { batchSpec, type ExpContext, type Experiment } from './common.js';
-
-export const dispatchKey = (runner: string): string => `dispatch/${runner}`;
+import type { Cell, ConfigResult, ConfigSpec, FloodSpec, MicroSpec } from '../model/results.js';
+import { batchSpec, type ExpContext, type Experiment, type Lookup, type WhyUnavailable } from './common.js';
+import { dispatchKey, type DispatchRunner } from './keys.js';
 
 interface Runner {
-  readonly runner: string;
+  readonly runner: DispatchRunner;
   readonly what: string;
   readonly spec: (ctx: ExpContext) => ConfigSpec | null;
 }
 
-function micro(runner: string, label: string): ConfigSpec {
+function micro(runner: MicroSpec['mode'], label: string): MicroSpec {
   return {
     key: dispatchKey(runner),
     label,
@@ -33,27 +33,35 @@ function micro(runner: string, label: string): ConfigSpec {
   };
 }
 
-function flood(ctx: ExpContext, runner: string, tasks: number, threads: number | null): ConfigSpec {
-  if (runner === 'bare-async-work' || runner === 'piscina') {
-    return {
-      key: dispatchKey(runner),
-      label: `${runner} flood of ${tasks}`,
-      kind: 'flood',
-      kernel: null,
-      params: null,
-      mode: runner,
-      tasks,
-      threads,
-      switchIntervalUs: null,
-      forcedSwitching: null,
-    };
-  }
-  const spec = batchSpec({
+function baselineFlood(runner: 'bare-async-work' | 'piscina', tasks: number, threads: number | null): FloodSpec {
+  return {
     key: dispatchKey(runner),
     label: `${runner} flood of ${tasks}`,
+    kind: 'flood',
+    kernel: null,
+    params: null,
+    mode: runner,
+    tasks,
+    threads,
+    switchIntervalUs: null,
+    forcedSwitching: null,
+  };
+}
+
+/** A flood of the empty kernel in gilscope's `mode`, or null when --modes leaves the mode out. */
+function modeFlood(
+  ctx: ExpContext,
+  mode: Mode & DispatchRunner,
+  tasks: number,
+  threads: number | null,
+): FloodSpec | null {
+  if (!ctx.plan.modes.includes(mode)) return null;
+  const spec = batchSpec({
+    key: dispatchKey(mode),
+    label: `${mode} flood of ${tasks}`,
     kernel: 'noop',
     params: {},
-    mode: runner as 'released',
+    mode,
     tasks,
     plan: ctx.plan,
     ...(threads === null ? {} : { threads }),
@@ -61,7 +69,10 @@ function flood(ctx: ExpContext, runner: string, tasks: number, threads: number |
   return { ...spec, kind: 'flood' };
 }
 
-/** In table order. Worker and process pools get one thread per core unless --threads says otherwise. */
+/** Worker and process pools, and piscina's, get one thread per core unless --threads says otherwise. */
+const perCore = (c: ExpContext): number => c.plan.threads ?? availableParallelism();
+
+/** In table order. */
 export const RUNNERS: readonly Runner[] = [
   { runner: 'js-call', what: 'a pure-JS call of the empty kernel', spec: () => micro('js-call', 'pure-JS call') },
   { runner: 'raw-napi', what: 'raw N-API empty call (baseline)', spec: () => micro('raw-napi', 'raw N-API no-op') },
@@ -78,40 +89,82 @@ export const RUNNERS: readonly Runner[] = [
   {
     runner: 'bare-async-work',
     what: 'bare napi_async_work round trip (baseline)',
-    spec: (c) => flood(c, 'bare-async-work', c.plan.flood.asyncWork, null),
+    spec: (c) => baselineFlood('bare-async-work', c.plan.flood.asyncWork, null),
   },
   {
     runner: 'released',
     what: "batch({ mode: 'released' }) of empty tasks",
-    spec: (c) => (c.plan.modes.includes('released') ? flood(c, 'released', c.plan.flood.asyncWork, null) : null),
+    spec: (c) => modeFlood(c, 'released', c.plan.flood.asyncWork, null),
   },
   {
     runner: 'gil',
     what: "batch({ mode: 'gil' }) of empty tasks",
-    spec: (c) => (c.plan.modes.includes('gil') ? flood(c, 'gil', c.plan.flood.asyncWork, null) : null),
+    spec: (c) => modeFlood(c, 'gil', c.plan.flood.asyncWork, null),
   },
   {
     runner: 'worker',
     what: "batch({ mode: 'worker' }) of empty tasks",
-    spec: (c) =>
-      c.plan.modes.includes('worker')
-        ? flood(c, 'worker', c.plan.flood.worker, c.plan.threads ?? availableParallelism())
-        : null,
+    spec: (c) => modeFlood(c, 'worker', c.plan.flood.worker, perCore(c)),
   },
   {
     runner: 'process',
     what: "batch({ mode: 'process' }) of empty tasks",
-    spec: (c) =>
-      c.plan.modes.includes('process')
-        ? flood(c, 'process', c.plan.flood.process, c.plan.threads ?? availableParallelism())
-        : null,
+    spec: (c) => modeFlood(c, 'process', c.plan.flood.process, perCore(c)),
   },
   {
     runner: 'piscina',
     what: 'piscina running the JS empty kernel (baseline)',
-    spec: (c) => flood(c, 'piscina', c.plan.flood.piscina, c.plan.threads ?? availableParallelism()),
+    spec: (c) => baselineFlood('piscina', c.plan.flood.piscina, perCore(c)),
   },
 ];
+
+const COLUMNS = ['runner', 'what', 'timed by', 'ns per task (median)', '95% CI ns', 'MAD ns', 'tasks/s', 'x raw N-API'];
+
+function tableRow({ runner, what }: Runner, r: ConfigResult, raw: number | undefined): Cell[] {
+  const s = r.summary;
+  return [
+    runner,
+    what,
+    r.kind === 'micro' ? 'benchmark.js' : `flood of ${r.tasks}`,
+    round(s.median),
+    `${round(s.ci.lo)}–${round(s.ci.hi)}`,
+    round(s.mad),
+    round(1e9 / s.median),
+    raw ? round(s.median / raw) : null,
+  ];
+}
+
+/** A row for each runner that ran, and for each that could not (saying why); the medians to draw. */
+function measuredRows(get: Lookup, unavailable: WhyUnavailable) {
+  const rows: Cell[][] = [];
+  const dots: Record<string, string | number>[] = [];
+  const raw = get(dispatchKey('raw-napi'))?.summary.median;
+  for (const runner of RUNNERS) {
+    const r = get(dispatchKey(runner.runner));
+    const why = unavailable(dispatchKey(runner.runner));
+    if (r) {
+      rows.push(tableRow(runner, r, raw));
+      dots.push({ runner: runner.runner, nsPerTask: r.summary.median });
+    } else if (why !== undefined)
+      rows.push([runner.runner, runner.what, `not run: ${why}`, null, null, null, null, null]);
+  }
+  return { rows, dots };
+}
+
+function reading(get: Lookup): string {
+  const med = (runner: DispatchRunner): number | undefined => get(dispatchKey(runner))?.summary.median;
+  const parts: string[] = [];
+  for (const { runner } of RUNNERS) {
+    const m = med(runner);
+    if (m !== undefined) parts.push(`${runner} ${fmtDuration(m)}`);
+  }
+  const rel = med('released');
+  const pis = med('piscina');
+  return (
+    (parts.length ? `Per empty task: ${parts.join(', ')}.` : 'no runner ran.') +
+    (rel && pis ? ` Released tasks cost ${sig(pis / rel)}x less than piscina's.` : '')
+  );
+}
 
 export const dispatch: Experiment = {
   id: 6,
@@ -121,68 +174,16 @@ export const dispatch: Experiment = {
   specs(ctx) {
     return RUNNERS.map((r) => r.spec(ctx)).filter((s): s is ConfigSpec => s !== null);
   },
-  analyse(ctx, get) {
-    const rows: Cell[][] = [];
-    const bars: Record<string, string | number>[] = [];
-    const raw = get(dispatchKey('raw-napi'))?.summary.median;
-    for (const { runner, what } of RUNNERS) {
-      const r = get(dispatchKey(runner));
-      if (!r) continue;
-      const s = r.summary;
-      rows.push([
-        runner,
-        what,
-        r.kind === 'micro' ? 'benchmark.js' : `flood of ${r.tasks}`,
-        round(s.median),
-        `${round(s.ci.lo)}–${round(s.ci.hi)}`,
-        round(s.mad),
-        round(1e9 / s.median),
-        raw ? round(s.median / raw) : null,
-      ]);
-      bars.push({ runner, nsPerTask: s.median });
-    }
-    const med = (runner: string): number | undefined => get(dispatchKey(runner))?.summary.median;
-    const parts: string[] = [];
-    for (const runner of [
-      'js-call',
-      'raw-napi',
-      'napi-noop',
-      'run-sync',
-      'bare-async-work',
-      'released',
-      'gil',
-      'worker',
-      'process',
-      'piscina',
-    ]) {
-      const m = med(runner);
-      if (m !== undefined) parts.push(`${runner} ${fmtDuration(m)}`);
-    }
-    const rel = med('released');
-    const pis = med('piscina');
-    const reading =
-      (parts.length ? `Per empty task: ${parts.join(', ')}.` : 'no runner ran.') +
-      (rel && pis ? ` Released tasks cost ${sig(pis / rel)}x less than piscina's.` : '');
+  analyse(_ctx, get, unavailable) {
+    const { rows, dots } = measuredRows(get, unavailable);
     return {
-      table: {
-        columns: [
-          'runner',
-          'what',
-          'timed by',
-          'ns per task (median)',
-          '95% CI ns',
-          'MAD ns',
-          'tasks/s',
-          'x raw N-API',
-        ],
-        rows,
-      },
-      reading,
+      table: { columns: COLUMNS, rows },
+      reading: reading(get),
       charts: [
         dotChart({
           file: 'dispatch-cost.svg',
           title: 'Cost of one empty task (ns, log scale)',
-          rows: bars,
+          rows: dots,
           x: { field: 'runner', title: 'runner', sort: RUNNERS.map((r) => r.runner) },
           y: { field: 'nsPerTask', title: 'ns per task', log: true },
         }),

@@ -4,9 +4,10 @@
  */
 import { dotChart } from '../report/charts.js';
 import { fmtDuration, ms, round } from '../report/format.js';
-import type { Cell } from '../model/types.js';
+import type { Cell } from '../model/results.js';
 import { type Experiment } from './common.js';
-import { cpuKey, cpuSpec } from './cpu-modes.js';
+import { cpuSpec } from './cpu-modes.js';
+import { cpuKey } from './keys.js';
 
 function taskCounts(tasks: readonly number[], cores: number): number[] {
   return [...new Set([1, Math.min(cores, Math.max(...tasks))])];
@@ -36,7 +37,6 @@ export const eventLoop: Experiment = {
           ms(el?.delayP50Ns),
           ms(el?.delayP99Ns),
           ms(el?.delayMaxNs),
-          ms(r?.probe?.timerP99Ns),
           ms(r?.summary.median),
         ]);
         if (el?.delayMaxNs != null && el.delayMaxNs > 0)
@@ -47,20 +47,13 @@ export const eventLoop: Experiment = {
     const released = get(cpuKey(kernel, 'released', 1))?.eventLoop;
     const reading =
       held && released
-        ? `One ${kernel} task held stalls the JS thread: timers fire up to ${fmtDuration(held.delayMaxNs)} late (a whole task); released, the worst delay is ${fmtDuration(released.delayMaxNs)} (p99 ${fmtDuration(released.delayP99Ns)}).`
+        ? `One ${kernel} task held stalls the JS thread: timers fire up to ${fmtDuration(held.delayMaxNs)} late ` +
+          `(a whole task); released, the worst delay is ${fmtDuration(released.delayMaxNs)} ` +
+          `(p99 ${fmtDuration(released.delayP99Ns)}).`
         : "needs modes 'held' and 'released' to compare.";
     return {
       table: {
-        columns: [
-          'mode',
-          'tasks',
-          'loop utilization',
-          'delay p50 ms',
-          'delay p99 ms',
-          'delay max ms',
-          'probe timer p99 ms',
-          'batch wall ms',
-        ],
+        columns: ['mode', 'tasks', 'loop utilization', 'delay p50 ms', 'delay p99 ms', 'delay max ms', 'batch wall ms'],
         rows,
       },
       reading,

@@ -5,13 +5,21 @@
  */
 import { lineChart } from '../report/charts.js';
 import { pct, round, times } from '../report/format.js';
-import type { Cell } from '../model/types.js';
-import { WALL_COLUMNS, batchSpec, wallCells, withOne, type ExpContext, type Experiment } from './common.js';
+import type { Cell } from '../model/results.js';
+import {
+  NEEDS_GIL,
+  WALL_COLUMNS,
+  batchSpec,
+  wallCells,
+  withOne,
+  type ExpContext,
+  type Experiment,
+  type Lookup,
+} from './common.js';
+import { mixedKey as key } from './keys.js';
 
 /** One compute + wait round lasts this long. */
 export const PERIOD_US = 2000;
-
-const key = (fraction: number, tasks: number): string => `mixed/w${Math.round(fraction * 100)}/t${tasks}`;
 
 function mixedParams(ctx: ExpContext, fraction: number): { computeUs: number; waitUs: number; repeats: number } {
   const waitUs = Math.round(fraction * PERIOD_US);
@@ -30,6 +38,74 @@ export function amdahlMixed(fraction: number, tasks: number): number {
 /** The lock's own bound: n tasks need n (1 - f) of lock time per task time: n / max(n (1 - f), 1). */
 export function lockBoundMixed(fraction: number, tasks: number): number {
   return tasks / Math.max(tasks * (1 - fraction), 1);
+}
+
+const COLUMNS = [
+  'wait',
+  'tasks',
+  ...WALL_COLUMNS,
+  'speed-up',
+  'Amdahl',
+  'lock bound',
+  'CPU-s/s',
+  'lock wait ms',
+  'hand-offs',
+];
+
+type Row = Record<string, string | number>;
+
+/** The table's rows and the measured speed-ups to draw, for every wait share and task count. */
+function measuredRows(ctx: ExpContext, get: Lookup): { rows: Cell[][]; points: Row[] } {
+  const rows: Cell[][] = [];
+  const points: Row[] = [];
+  for (const f of ctx.plan.waitFractions) {
+    for (const t of withOne(ctx.plan.tasks)) {
+      const r = get(key(f, t));
+      rows.push([
+        pct(f),
+        t,
+        ...wallCells(r),
+        round(r?.speedup?.value),
+        round(amdahlMixed(f, t)),
+        round(lockBoundMixed(f, t)),
+        round(r?.cpuPerWall),
+        round(r?.breakdown ? r.breakdown.lockWaitNs / 1e6 : null),
+        r?.lock?.handoffs ?? null,
+      ]);
+      if (t > 1 && r?.speedup)
+        points.push({ tasks: `${t} tasks`, waitPct: Math.round(f * 100), speedup: r.speedup.value });
+    }
+  }
+  return { rows, points };
+}
+
+/** Amdahl's curve for each task count above 1, every 5% of waiting. */
+function amdahlCurves(tasks: readonly number[]): Row[] {
+  const model: Row[] = [];
+  for (const t of tasks.filter((x) => x > 1)) {
+    for (let p = 0; p <= 90; p += 5) model.push({ curve: `Amdahl ${t}`, waitPct: p, speedup: amdahlMixed(p / 100, t) });
+  }
+  return model;
+}
+
+/** The least and the most waiting at the largest task count, against Amdahl and the lock bound. */
+function reading(ctx: ExpContext, get: Lookup): string {
+  const top = Math.max(...withOne(ctx.plan.tasks));
+  const lo = Math.min(...ctx.plan.waitFractions);
+  const hi = Math.max(...ctx.plan.waitFractions);
+  const sLo = get(key(lo, top))?.speedup?.value;
+  const sHi = get(key(hi, top))?.speedup?.value;
+  if (sLo === undefined || sHi === undefined || top <= 1) return 'not enough configurations ran to read a speed-up.';
+  return (
+    `With ${top} tasks under the GIL: ${pct(lo)} waiting gives ${times(sLo)} ` +
+    `(Amdahl ${times(amdahlMixed(lo, top))}), ${pct(hi)} waiting gives ${times(sHi)} ` +
+    `(Amdahl ${times(amdahlMixed(hi, top))}, lock bound ${times(lockBoundMixed(hi, top))}): ` +
+    'only the waiting share overlaps.' +
+    (sHi > amdahlMixed(hi, top) * 1.05
+      ? ' Measured beats Amdahl because one task computes while the others wait, ' +
+        "which Amdahl's serial part does not allow."
+      : '')
+  );
 }
 
 export const mixedWait: Experiment = {
@@ -54,62 +130,11 @@ export const mixedWait: Experiment = {
     );
   },
   analyse(ctx, get) {
-    if (!ctx.plan.modes.includes('gil'))
-      return { table: { columns: [], rows: [] }, reading: "skipped: mode 'gil' is not among --modes.", charts: [] };
-    const tasks = withOne(ctx.plan.tasks);
-    const rows: Cell[][] = [];
-    const points: Record<string, string | number>[] = [];
-    const model: Record<string, string | number>[] = [];
-    for (const f of ctx.plan.waitFractions) {
-      for (const t of tasks) {
-        const r = get(key(f, t));
-        rows.push([
-          pct(f),
-          t,
-          ...wallCells(r),
-          round(r?.speedup?.value),
-          round(amdahlMixed(f, t)),
-          round(lockBoundMixed(f, t)),
-          round(r?.cpuPerWall),
-          round(r?.breakdown ? r.breakdown.lockWaitNs / 1e6 : null),
-          r?.lock?.handoffs ?? null,
-        ]);
-        if (t > 1 && r?.speedup)
-          points.push({ tasks: `${t} tasks`, waitPct: Math.round(f * 100), speedup: r.speedup.value });
-      }
-    }
-    for (const t of tasks.filter((x) => x > 1)) {
-      for (let p = 0; p <= 90; p += 5)
-        model.push({ curve: `Amdahl ${t}`, waitPct: p, speedup: amdahlMixed(p / 100, t) });
-    }
-    const top = Math.max(...tasks);
-    const lo = Math.min(...ctx.plan.waitFractions);
-    const hi = Math.max(...ctx.plan.waitFractions);
-    const sLo = get(key(lo, top))?.speedup?.value;
-    const sHi = get(key(hi, top))?.speedup?.value;
-    const reading =
-      sLo !== undefined && sHi !== undefined && top > 1
-        ? `With ${top} tasks under the GIL: ${pct(lo)} waiting gives ${times(sLo)} (Amdahl ${times(amdahlMixed(lo, top))}), ${pct(hi)} waiting gives ${times(sHi)} (Amdahl ${times(amdahlMixed(hi, top))}, lock bound ${times(lockBoundMixed(hi, top))}): only the waiting share overlaps.` +
-          (sHi > amdahlMixed(hi, top) * 1.05
-            ? " Measured beats Amdahl because one task computes while the others wait, which Amdahl's serial part does not allow."
-            : '')
-        : 'not enough configurations ran to read a speed-up.';
+    if (!ctx.plan.modes.includes('gil')) return NEEDS_GIL;
+    const { rows, points } = measuredRows(ctx, get);
     return {
-      table: {
-        columns: [
-          'wait',
-          'tasks',
-          ...WALL_COLUMNS,
-          'speed-up',
-          'Amdahl',
-          'lock bound',
-          'CPU-s/s',
-          'lock wait ms',
-          'hand-offs',
-        ],
-        rows,
-      },
-      reading,
+      table: { columns: COLUMNS, rows },
+      reading: reading(ctx, get),
       charts: [
         lineChart({
           file: 'mixed-wait-speedup.svg',
@@ -119,7 +144,7 @@ export const mixedWait: Experiment = {
           y: { field: 'speedup', title: 'speed-up (x)' },
           series: 'tasks',
           seriesTitle: 'tasks',
-          reference: { rows: model, series: 'curve', title: 'Amdahl' },
+          reference: { rows: amdahlCurves(withOne(ctx.plan.tasks)), series: 'curve', title: 'Amdahl' },
         }),
       ],
     };

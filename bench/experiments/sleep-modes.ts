@@ -1,7 +1,7 @@
 /** Experiment 2: the sleep kernel in every mode: waiting overlaps even under the GIL. */
 import { barChart, lineChart } from '../report/charts.js';
 import { round, times } from '../report/format.js';
-import type { Cell } from '../model/types.js';
+import type { Cell } from '../model/results.js';
 import {
   BREAKDOWN_COLUMNS,
   PARTS,
@@ -14,8 +14,7 @@ import {
   withOne,
   type Experiment,
 } from './common.js';
-
-const key = (mode: string, tasks: number): string => `sleep/${mode}/t${tasks}`;
+import { sleepKey as key } from './keys.js';
 
 export const sleepModes: Experiment = {
   id: 2,
@@ -57,7 +56,8 @@ export const sleepModes: Experiment = {
       .filter(([, v]) => Number.isFinite(v));
     const overlapping = pairs.filter(([, v]) => v >= 0.8 * top).map(([m]) => m);
     const reading = pairs.length
-      ? `At tasks = ${top} (ideal ${top}x, more than the ${ctx.cores} cores: waiting needs no core): ${listing(pairs.map(([m, v]) => [m, times(v)]))}. ` +
+      ? `At tasks = ${top} (ideal ${top}x, more than the ${ctx.cores} cores: waiting needs no core): ` +
+        `${listing(pairs.map(([m, v]) => [m, times(v)]))}. ` +
         (overlapping.length ? `Waiting overlapped in ${overlapping.join(', ')}` : 'Waiting overlapped in no mode') +
         (overlapping.includes('gil') ? ', the GIL included: a blocking call releases the lock.' : '.')
       : 'no configuration ran.';

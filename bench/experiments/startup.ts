@@ -1,11 +1,11 @@
 /** Experiment 7: creation time and resident memory of a pool thread, a worker_thread and a process. */
 import { barChart, dotChart } from '../report/charts.js';
 import { bytes, fmtDuration, ms } from '../report/format.js';
-import type { Cell, ConfigSpec } from '../model/types.js';
+import type { Cell, StartupSpec } from '../model/results.js';
 import { type Experiment } from './common.js';
+import { startupKey as key } from './keys.js';
 
 export const UNITS = ['thread', 'worker', 'process'] as const;
-const key = (unit: string): string => `startup/${unit}`;
 
 export const startup: Experiment = {
   id: 7,
@@ -13,7 +13,7 @@ export const startup: Experiment = {
   title: 'Start-up time and memory',
   question: 'What does one more thread, worker or process cost to start and to keep?',
   specs() {
-    return UNITS.map((unit): ConfigSpec => ({
+    return UNITS.map((unit): StartupSpec => ({
       key: key(unit),
       label: `start-up: ${unit}`,
       kind: 'startup',
@@ -46,10 +46,10 @@ export const startup: Experiment = {
     }
     const parts = UNITS.map((u) => get(key(u)))
       .filter((r) => r !== undefined)
-      .map(
-        (r) =>
-          `a ${r.mode} starts in ${fmtDuration(r.summary.median)} and adds ${bytes(r.extra['rssBytesMedian'])} resident`,
-      );
+      .map((r) => {
+        const rss = bytes(r.extra['rssBytesMedian']);
+        return `a ${r.mode} starts in ${fmtDuration(r.summary.median)} and adds ${rss} resident`;
+      });
     return {
       table: { columns: ['unit', 'samples', 'create ms (median)', 'min–max ms', 'RSS per unit KiB'], rows },
       reading: parts.length ? `${parts.join('; ')}.` : 'startupCost() did not run.',

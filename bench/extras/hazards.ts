@@ -2,10 +2,10 @@
  * The optional hazards experiment of the bench (`--hazards`): `runHazardSuite()` once, each hazard
  * in a table next to its remedies, with a one-line reading of the measured numbers.
  */
-import { runHazardSuite } from '../../src/hazards/index.js';
-import type { DeadlockReport, HazardSuiteReport, WaitForEdge } from '../../src/types.js';
+import { runHazardSuite } from '../../src/index.js';
+import type { DeadlockReport, HazardSuiteReport, WaitForEdge } from '../../src/index.js';
 import { fmtDuration, ms, pct, round, sig } from '../report/format.js';
-import type { HazardTable, HazardsResult } from '../model/types.js';
+import type { HazardTable, HazardsResult } from '../model/results.js';
 
 function graph(cycle: readonly WaitForEdge[]): string {
   return cycle
@@ -32,19 +32,20 @@ function raceTable(r: HazardSuiteReport['race']): HazardTable {
   const remedies = (['mutex', 'atomic', 'sharded'] as const).map((k) => r[k]);
   const exact = remedies.every((x) => x.actual === x.expected);
   const cheapest = [...remedies].sort((a, b) => a.nsPerIncrement - b.nsPerIncrement);
+  const n = (x: number): string => x.toLocaleString('en-US');
   const first =
     racy.lostUpdates > 0
-      ? `racy lost ${racy.lostUpdates.toLocaleString('en-US')} of ${racy.expected.toLocaleString('en-US')} increments (${pct(racy.lostUpdates / racy.expected)})`
-      : `racy lost no update this time (its ${racy.threads} threads did not overlap: on a busy machine they may run one after the other)`;
+      ? `racy lost ${n(racy.lostUpdates)} of ${n(racy.expected)} increments (${pct(racy.lostUpdates / racy.expected)})`
+      : `racy lost no update this time (its ${racy.threads} threads did not overlap: ` +
+        'on a busy machine they may run one after the other)';
+  const lost = remedies.filter((x) => x.actual !== x.expected).map((x) => x.strategy);
   const second = exact
-    ? `mutex, atomic and sharded counted exactly; the cheapest remedy was ${cheapest.map((x) => `${x.strategy} ${sig(x.nsPerIncrement)} ns`).join(', ')} per increment`
-    : `a remedy lost updates: ${remedies
-        .filter((x) => x.actual !== x.expected)
-        .map((x) => x.strategy)
-        .join(', ')} (this should never happen)`;
+    ? 'mutex, atomic and sharded counted exactly; the cheapest remedy was ' +
+      `${cheapest.map((x) => `${x.strategy} ${sig(x.nsPerIncrement)} ns`).join(', ')} per increment`
+    : `a remedy lost updates: ${lost.join(', ')} (this should never happen)`;
   return {
     hazard: 'race',
-    title: `Race condition: ${racy.threads} threads add 1 to one counter, ${racy.incrementsPerThread.toLocaleString('en-US')} times each`,
+    title: `Race condition: ${racy.threads} threads add 1 to one counter, ${n(racy.incrementsPerThread)} times each`,
     table: {
       columns: [
         'strategy',
@@ -82,8 +83,11 @@ function deadlockTable(r: HazardSuiteReport['deadlock']): HazardTable {
   const o = r.opposite;
   const g = r.global;
   const first = o.deadlocked
-    ? `taking the two locks in opposite order deadlocked; the cycle (${graph(o.cycle)}) was found after ${fmtDuration(o.detectedAfterNs)} and ${o.victim ?? 'a thread'} backed out, after which ${o.recovered ? 'both threads completed' : 'they did not both complete'}`
-    : `taking the two locks in opposite order did not deadlock this time${o.timedOut ? ` (a wait timed out after ${o.timeoutMs} ms)` : ''}`;
+    ? `taking the two locks in opposite order deadlocked; the cycle (${graph(o.cycle)}) was found after ` +
+      `${fmtDuration(o.detectedAfterNs)} and ${o.victim ?? 'a thread'} backed out, after which ` +
+      (o.recovered ? 'both threads completed' : 'they did not both complete')
+    : 'taking the two locks in opposite order did not deadlock this time' +
+      (o.timedOut ? ` (a wait timed out after ${o.timeoutMs} ms)` : '');
   const second = g.deadlocked
     ? 'one global order deadlocked too (this should never happen)'
     : 'in one global order they never formed a cycle';
@@ -107,6 +111,9 @@ function deadlockTable(r: HazardSuiteReport['deadlock']): HazardTable {
     reading: `${first}; ${second}.`,
   };
 }
+
+const jain = (x: { readonly fairnessIndex: number | null }): string =>
+  x.fairnessIndex === null ? '–' : sig(x.fairnessIndex);
 
 function starvationTable(r: HazardSuiteReport['starvation']): HazardTable {
   const rows = (['unfair', 'fair'] as const).map((k) => {
@@ -139,7 +146,10 @@ function starvationTable(r: HazardSuiteReport['starvation']): HazardTable {
       ],
       rows,
     },
-    reading: `with the plain mutex a thread waited up to ${fmtDuration(u.longestWaitNs)} (Jain index ${u.fairnessIndex === null ? '–' : sig(u.fairnessIndex)}); the FIFO ticket lock's longest wait was ${fmtDuration(f.longestWaitNs)} (Jain index ${f.fairnessIndex === null ? '–' : sig(f.fairnessIndex)}; 1 = every thread got an equal share).`,
+    reading:
+      `with the plain mutex a thread waited up to ${fmtDuration(u.longestWaitNs)} (Jain index ${jain(u)}); ` +
+      `the FIFO ticket lock's longest wait was ${fmtDuration(f.longestWaitNs)} (Jain index ${jain(f)}; ` +
+      '1 = every thread got an equal share).',
   };
 }
 
@@ -173,7 +183,9 @@ function livelockTable(r: HazardSuiteReport['livelock']): HazardTable {
       ],
       rows,
     },
-    reading: `retrying in lockstep, ${l.progress} of ${l.attempts} attempts got through; with random backoff ${x.progress} of ${x.attempts} did.`,
+    reading:
+      `retrying in lockstep, ${l.progress} of ${l.attempts} attempts got through; ` +
+      `with random backoff ${x.progress} of ${x.attempts} did.`,
   };
 }
 

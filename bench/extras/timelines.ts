@@ -9,11 +9,12 @@
  *   against the releaser taking the lock straight back (the GIL battle), and the probe's waits
  *   behind CPU-bound holders (the convoy effect).
  */
-import { batch } from '../../src/modes/run.js';
-import type { BatchOptions, BatchReport, KernelName, Mode, Timeline, TimelineSpan, TimelineThread } from '../../src/types.js';
+import { batch } from '../../src/index.js';
+import type { BatchReport, KernelName, Mode, Timeline, TimelineSpan, TimelineThread } from '../../src/index.js';
 import { timelineChart, type ChartSpec } from '../report/charts.js';
 import type { ExpContext } from '../experiments/index.js';
-import type { ExperimentId, TimelineResult, TimelineState } from '../model/types.js';
+import { kernelTask } from '../runner.js';
+import type { ExperimentId, TimelineResult, TimelineState } from '../model/results.js';
 
 /** The states in legend order, with their colours. */
 export const TIMELINE_STATES: readonly { name: TimelineState; color: string }[] = [
@@ -38,7 +39,16 @@ export interface TimelineRun {
   readonly group: TimelineResult['group'];
   readonly experiment: ExperimentId;
   readonly title: string;
-  readonly options: BatchOptions & { kernel: KernelName; mode: Mode; tasks: number };
+  /** The batch to trace. */
+  readonly batch: {
+    readonly kernel: KernelName;
+    readonly params: Readonly<Record<string, number>>;
+    readonly mode: Mode;
+    readonly tasks: number;
+    readonly switchIntervalUs?: number;
+    readonly forcedSwitching?: boolean;
+    readonly convoyProbe?: boolean;
+  };
 }
 
 /** The longest switch interval the switching timelines use: longer ones would make a run long. */
@@ -65,7 +75,7 @@ export function timelineRuns(ctx: ExpContext): TimelineRun[] {
         group: 'cpu',
         experiment: 1,
         title: `${kernel} x${cores}, ${mode}${mode === 'gil' ? ` (switch interval ${plan.switchIntervalUs} us)` : ''}`,
-        options: { kernel, params: ctx.params(kernel) as never, mode, tasks: cores, trace: true, ...gil },
+        batch: { kernel, params: ctx.params(kernel), mode, tasks: cores, ...gil },
       });
     }
   }
@@ -77,13 +87,14 @@ export function timelineRuns(ctx: ExpContext): TimelineRun[] {
         id: `switching-${forced ? 'forced' : 'unforced'}`,
         group: 'switching',
         experiment: 4,
-        title: `mixed (${params.computeUs} us compute, ${params.waitUs} us wait) x${cores} under the GIL, interval ${us} us, ${forced ? 'forced switching' : 'no forced switching'}, with the convoy probe`,
-        options: {
+        title:
+          `mixed (${params.computeUs} us compute, ${params.waitUs} us wait) x${cores} under the GIL, ` +
+          `interval ${us} us, ${forced ? 'forced switching' : 'no forced switching'}, with the convoy probe`,
+        batch: {
           kernel: 'mixed',
           params,
           mode: 'gil',
           tasks: cores,
-          trace: true,
           switchIntervalUs: us,
           forcedSwitching: forced,
           convoyProbe: true,
@@ -203,7 +214,7 @@ export function drawTimelines(done: readonly { run: TimelineRun; report: BatchRe
       states: TIMELINE_STATES,
       xMaxMs: groupMaxMs.get(run.group)!,
     });
-    const o = run.options;
+    const o = run.batch;
     const result: TimelineResult = {
       id: run.id,
       group: run.group,
@@ -212,7 +223,7 @@ export function drawTimelines(done: readonly { run: TimelineRun; report: BatchRe
       file,
       marks: chart.marks,
       kernel: o.kernel,
-      params: o.params as unknown as Record<string, number>,
+      params: o.params,
       mode: o.mode,
       tasks: o.tasks,
       switchIntervalUs: o.mode === 'gil' ? (o.switchIntervalUs ?? null) : null,
@@ -232,5 +243,6 @@ export function drawTimelines(done: readonly { run: TimelineRun; report: BatchRe
 
 /** Runs one timeline's traced batch (aborts with `signal`). */
 export function runTimeline(run: TimelineRun, signal?: AbortSignal): Promise<BatchReport> {
-  return batch({ ...run.options, ...(signal ? { signal } : {}) });
+  const { kernel, params, ...rest } = run.batch;
+  return batch({ ...kernelTask(kernel, params), ...rest, trace: true, ...(signal ? { signal } : {}) });
 }

@@ -6,10 +6,10 @@
  */
 import { join } from 'node:path';
 
-import { toChromeTrace } from '../../src/timeline/build.js';
-import type { BatchReport } from '../../src/types.js';
-import { writeAtomic } from '../../src/util/atomic-write.js';
-import type { ConfigSpec, TracesResult } from '../model/types.js';
+import { toChromeTrace } from '../../src/index.js';
+import type { BatchReport } from '../../src/index.js';
+import { writeAtomic } from '../../src/internal.js';
+import type { ConfigSpec, TracesResult } from '../model/results.js';
 
 /** Configurations a trace can be taken of: batches, and floods of a gilscope mode. */
 export function traceable(spec: ConfigSpec): boolean {

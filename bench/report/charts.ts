@@ -32,6 +32,26 @@ interface Axis {
   readonly integer?: boolean;
 }
 
+const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+
+/** A chart of `marks` data marks: its Vega-Lite spec is `body` under the chart's title. */
+function chart(o: { file: string; title: string }, marks: number, body: Record<string, unknown>): ChartSpec {
+  return {
+    file: o.file,
+    title: o.title,
+    marks,
+    spec: { $schema: VEGA_LITE_SCHEMA, title: o.title, ...body } as TopLevelSpec,
+  };
+}
+
+/** The rows whose `field` holds a finite number (above 0 where `positive`): those a chart can draw. */
+function drawable(rows: readonly Row[], field: string, positive: boolean): Row[] {
+  return rows.filter((r) => {
+    const v = r[field];
+    return typeof v === 'number' && Number.isFinite(v) && (!positive || v > 0);
+  });
+}
+
 /** Points joined by lines, one colour per series, with optional reference lines (no points). */
 export function lineChart(o: {
   file: string;
@@ -44,12 +64,7 @@ export function lineChart(o: {
   /** Dashed reference curves, e.g. the ideal speed-up or a model's prediction. */
   reference?: { rows: readonly Row[]; series: string; title: string };
 }): ChartSpec {
-  const rows = o.rows.filter(
-    (r) =>
-      typeof r[o.y.field] === 'number' &&
-      Number.isFinite(r[o.y.field] as number) &&
-      (!o.y.log || (r[o.y.field] as number) > 0),
-  );
+  const rows = drawable(o.rows, o.y.field, o.y.log === true);
   const x = {
     field: o.x.field,
     type: o.x.type ?? 'quantitative',
@@ -82,18 +97,7 @@ export function lineChart(o: {
       encoding: { x, y, color, tooltip: [{ field: o.series }, { field: o.x.field }, { field: o.y.field }] },
     },
   );
-  return {
-    file: o.file,
-    title: o.title,
-    marks: rows.length,
-    spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      title: o.title,
-      width: WIDTH,
-      height: HEIGHT,
-      layer: layers,
-    } as TopLevelSpec,
-  };
+  return chart(o, rows.length, { width: WIDTH, height: HEIGHT, layer: layers });
 }
 
 /** Bars on a linear scale from zero, optionally stacked by `stack` (zero-height parts are left out). */
@@ -106,9 +110,7 @@ export function barChart(o: {
   /** Colour (and stack) by this field. */
   stack?: { field: string; title: string; order?: readonly string[] };
 }): ChartSpec {
-  const rows = o.rows.filter(
-    (r) => typeof r[o.y.field] === 'number' && (r[o.y.field] as number) > 0 && Number.isFinite(r[o.y.field] as number),
-  );
+  const rows = drawable(o.rows, o.y.field, true);
   const encoding: Record<string, unknown> = {
     x: {
       field: o.x.field,
@@ -132,12 +134,7 @@ export function barChart(o: {
     ? rows.map((r) => ({ ...r, __order: o.stack!.order!.indexOf(String(r[o.stack!.field])) }))
     : rows;
   const spec = { data: { values }, width: WIDTH, height: HEIGHT, name: DATA_LAYER, mark: { type: 'bar' }, encoding };
-  return {
-    file: o.file,
-    title: o.title,
-    marks: rows.length,
-    spec: { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title: o.title, ...spec } as TopLevelSpec,
-  };
+  return chart(o, rows.length, spec);
 }
 
 /**
@@ -152,9 +149,7 @@ export function dotChart(o: {
   y: Axis;
   series?: { field: string; title: string };
 }): ChartSpec {
-  const rows = o.rows.filter(
-    (r) => typeof r[o.y.field] === 'number' && (r[o.y.field] as number) > 0 && Number.isFinite(r[o.y.field] as number),
-  );
+  const rows = drawable(o.rows, o.y.field, true);
   const encoding: Record<string, unknown> = {
     x: {
       field: o.x.field,
@@ -172,19 +167,12 @@ export function dotChart(o: {
         }
       : {}),
   };
-  return {
-    file: o.file,
-    title: o.title,
-    marks: rows.length,
-    spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      title: o.title,
-      width: WIDTH,
-      height: HEIGHT,
-      data: { values: rows },
-      layer: [{ name: DATA_LAYER, mark: { type: 'point', filled: true, size: 80, opacity: 1 }, encoding }],
-    } as TopLevelSpec,
-  };
+  return chart(o, rows.length, {
+    width: WIDTH,
+    height: HEIGHT,
+    data: { values: rows },
+    layer: [{ name: DATA_LAYER, mark: { type: 'point', filled: true, size: 80, opacity: 1 }, encoding }],
+  });
 }
 
 /** Timeline geometry: plot width (px) and the height of one thread's row. */
@@ -244,21 +232,14 @@ export function timelineChart(o: {
       { field: 'task' },
     ],
   };
-  return {
-    file: o.file,
-    title: o.title,
-    marks: values.length,
-    spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      title: o.title,
-      width: TIMELINE_WIDTH,
-      height: Math.max(1, o.threads.length) * TIMELINE_ROW_PX,
-      data: { values },
-      name: DATA_LAYER,
-      mark: { type: 'bar', cornerRadius: 0 },
-      encoding,
-    } as TopLevelSpec,
-  };
+  return chart(o, values.length, {
+    width: TIMELINE_WIDTH,
+    height: Math.max(1, o.threads.length) * TIMELINE_ROW_PX,
+    data: { values },
+    name: DATA_LAYER,
+    mark: { type: 'bar', cornerRadius: 0 },
+    encoding,
+  });
 }
 
 /** Renders a chart to a standalone SVG document. */

@@ -29,8 +29,10 @@ export function times(x: number | null | undefined): string {
   return x === null || x === undefined || !Number.isFinite(x) ? '–' : `${sig(x)}x`;
 }
 
-export function pct(x: number | null | undefined): string {
-  return x === null || x === undefined || !Number.isFinite(x) ? '–' : `${Math.round(x * 100)}%`;
+/** A share as a percentage: whole ("25%"), or with `'sig'` to three significant digits ("0.123%"). */
+export function pct(x: number | null | undefined, digits: 'whole' | 'sig' = 'whole'): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '–';
+  return digits === 'sig' ? `${sig(x * 100)}%` : `${Math.round(x * 100)}%`;
 }
 
 export function bytes(x: number | null | undefined): string {

@@ -1,12 +1,56 @@
 /**
- * The parts of the report beyond the experiments, as text and as HTML: the interruption notice, the
- * timelines with the measured cost of a trace event, the hazard tables and the list of traces.
+ * The sections the text and HTML reports share, each built once: the fits, the interruption notice,
+ * the timelines with the measured cost of a trace event, the hazard tables and the list of traces.
  */
-import { fmtDuration, ms, sig } from './format.js';
-import type { RenderedChart } from '../sweep.js';
+import { CONVOY_WAIT_US, CONVOY_WORK_US } from '../../src/internal.js';
+import { fmtDuration, ms, round, sig } from './format.js';
 import { esc, htmlTable, textTable } from './tables.js';
 import { TIMELINE_STATES } from '../extras/timelines.js';
-import type { BenchResults, PartialInfo, Table, TimelineResult, TraceCostResult } from '../model/types.js';
+import type {
+  BenchResults,
+  FitResult,
+  PartialInfo,
+  RenderedChart,
+  Table,
+  TimelineResult,
+  TraceCostResult,
+} from '../model/results.js';
+
+// ---- Scaling-law fits
+
+export function fitsTable(fits: readonly FitResult[]): Table {
+  return {
+    columns: [
+      'kernel',
+      'mode',
+      'Amdahl serial fraction',
+      'USL sigma',
+      'USL kappa',
+      'R2 (Amdahl)',
+      ...(fits[0]?.predictions.map((p) => `S(${p.cores}) Amdahl / USL`) ?? []),
+    ],
+    rows: fits.map((f) => [
+      f.kernel,
+      f.mode,
+      round(f.amdahl.serialFraction),
+      round(f.usl.sigma),
+      f.usl.kappaIdentifiable ? round(f.usl.kappa) : `${round(f.usl.kappa)} (fixed)`,
+      round(f.amdahl.r2),
+      ...f.predictions.map((p) => `${sig(p.amdahl)} / ${sig(p.usl)}`),
+    ]),
+  };
+}
+
+/** What the fits' predictions are, and when kappa could not be fitted. */
+export function fitNote(results: BenchResults): string {
+  const f = results.fits[0];
+  if (!f) return '';
+  const kappa = results.fits.some((x) => !x.usl.kappaIdentifiable)
+    ? ` With ${results.context.availableParallelism} cores the points span too few core counts to tell kappa ` +
+      'from sigma: kappa is fixed at 0 and the USL column is an upper bound.'
+    : '';
+  return `Each S(n) is a ${f.label}.${kappa}`;
+}
 
 // ---- Interrupted runs
 
@@ -15,7 +59,11 @@ export function partialText(p: PartialInfo): string {
     ? `; ${p.interruptedConfiguration} was running and its runs were dropped`
     : '';
   const skipped = p.skipped.length ? `; not run: ${p.skipped.join(', ')}` : '';
-  return `INTERRUPTED (${p.signal}): partial results. ${p.completedConfigurations} of ${p.plannedConfigurations} configurations finished${running}${skipped}. Tables show '–' where a configuration did not finish.`;
+  return (
+    `INTERRUPTED (${p.signal}): partial results. ` +
+    `${p.completedConfigurations} of ${p.plannedConfigurations} configurations finished${running}${skipped}. ` +
+    "Tables show '–' where a configuration did not finish."
+  );
 }
 
 // ---- Timelines
@@ -54,7 +102,13 @@ export function timelineReadings(timelines: readonly TimelineResult[]): string[]
   if (cpu.length) {
     const parts = cpu.map((t) => {
       const wait = t.stateNs['waiting for the lock'];
-      return `${t.mode} ${fmtDuration(t.wallNs)}${t.mode === 'held' ? ' (one task after another on the JS thread)' : ''}${t.mode === 'gil' ? ` (its threads waited ${fmtDuration(wait)} for the lock in all, ${t.handoffs} hand-offs)` : ''}`;
+      const how =
+        t.mode === 'held'
+          ? ' (one task after another on the JS thread)'
+          : t.mode === 'gil'
+            ? ` (its threads waited ${fmtDuration(wait)} for the lock in all, ${t.handoffs} hand-offs)`
+            : '';
+      return `${t.mode} ${fmtDuration(t.wallNs)}${how}`;
     });
     out.push(`${cpu[0]!.kernel} x${cpu[0]!.tasks}, one traced run each: ${parts.join(', ')}.`);
   }
@@ -65,10 +119,14 @@ export function timelineReadings(timelines: readonly TimelineResult[]): string[]
       unforced.handoffs < forced.handoffs ? ': the releaser took the lock straight back (the GIL battle)' : '';
     const convoy =
       forced.convoyMaxNs !== null && unforced.convoyMaxNs !== null
-        ? `; the convoy probe, which needs the lock for 20 us after each 1 ms wait, waited up to ${fmtDuration(forced.convoyMaxNs)} for a round with forced switching and ${fmtDuration(unforced.convoyMaxNs)} without (the convoy effect)`
+        ? `; the convoy probe, which needs the lock for ${fmtDuration(CONVOY_WORK_US * 1000)} ` +
+          `after each ${fmtDuration(CONVOY_WAIT_US * 1000)} wait, ` +
+          `waited up to ${fmtDuration(forced.convoyMaxNs)} for a round with forced switching ` +
+          `and ${fmtDuration(unforced.convoyMaxNs)} without (the convoy effect)`
         : '';
     out.push(
-      `Under the GIL with forced switching the lock changed hands ${forced.handoffs} times; without it ${unforced.handoffs} times${battle}${convoy}.`,
+      `Under the GIL with forced switching the lock changed hands ${forced.handoffs} times; ` +
+        `without it ${unforced.handoffs} times${battle}${convoy}.`,
     );
   }
   return out;
@@ -77,11 +135,18 @@ export function timelineReadings(timelines: readonly TimelineResult[]): string[]
 export function traceCostText(c: TraceCostResult, timelines: readonly TimelineResult[]): string {
   const ns = c.nsPerEvent.median;
   const events = timelines.reduce((n, t) => n + t.events, 0);
+  const count = events.toLocaleString('en-US');
   const spent =
     events > 0
-      ? ` The traced runs' tasks recorded ${events.toLocaleString('en-US')} events: ${events.toLocaleString('en-US')} x ${sig(ns)} ns = ${fmtDuration(events * ns)} of recording in all.`
+      ? ` The traced runs' tasks recorded ${count} events: ` +
+        `${count} x ${sig(ns)} ns = ${fmtDuration(events * ns)} of recording in all.`
       : '';
-  return `Recording one trace event costs ${sig(ns)} ns (median of ${c.nsPerEvent.n} runs of ${c.eventsPerSample.toLocaleString('en-US')} events, 95% CI ${sig(c.nsPerEvent.ci.lo)}–${sig(c.nsPerEvent.ci.hi)} ns); with recording off the check costs ${sig(c.nsPerEventOff.median)} ns.${spent}`;
+  return (
+    `Recording one trace event costs ${sig(ns)} ns (median of ${c.nsPerEvent.n} runs of ` +
+    `${c.eventsPerSample.toLocaleString('en-US')} events, ` +
+    `95% CI ${sig(c.nsPerEvent.ci.lo)}–${sig(c.nsPerEvent.ci.hi)} ns); ` +
+    `with recording off the check costs ${sig(c.nsPerEventOff.median)} ns.${spent}`
+  );
 }
 
 // ---- Text
@@ -102,7 +167,8 @@ export function extrasText(results: BenchResults): string[] {
   if (results.traces) {
     out.push(
       '',
-      `Chrome traces: ${results.traces.files.length} in ${results.traces.dir} (open in ui.perfetto.dev or chrome://tracing).`,
+      `Chrome traces: ${results.traces.files.length} in ${results.traces.dir} ` +
+        '(open in ui.perfetto.dev or chrome://tracing).',
     );
   }
   return out;
@@ -111,8 +177,20 @@ export function extrasText(results: BenchResults): string[] {
 // ---- HTML
 
 export function timelineFigure(chart: RenderedChart, svg: string, t: TimelineResult | undefined): string {
-  return `<figure class="chart timeline" data-file="${esc(chart.file)}" data-marks="${chart.marks}" data-threads="${t?.threads ?? 0}" data-timeline="${esc(t?.id ?? '')}">${svg}<figcaption>${esc(chart.title)} <span class="file">(${esc(chart.file)})</span></figcaption></figure>`;
+  return (
+    `<figure class="chart timeline" data-file="${esc(chart.file)}" data-marks="${chart.marks}" ` +
+    `data-threads="${t?.threads ?? 0}" data-timeline="${esc(t?.id ?? '')}">${svg}` +
+    `<figcaption>${esc(chart.title)} <span class="file">(${esc(chart.file)})</span></figcaption></figure>`
+  );
 }
+
+const TIMELINES_INTRO =
+  '<p>One extra run of each headline configuration with tracing on (never one of the measured runs): ' +
+  'one row per thread, its time coloured by state: running (in a task without the lock: on a core, ' +
+  'or runnable and waiting for one, which a trace cannot tell apart; the run-queue columns of the tables can), ' +
+  'holding the emulated lock, waiting for it, blocked (sleep or I/O, the lock released), ' +
+  'and on the JS thread a timer that fired late. A span shorter than a pixel is drawn one pixel wide. ' +
+  'The runs of one group share their time axis.</p>';
 
 export function timelinesHtml(results: BenchResults, figures: readonly string[]): string {
   const timelines = results.timelines ?? [];
@@ -121,22 +199,27 @@ export function timelinesHtml(results: BenchResults, figures: readonly string[])
     .map((r) => `<p class="reading"><strong>Reading:</strong> ${esc(r)}</p>`)
     .join('\n');
   const cost = results.traceCost ? `<p id="trace-cost">${esc(traceCostText(results.traceCost, timelines))}</p>` : '';
-  return `<section id="timelines"><h2>Timelines</h2>
-<p>One extra run of each headline configuration with tracing on (never one of the measured runs): one row per thread, its time coloured by state: running (in a task without the lock: on a core, or runnable and waiting for one, which a trace cannot tell apart; the run-queue columns of the tables can), holding the emulated lock, waiting for it, blocked (sleep or I/O, the lock released), and on the JS thread a timer that fired late. A span shorter than a pixel is drawn one pixel wide. The runs of one group share their time axis.</p>
-${readings}
-${figures.join('\n')}
-${htmlTable(timelinesTable(timelines))}
-${cost}</section>`;
+  return [
+    '<section id="timelines"><h2>Timelines</h2>',
+    TIMELINES_INTRO,
+    readings,
+    figures.join('\n'),
+    htmlTable(timelinesTable(timelines)),
+    `${cost}</section>`,
+  ].join('\n');
 }
 
 export function hazardsHtml(results: BenchResults): string {
   if (!results.hazards) return '';
   const parts = results.hazards.tables.map(
     (h) =>
-      `<div class="hazard" data-hazard="${esc(h.hazard)}"><h3>${esc(h.title)}</h3><p class="reading"><strong>Reading:</strong> ${esc(h.reading)}</p>${htmlTable(h.table, 'hazard')}</div>`,
+      `<div class="hazard" data-hazard="${esc(h.hazard)}"><h3>${esc(h.title)}</h3>` +
+      `<p class="reading"><strong>Reading:</strong> ${esc(h.reading)}</p>${htmlTable(h.table, 'hazard')}</div>`,
   );
-  return `<section id="hazards"><h2>Concurrency hazards</h2><p>Each hazard run on native threads next to its remedy (<code>runHazardSuite()</code>), every run bounded in time.</p>
-${parts.join('\n')}</section>`;
+  return (
+    '<section id="hazards"><h2>Concurrency hazards</h2><p>Each hazard run on native threads next to its remedy ' +
+    `(<code>runHazardSuite()</code>), every run bounded in time.</p>\n${parts.join('\n')}</section>`
+  );
 }
 
 export function partialHtml(results: BenchResults): string {
@@ -146,5 +229,6 @@ export function partialHtml(results: BenchResults): string {
 export function tracesHtml(results: BenchResults): string {
   const t = results.traces;
   if (!t) return '';
-  return `<p>Chrome traces (open in ui.perfetto.dev or chrome://tracing), in ${esc(t.dir)}: ${t.files.map((f) => esc(f.file)).join(', ') || 'none'}.</p>`;
+  const files = t.files.map((f) => esc(f.file)).join(', ') || 'none';
+  return `<p>Chrome traces (open in ui.perfetto.dev or chrome://tracing), in ${esc(t.dir)}: ${files}.</p>`;
 }

@@ -1,6 +1,6 @@
 /** Tables as fixed-width text (the terminal) and as HTML (the report). */
 import { sig } from './format.js';
-import type { Cell, Table } from '../model/types.js';
+import type { Cell, Table } from '../model/results.js';
 
 /** A cell as text: '–' for none, numbers to three significant digits. */
 export function cellText(c: Cell): string {
@@ -32,11 +32,10 @@ export function esc(s: string): string {
 export function htmlTable(table: Table, cls = ''): string {
   if (table.columns.length === 0) return '';
   const head = table.columns.map((c) => `<th>${esc(c)}</th>`).join('');
-  const body = table.rows
-    .map(
-      (r) =>
-        `<tr>${r.map((c) => `<td${typeof c === 'number' ? ' class="num"' : ''}>${esc(cellText(c))}</td>`).join('')}</tr>`,
-    )
-    .join('\n');
-  return `<div class="scroll"><table class="${cls}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
+  const td = (c: Cell): string => `<td${typeof c === 'number' ? ' class="num"' : ''}>${esc(cellText(c))}</td>`;
+  const body = table.rows.map((r) => `<tr>${r.map(td).join('')}</tr>`).join('\n');
+  return (
+    `<div class="scroll"><table class="${cls}"><thead><tr>${head}</tr></thead>` +
+    `<tbody>\n${body}\n</tbody></table></div>`
+  );
 }

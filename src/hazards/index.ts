@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 
+import { HAZARD_TABLE } from '../addon/layout.js';
 import { native } from '../addon/loader.js';
 import type {
   Backoff,
@@ -27,18 +28,18 @@ import type {
 } from '../types.js';
 import { expectInteger, expectKnownKeys, expectObject, expectOneOf } from '../validate.js';
 
-export const raceStrategies: readonly RaceStrategy[] = Object.freeze([
-  'racy',
-  'mutex',
-  'atomic',
-  'sharded',
-] as RaceStrategy[]);
-export const lockOrderings: readonly LockOrdering[] = Object.freeze(['opposite', 'global'] as LockOrdering[]);
-export const starvationLocks: readonly StarvationLock[] = Object.freeze(['unfair', 'fair'] as StarvationLock[]);
-export const backoffs: readonly Backoff[] = Object.freeze(['lockstep', 'random'] as Backoff[]);
+// The choices and limits are the addon's own (native/hazards/experiments.h, via layout.ts).
+export const raceStrategies: readonly RaceStrategy[] = Object.freeze([...HAZARD_TABLE.raceStrategies]);
+export const lockOrderings: readonly LockOrdering[] = Object.freeze([...HAZARD_TABLE.lockOrderings]);
+export const starvationLocks: readonly StarvationLock[] = Object.freeze([...HAZARD_TABLE.starvationLocks]);
+export const backoffs: readonly Backoff[] = Object.freeze([...HAZARD_TABLE.backoffs]);
 
-/** Accepted ranges, the same as the addon's (native/runtime/hazards/hazards.h). */
-export const HAZARD_LIMITS = Object.freeze({ maxThreads: 64, maxIncrements: 100_000_000, maxMs: 10_000 });
+/** Accepted ranges, the same as the addon's. */
+export const HAZARD_LIMITS = Object.freeze({
+  maxThreads: HAZARD_TABLE.maxThreads,
+  maxIncrements: HAZARD_TABLE.maxIncrements,
+  maxMs: HAZARD_TABLE.maxMs,
+});
 
 function defaultRaceThreads(): number {
   return Math.min(HAZARD_LIMITS.maxThreads, Math.max(2, availableParallelism()));

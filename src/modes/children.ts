@@ -5,6 +5,8 @@
  */
 import type { ChildProcess } from 'node:child_process';
 
+import { atExit } from '../lifecycle.js';
+
 const live = new Set<ChildProcess>();
 
 function exited(child: ChildProcess): boolean {
@@ -14,6 +16,7 @@ function exited(child: ChildProcess): boolean {
 /** Tracks `child` until it exits (its 'exit' event: reaped). Returns it. */
 export function trackChild<T extends ChildProcess>(child: T): T {
   if (child.pid === undefined || exited(child)) return child; // never started, or already gone
+  atExit(killChildrenNow); // a child must not run on as an orphan after this process exits
   live.add(child);
   child.once('exit', () => live.delete(child));
   return child;

@@ -2,15 +2,13 @@
  * What one unit of parallelism costs to create: a libuv thread, a worker_thread, a child process.
  * Each is timed from the request to the moment it can run work, several times; medians reported.
  */
-import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 import { median } from 'simple-statistics';
 
 import { native } from '../addon/loader.js';
-import { trackChild } from './children.js';
-import { abortError } from './hosted/host-pool.js';
-import { hostFile, newHostWorker, type HostReply } from './hosted/protocol.js';
+import { throwIfAborted } from '../errors.js';
+import { forkHost, newHostWorker, type HostReply } from './hosted/protocol.js';
 import type { StartupCost, StartupCostOptions, StartupCostReport } from '../types.js';
 import { expectAbortSignal, expectInteger, expectKnownKeys, expectObject } from '../validate.js';
 
@@ -65,12 +63,7 @@ async function workerOnce(): Promise<{ createNs: number; rssBytes: number }> {
 async function processOnce(): Promise<{ createNs: number; rssBytes: number }> {
   const addon = native();
   const t0 = addon.monotonicNs();
-  const child = trackChild(
-    fork(hostFile('process-host'), [], {
-      serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    }),
-  );
+  const child = forkHost('process-host');
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
     await withTimeout(
@@ -107,7 +100,7 @@ export async function startupCost(options: StartupCostOptions = {}): Promise<Sta
   const worker = { createNs: [] as number[], rss: [] as number[] };
   const proc = { createNs: [] as number[], rss: [] as number[] };
   for (let i = 0; i < samples; i++) {
-    if (signal?.aborted) throw abortError(signal);
+    throwIfAborted(signal);
     const t = addon.threadStartCost();
     thread.createNs.push(t.createNs);
     thread.rss.push(t.rssBytes);

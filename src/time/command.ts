@@ -11,6 +11,7 @@
  */
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 
 import { waitHelperPath } from '../addon/loader.js';
@@ -76,18 +77,70 @@ function checkCommand(command: unknown): string[] {
   return command as string[];
 }
 
-/** Calls onLine for each complete line read from a stream. */
-function eachLine(stream: Readable, onLine: (line: string) => void): void {
-  let pending = '';
-  stream.setEncoding('latin1');
-  stream.on('data', (chunk: string) => {
-    pending += chunk;
-    let nl: number;
-    while ((nl = pending.indexOf('\n')) >= 0) {
-      onLine(pending.slice(0, nl));
-      pending = pending.slice(nl + 1);
+interface CheckedTimeOptions {
+  readonly intervalMs: number;
+  readonly stdio: 'inherit' | 'ignore';
+  readonly env: NodeJS.ProcessEnv;
+}
+
+function checkTimeOptions(options: unknown): CheckedTimeOptions {
+  const o = expectObject(options, 'options');
+  expectKnownKeys(o, 'options', ['intervalMs', 'stdio', 'env']);
+  return {
+    intervalMs:
+      o['intervalMs'] === undefined
+        ? DEFAULT_INTERVAL_MS
+        : expectInteger(o['intervalMs'], 'options.intervalMs', 1, MAX_INTERVAL_MS),
+    stdio:
+      o['stdio'] === undefined ? 'inherit' : expectOneOf(o['stdio'], 'options.stdio', ['inherit', 'ignore'] as const),
+    env: o['env'] === undefined ? process.env : (expectObject(o['env'], 'options.env') as NodeJS.ProcessEnv),
+  };
+}
+
+/** What the helper has said so far, and the sampler it started once the command's pid was known. */
+class HelperWatch {
+  pid = -1;
+  sampler: ThreadSampler | undefined;
+  last: HelperLine | null = null;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly intervalMs: number) {}
+
+  /** One line of the report pipe: the pid starts the sampler; the final line stops it. */
+  onLine(line: string): void {
+    const parsed = parseHelperLine(line);
+    if (parsed?.kind === 'pid') {
+      this.pid = parsed.pid;
+      const sampler = (this.sampler = new ThreadSampler(parsed.pid));
+      sampler.sample();
+      this.timer = setInterval(() => sampler.sample(), this.intervalMs);
+    } else if (parsed !== null) {
+      this.last = parsed;
+      this.stop();
     }
-  });
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  report(argv: string[], done: Extract<HelperLine, { kind: 'done' }>): TimeReport {
+    const s = this.sampler;
+    return buildTimeReport({
+      command: argv,
+      pid: this.pid,
+      exitCode: done.exitCode,
+      signal: done.signal,
+      realNs: done.realNs,
+      usage: done.usage,
+      cores: availableParallelism(),
+      intervalMs: this.intervalMs,
+      samples: s?.samples ?? 0,
+      processes: s?.processes ?? 0,
+      meanSampleCpuNs: s?.meanSampleCpuNs ?? 0,
+      threads: s?.threads() ?? [],
+    });
+  }
 }
 
 /**
@@ -97,66 +150,30 @@ function eachLine(stream: Readable, onLine: (line: string) => void): void {
  */
 export function startTimed(command: readonly string[], options: TimeOptions = {}): TimedCommand {
   const argv = checkCommand(command);
-  const o = expectObject(options, 'options');
-  expectKnownKeys(o, 'options', ['intervalMs', 'stdio', 'env']);
-  const intervalMs =
-    o['intervalMs'] === undefined
-      ? DEFAULT_INTERVAL_MS
-      : expectInteger(o['intervalMs'], 'options.intervalMs', 1, MAX_INTERVAL_MS);
-  const stdio =
-    o['stdio'] === undefined ? 'inherit' : expectOneOf(o['stdio'], 'options.stdio', ['inherit', 'ignore'] as const);
-  const env = o['env'] === undefined ? process.env : (expectObject(o['env'], 'options.env') as NodeJS.ProcessEnv);
-
+  const { intervalMs, stdio, env } = checkTimeOptions(options);
   const helper = spawn(waitHelperPath(), ['3', ...argv], { stdio: [stdio, stdio, stdio, 'pipe'], env });
   let ended = false;
-
+  const watch = new HelperWatch(intervalMs);
+  const pipe = helper.stdio[3] as Readable;
+  pipe.setEncoding('latin1');
+  createInterface({ input: pipe, crlfDelay: Infinity }).on('line', (line) => {
+    watch.onLine(line);
+    if (watch.last) ended = true;
+  });
   const done = new Promise<TimeReport>((resolve, reject) => {
     helper.once('error', (err) => {
       ended = true;
       reject(err);
     });
-    let pid = -1;
-    let sampler: ThreadSampler | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    let last: HelperLine | null = null;
-    eachLine(helper.stdio[3] as Readable, (line) => {
-      const parsed = parseHelperLine(line);
-      if (parsed?.kind === 'pid') {
-        pid = parsed.pid;
-        sampler = new ThreadSampler(pid);
-        sampler.sample();
-        timer = setInterval(() => sampler!.sample(), intervalMs);
-      } else if (parsed !== null) {
-        last = parsed;
-        ended = true;
-        clearInterval(timer);
-      }
-    });
     helper.once('close', (code, signal) => {
       ended = true;
-      clearInterval(timer);
-      const result = last as HelperLine | null;
+      watch.stop();
+      const result = watch.last;
       if (result?.kind === 'error') return reject(new SpawnError(argv[0]!, result.code));
       if (result?.kind !== 'done') return reject(new HelperError(code, signal));
-      resolve(
-        buildTimeReport({
-          command: argv,
-          pid,
-          exitCode: result.exitCode,
-          signal: result.signal,
-          realNs: result.realNs,
-          usage: result.usage,
-          cores: availableParallelism(),
-          intervalMs,
-          samples: sampler?.samples ?? 0,
-          processes: sampler?.processes ?? 0,
-          meanSampleCpuNs: sampler?.meanSampleCpuNs ?? 0,
-          threads: sampler?.threads() ?? [],
-        }),
-      );
+      resolve(watch.report(argv, result));
     });
   });
-
   return {
     kill(signal: NodeJS.Signals): void {
       if (!ended) helper.kill(signal);

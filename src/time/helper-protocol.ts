@@ -2,6 +2,7 @@
  * The lines gilscope-wait writes on its report pipe (see native/helper/wait.cc), parsed.
  */
 import { constants } from 'node:os';
+import { getSystemErrorName } from 'node:util';
 
 import type { CommandUsage } from './report.js';
 
@@ -18,8 +19,9 @@ export type HelperLine =
 
 /** The name of an errno value ('ENOENT'), or 'E<n>' when unknown. */
 export function errnoName(errno: number): string {
-  const found = Object.entries(constants.errno).find(([, n]) => n === errno);
-  return found ? found[0] : `E${errno}`;
+  if (!Number.isSafeInteger(errno) || errno <= 0) return `E${errno}`;
+  const name = getSystemErrorName(-errno); // libuv's names are negated errnos
+  return name.startsWith('Unknown system error') ? `E${errno}` : name;
 }
 
 /** The name of a signal number ('SIGTERM'), or 'SIG<n>' when unknown. */

@@ -91,7 +91,8 @@ export function readContention(runQueueNs: number | null, cpuNs: number, realNs:
   const readyPerWall = (cpuNs + runQueueNs) / realNs;
   return (
     `its threads also waited ${seconds(runQueueNs)} in all for a free core (other work on the machine, ` +
-    `or more runnable threads than cores): counting that wait, it was ready to use ${readyPerWall.toFixed(2)} CPU-s per s`
+    'or more runnable threads than cores): counting that wait, it was ready to use ' +
+    `${readyPerWall.toFixed(2)} CPU-s per s`
   );
 }
 
@@ -160,7 +161,8 @@ export const TABLE_MIN_SHARE = 0.005;
 
 function table(r: TimeReport): string[] {
   const row = (pid: string, tid: string, name: string, cpu: string, wait: string, share: string): string =>
-    `${pid.padStart(8)} ${tid.padStart(8)}  ${name.padEnd(16)} ${cpu.padStart(8)} ${wait.padStart(12)} ${share.padStart(7)}`;
+    `${pid.padStart(8)} ${tid.padStart(8)}  ${name.padEnd(16)} ` +
+    `${cpu.padStart(8)} ${wait.padStart(12)} ${share.padStart(7)}`;
   const lines = [row('pid', 'tid', 'name', 'CPU s', 'run-queue s', 'share')];
   const cut = r.threads.findIndex((t, i) => i >= TABLE_ROWS || (i > 0 && t.share < TABLE_MIN_SHARE));
   const shown = cut < 0 ? r.threads : r.threads.slice(0, cut);

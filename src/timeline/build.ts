@@ -1,11 +1,8 @@
 /**
- * Timelines: turning each thread's recorded events into spans, and spans into a Chrome Trace Event
- * Format file that Perfetto and chrome://tracing open.
+ * Timelines: turning each thread's recorded events into spans, rows and the lock's hand-offs.
+ * (chrome-trace.ts writes them out for Perfetto.)
  */
-import type { NativeEvents } from '../addon/loader.js';
-import { expectTracedReports } from './check.js';
 import type {
-  BatchReport,
   Handoff,
   TaskReport,
   TaskTrace,
@@ -14,34 +11,7 @@ import type {
   TimelineInstant,
   TimelineSpan,
   TimelineThread,
-  TraceEvent,
-  TraceEventKind,
 } from '../types.js';
-
-/** Event kinds by their native code (native/runtime/trace.h, EventKind). */
-export const EVENT_KINDS: readonly TraceEventKind[] = Object.freeze([
-  'task-start',
-  'task-end',
-  'lock-wait-start',
-  'lock-acquired',
-  'lock-released',
-  'drop-request-set',
-  'drop-request-seen',
-  'block-start',
-  'block-end',
-  'lock-wait-cancelled',
-]);
-
-export const DEFAULT_TRACE_CAPACITY = 65_536;
-
-export function decodeEvents(events: NativeEvents | undefined, dropped: number | undefined): TaskTrace | undefined {
-  if (!events) return undefined;
-  const out: TraceEvent[] = new Array(events.kinds.length);
-  for (let i = 0; i < events.kinds.length; i++) {
-    out[i] = { ns: events.ns[i]!, kind: EVENT_KINDS[events.kinds[i]!] ?? 'task-end' };
-  }
-  return { events: out, dropped: dropped ?? 0 };
-}
 
 /**
  * Pairs a thread's events into spans: task, lock-wait, lock-held, blocked. A start whose end was
@@ -203,129 +173,4 @@ export function buildTimeline(
     spans: r.spans.sort((a, b) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : 0)),
   }));
   return { startNs, endNs, threads, handoffs: handoffsOf(threads), droppedEvents: dropped };
-}
-
-// ---- Chrome Trace Event Format ----
-
-/** One event of the Chrome Trace Event Format (the fields gilscope writes). */
-export interface ChromeTraceEvent {
-  name: string;
-  ph: 'X' | 'i' | 'M' | 's' | 'f';
-  pid: number;
-  tid: number;
-  /** Microseconds since the trace's origin (the first batch's start). */
-  ts?: number;
-  /** Microseconds (complete events only). */
-  dur?: number;
-  cat?: string;
-  s?: 't';
-  id?: number;
-  bp?: 'e';
-  args?: Record<string, unknown>;
-}
-
-export interface ChromeTrace {
-  traceEvents: ChromeTraceEvent[];
-  displayTimeUnit: 'ns' | 'ms';
-  otherData: Record<string, unknown>;
-}
-
-const SPAN_NAMES: Record<TimelineSpan['kind'], string> = {
-  task: 'task',
-  'lock-wait': 'waiting for the lock',
-  'lock-held': 'holding the lock',
-  blocked: 'blocked (I/O stand-in)',
-  'timer-delay': 'event loop blocked (timer late)',
-};
-
-/**
- * Converts one or several traced batch reports to Chrome Trace Event Format JSON (an object;
- * `JSON.stringify` it to write a file). Each batch becomes a trace "process" row group named after
- * its mode, so several batches can be compared in one file. Throws a TypeError when a report was not
- * traced, or a TypeError/RangeError naming the first field of a report that is not what it should be.
- */
-export function toChromeTrace(reports: BatchReport | readonly BatchReport[]): ChromeTrace {
-  const list = expectTracedReports(reports);
-  const origin = list.reduce((m, r) => (r.timeline!.startNs < m ? r.timeline!.startNs : m), list[0]!.timeline!.startNs);
-  const us = (ns: bigint): number => Number(ns - origin) / 1000;
-  const events: ChromeTraceEvent[] = [];
-  let flowId = 1;
-  list.forEach((r, bi) => {
-    const tl = r.timeline!;
-    // One trace "process" per batch keeps batches apart even when they share OS threads.
-    const groupPid = bi + 1;
-    events.push({
-      name: 'process_name',
-      ph: 'M',
-      pid: groupPid,
-      tid: 0,
-      args: { name: `batch ${bi + 1}: ${r.kernel} ${r.mode} x${r.tasks}` },
-    });
-    events.push({ name: 'process_sort_index', ph: 'M', pid: groupPid, tid: 0, args: { sort_index: bi } });
-    for (const t of tl.threads) {
-      events.push({
-        name: 'thread_name',
-        ph: 'M',
-        pid: groupPid,
-        tid: t.tid,
-        args: { name: `${t.name} (pid ${t.pid})` },
-      });
-      for (const s of t.spans) {
-        events.push({
-          name: SPAN_NAMES[s.kind],
-          cat: s.kind,
-          ph: 'X',
-          pid: groupPid,
-          tid: t.tid,
-          ts: us(s.startNs),
-          dur: Number(s.endNs - s.startNs) / 1000,
-          args: { task: s.task, ...(s.truncated ? { truncated: true } : {}) },
-        });
-      }
-      for (const i of t.instants) {
-        events.push({
-          name: i.kind,
-          cat: 'lock',
-          ph: 'i',
-          s: 't',
-          pid: groupPid,
-          tid: t.tid,
-          ts: us(i.ns),
-          args: { task: i.task },
-        });
-      }
-    }
-    for (const h of tl.handoffs) {
-      const id = flowId++;
-      events.push({
-        name: 'lock hand-off',
-        cat: 'handoff',
-        ph: 's',
-        id,
-        pid: groupPid,
-        tid: h.fromTid,
-        ts: us(h.releasedNs),
-      });
-      events.push({
-        name: 'lock hand-off',
-        cat: 'handoff',
-        ph: 'f',
-        bp: 'e',
-        id,
-        pid: groupPid,
-        tid: h.toTid,
-        ts: us(h.acquiredNs),
-      });
-    }
-  });
-  return {
-    traceEvents: events,
-    displayTimeUnit: 'ns',
-    otherData: {
-      producer: 'gilscope',
-      clock: 'CLOCK_MONOTONIC',
-      originNs: origin.toString(),
-      droppedEvents: list.reduce((s, r) => s + r.timeline!.droppedEvents, 0),
-    },
-  };
 }

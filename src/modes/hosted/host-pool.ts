@@ -4,11 +4,11 @@
  * they never keep the parent alive. A host that dies mid-task fails that task with an error naming
  * it and is replaced; the pool carries on.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-
-import { native, type NativeRecord } from '../../addon/loader.js';
-import { trackChild } from '../children.js';
-import { hostFile, newHostWorker, type HostReply, type HostRequest } from './protocol.js';
+import { native } from '../../addon/loader.js';
+import type { NativeRecord } from '../../addon/types.js';
+import { abortError, reviveError } from '../../errors.js';
+import { atExit } from '../../lifecycle.js';
+import { forkHost, newHostWorker, type HostReply, type HostRequest } from './protocol.js';
 
 export type HostKind = 'worker' | 'process';
 
@@ -30,19 +30,14 @@ interface Job {
 interface Host {
   readonly kind: HostKind;
   readonly ready: Promise<void>;
-  /** Cancels the running task: worker via the shared flag, process by killing it. */
+  /** The task the host runs now, if any. */
   job: Job | undefined;
+  /** Worker only: set to 1 to cancel the running task (the kernel polls it); unused by a process. */
   flag: Int32Array;
   send(msg: HostRequest): void;
   kill(): void;
   setRef(on: boolean): void;
   pid: number | undefined;
-}
-
-export function abortError(signal: AbortSignal): DOMException {
-  const err = new DOMException('The operation was aborted', 'AbortError');
-  if (signal.reason !== undefined) (err as { cause?: unknown }).cause = signal.reason;
-  return err;
 }
 
 let nextJobId = 1;
@@ -184,8 +179,7 @@ export class HostPool {
         });
       }
     } else if (reply.type === 'error') {
-      const Ctor = reply.name === 'RangeError' ? RangeError : reply.name === 'TypeError' ? TypeError : Error;
-      this.settle(job, new Ctor(reply.message));
+      this.settle(job, reviveError(reply));
     }
     if (!this.hosts.some((x) => x.job) && this.queue.length === 0) for (const x of this.hosts) x.setRef(false);
     this.pump();
@@ -256,12 +250,7 @@ export class HostPool {
   }
 
   private spawnProcess(): Host {
-    const child: ChildProcess = trackChild(
-      fork(hostFile('process-host'), [], {
-        serialization: 'advanced',
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      }),
-    );
+    const child = forkHost('process-host');
     let markReady!: () => void;
     const host: Host = {
       kind: 'process',
@@ -298,8 +287,6 @@ export class HostPool {
 }
 
 const pools: Partial<Record<HostKind, HostPool>> = {};
-let exitHooked = false;
-
 /** The process-wide pool of this kind, resized to `size` (default: as it is, at least 1). */
 export function hostPool(kind: HostKind, size?: number): HostPool {
   const existing = pools[kind];
@@ -307,12 +294,9 @@ export function hostPool(kind: HostKind, size?: number): HostPool {
     existing.resize(size ?? Math.max(1, existing.size));
     return existing;
   }
-  if (!exitHooked) {
-    // A host busy with a held task cannot see its parent go (its event loop is blocked), so it
-    // would run on as an orphan until the task ended: kill the hosts when this process exits.
-    process.on('exit', shutdownPools);
-    exitHooked = true;
-  }
+  // A host busy with a held task cannot see its parent go (its event loop is blocked), so it
+  // would run on as an orphan until the task ended: close the pools when this process exits.
+  atExit(shutdownPools);
   return (pools[kind] = new HostPool(kind, size ?? 1));
 }
 

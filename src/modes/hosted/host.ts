@@ -1,30 +1,28 @@
 /** What a task host does with each request; shared by the worker and the process hosts. */
 import { native } from '../../addon/loader.js';
+import { errorMessage } from '../../errors.js';
 import type { HostReply, HostRequest } from './protocol.js';
 
-export async function handle(msg: HostRequest): Promise<HostReply> {
+/** Runs one task held on this host's thread and replies with its record and the host's own CPU over it. */
+export async function handleTask(msg: HostRequest): Promise<HostReply> {
   try {
-    if (msg.type === 'task') {
-      // The host's whole-process CPU over the task: in a child process, the parent's RUSAGE_SELF
-      // cannot see it until the child is reaped, so it is sent back with the record.
-      const addon = native();
-      const before = addon.processUsage();
-      const record = addon.runSync(msg.kernel, msg.args, msg.flag, msg.traceCapacity);
-      const after = addon.processUsage();
-      return {
-        type: 'record',
-        id: msg.id,
-        record,
-        pid: process.pid,
-        hostUserUs: after.userUs - before.userUs,
-        hostSystemUs: after.systemUs - before.systemUs,
-      };
-    }
-    const { batch } = await import('../run.js');
-    return { type: 'batch', id: msg.id, report: await batch(msg.options) };
+    if (msg.type !== 'task') throw new TypeError(`a task host runs tasks, not '${msg.type}' requests`);
+    // The host's whole-process CPU over the task: in a child process, the parent's RUSAGE_SELF
+    // cannot see it until the child is reaped, so it is sent back with the record.
+    const addon = native();
+    const before = addon.processUsage();
+    const record = addon.runSync(msg.kernel, msg.args, msg.flag, msg.traceCapacity);
+    const after = addon.processUsage();
+    return {
+      type: 'record',
+      id: msg.id,
+      record,
+      pid: process.pid,
+      hostUserUs: after.userUs - before.userUs,
+      hostSystemUs: after.systemUs - before.systemUs,
+    };
   } catch (err) {
-    const e = err as Error;
-    return { type: 'error', id: msg.id, name: e?.name ?? 'Error', message: e?.message ?? String(err) };
+    return { type: 'error', id: msg.id, ...errorMessage(err) };
   }
 }
 

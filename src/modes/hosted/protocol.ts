@@ -1,7 +1,9 @@
 /** Messages between the parent and a task host (a worker_thread or a child process). */
+import { fork, type ChildProcess } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 
-import type { NativeRecord } from '../../addon/loader.js';
+import type { NativeRecord } from '../../addon/types.js';
+import { trackChild } from '../children.js';
 import type { BatchOptions, BatchReport } from '../../types.js';
 
 /** Run one kernel held on the host's own thread. `flag` (worker only) cancels it when set to 1. */
@@ -39,12 +41,31 @@ export function newHostWorker(): Worker {
   const url = hostFile('worker-host');
   if (!url.pathname.endsWith('.ts')) return new Worker(url);
   const tsx = import.meta.resolve('tsx/esm/api');
-  const code = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`;
+  const code =
+    `import(${JSON.stringify(tsx)})` +
+    `.then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`;
   return new Worker(code, { eval: true });
 }
 
-/** The file that hosts tasks, next to this one (.ts under tsx, .js once compiled). */
-export function hostFile(name: 'worker-host' | 'process-host'): URL {
+/** Where each host entry lives, relative to this file. */
+const HOST_FILES = {
+  'worker-host': './worker-host',
+  'process-host': './process-host',
+  'batch-host': '../batch-host',
+} as const;
+
+/** A host entry's file (.ts under tsx, .js once compiled). */
+export function hostFile(name: keyof typeof HOST_FILES): URL {
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  return new URL(`./${name}${ext}`, import.meta.url);
+  return new URL(`${HOST_FILES[name]}${ext}`, import.meta.url);
+}
+
+/**
+ * Forks a host child process (tracked until it is reaped, see children.ts): IPC with the advanced
+ * serialization (bigints and typed arrays cross it), stdout and stderr shared with this process.
+ */
+export function forkHost(name: 'process-host' | 'batch-host', env: NodeJS.ProcessEnv = process.env): ChildProcess {
+  return trackChild(
+    fork(hostFile(name), [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env }),
+  );
 }

@@ -1,12 +1,12 @@
 /** Entry of a worker_thread that runs tasks held on its own thread (mode 'worker'). */
 import { parentPort } from 'node:worker_threads';
 
-import { handle, readyMessage } from './host.js';
+import { handleTask, readyMessage } from './host.js';
 import type { HostRequest } from './protocol.js';
 
 if (!parentPort) throw new Error('worker-host must run in a worker_thread');
 const port = parentPort;
 port.on('message', (msg: HostRequest) => {
-  void handle(msg).then((reply) => port.postMessage(reply));
+  void handleTask(msg).then((reply) => port.postMessage(reply));
 });
 port.postMessage(readyMessage());

@@ -1,26 +1,20 @@
-// The bench's extras: --hazards (tables in the text, results.json and report.html), --trace DIR (one
-// Chrome trace per configuration, from a run that is not measured), the cost of a trace event,
-// timeline segments on known spans, atomic writes, older results files, and the pieces an
-// interrupted run relies on (child-process tracking, an abortable startupCost).
+// The runs of a sweep that are not measurements (bench/extras/): --hazards (each hazard next to its
+// remedy in the text, results.json and report.html), --trace DIR (one Chrome trace per
+// configuration, from an extra run that is not measured) with the measured cost of a trace event,
+// and the timelines' segments on known spans.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { loadResults } from '../bench/analysis/compare.js';
 import { hazardTables } from '../bench/extras/hazards.js';
-import { writeAtomic } from '../src/util/atomic-write.js';
-import { resolvePlan } from '../bench/plan.js';
-import { schemaErrors } from '../bench/model/schema.js';
+import { schemaErrors } from '../bench/model/validate.js';
 import { segmentsOf } from '../bench/extras/timelines.js';
 import { traceFileName } from '../bench/extras/traces.js';
 import { cli } from './support/cli.js';
-import type { BenchResults, ConfigSpec } from '../bench/model/types.js';
-import { startupCost } from '../src/index.js';
-import { killChildren, liveChildPids, trackChild } from '../src/modes/children.js';
-import type { TimelineSpan, TimelineThread } from '../src/types.js';
+import type { BatchSpec, BenchResults, FloodSpec } from '../bench/model/results.js';
+import type { HazardSuiteReport, RaceReport, RaceStrategy, TimelineSpan, TimelineThread } from '../src/index.js';
 
 let dir: string;
 let out: string;
@@ -96,15 +90,6 @@ test('--hazards: each hazard next to its remedy in results.json, the text output
   assert.match(html, /<section id="hazards">/);
 });
 
-test('without --hazards the suite does not run', () => {
-  assert.equal(resolvePlan({}).hazards, false);
-  assert.equal(resolvePlan({ hazards: true }).hazards, true);
-  assert.throws(
-    () => resolvePlan({ hazards: 'yes' as never }),
-    (e: Error) => e instanceof TypeError && /--hazards/.test(e.message),
-  );
-});
-
 test('--trace DIR: one Chrome trace per configuration, from an extra run that is not measured', () => {
   const files = readdirSync(traceDir).sort();
   const batches = results.configurations.filter((c) => c.kind === 'batch');
@@ -148,7 +133,7 @@ test('--trace DIR: one Chrome trace per configuration, from an extra run that is
 });
 
 test('traceFileName tells configurations apart and stays a safe file name', () => {
-  const spec = (o: Partial<ConfigSpec>): ConfigSpec => ({
+  const spec = (o: Partial<BatchSpec>): BatchSpec => ({
     key: 'k',
     label: 'l',
     kind: 'batch',
@@ -167,21 +152,18 @@ test('traceFileName tells configurations apart and stays a safe file name', () =
   assert.equal(a, 'switch-interval_spin_gil_t2_i200us_forced.json');
   assert.equal(b, 'switch-interval_spin_gil_t2_i200us_unforced.json');
   assert.equal(c, 'mixed-wait_mixed_gil_t2_wait500us_i200us_forced.json');
-  assert.equal(
-    traceFileName(
-      spec({
-        kind: 'flood',
-        kernel: 'noop',
-        params: {},
-        mode: 'released',
-        tasks: 5000,
-        switchIntervalUs: null,
-        forcedSwitching: null,
-      }),
-      'dispatch',
-    ),
-    'dispatch_noop_released_t5000_flood.json',
-  );
+  const flood: FloodSpec = {
+    ...spec({
+      kernel: 'noop',
+      params: {},
+      mode: 'released',
+      tasks: 5000,
+      switchIntervalUs: null,
+      forcedSwitching: null,
+    }),
+    kind: 'flood',
+  };
+  assert.equal(traceFileName(flood, 'dispatch'), 'dispatch_noop_released_t5000_flood.json');
 });
 
 test('timeline segments: the innermost span wins, segments never overlap, zero-length spans vanish', () => {
@@ -220,7 +202,7 @@ test('timeline segments: the innermost span wins, segments never overlap, zero-l
 });
 
 test('hazardTables says so when the racy counter lost nothing', () => {
-  const race = (strategy: string, actual: number) => ({
+  const race = (strategy: RaceStrategy, actual: number): RaceReport => ({
     strategy,
     threads: 2,
     incrementsPerThread: 5,
@@ -232,84 +214,15 @@ test('hazardTables says so when the racy counter lost nothing', () => {
     wallNs: 10,
     stoppedEarly: false,
   });
-  const report = structuredClone(results.hazards!.report) as unknown as Record<string, unknown>;
-  report['race'] = {
-    racy: race('racy', 10),
-    mutex: race('mutex', 10),
-    atomic: race('atomic', 10),
-    sharded: race('sharded', 10),
+  const report: HazardSuiteReport = {
+    ...structuredClone(results.hazards!.report),
+    race: {
+      racy: race('racy', 10),
+      mutex: race('mutex', 10),
+      atomic: race('atomic', 10),
+      sharded: race('sharded', 10),
+    },
   };
-  const [t] = hazardTables(report as never);
+  const [t] = hazardTables(report);
   assert.match(t!.reading, /racy lost no update this time/);
-});
-
-test('results files are written atomically: whole or not at all, no temporary file left', () => {
-  const file = join(dir, 'atomic', 'r.json');
-  writeAtomic(file, 'first');
-  writeAtomic(file, 'second');
-  assert.equal(readFileSync(file, 'utf8'), 'second');
-  assert.deepEqual(readdirSync(join(dir, 'atomic')), ['r.json']);
-  // A write that cannot complete (the target is a directory) leaves neither a part nor a temporary.
-  assert.throws(() => writeAtomic(join(dir, 'atomic'), 'x'));
-  assert.deepEqual(readdirSync(join(dir, 'atomic')), ['r.json']);
-  assert.deepEqual(
-    readdirSync(dir).filter((f) => f.includes('.tmp-')),
-    [],
-  );
-});
-
-test('compare reads v1 files, and rejects truncated, empty and non-object files clearly', () => {
-  const v1 = structuredClone(results) as unknown as Record<string, unknown>;
-  for (const k of ['partial', 'traceCost', 'timelines', 'hazards', 'traces']) delete v1[k];
-  delete (v1['plan'] as Record<string, unknown>)['hazards'];
-  v1['schemaVersion'] = 1;
-  writeFileSync(join(dir, 'v1.json'), JSON.stringify(v1));
-  assert.equal(loadResults(join(dir, 'v1.json')).schemaVersion, 1);
-  const text = readFileSync(join(out, 'results.json'), 'utf8');
-  writeFileSync(join(dir, 'cut.json'), text.slice(0, Math.floor(text.length / 2)));
-  writeFileSync(join(dir, 'empty.json'), '');
-  writeFileSync(join(dir, 'list.json'), '[1, 2]');
-  writeFileSync(join(dir, 'null.json'), 'null');
-  assert.throws(
-    () => loadResults(join(dir, 'cut.json')),
-    /cut\.json: not JSON .*expected a results\.json written by `gilscope bench`/,
-  );
-  assert.throws(() => loadResults(join(dir, 'empty.json')), /empty\.json: not JSON/);
-  assert.throws(
-    () => loadResults(join(dir, 'list.json')),
-    /list\.json: not a gilscope bench results file \(it holds an array/,
-  );
-  assert.throws(
-    () => loadResults(join(dir, 'null.json')),
-    /null\.json: not a gilscope bench results file \(it holds null/,
-  );
-  const bad = structuredClone(results) as unknown as { partial: unknown };
-  bad.partial = { reason: 'bored' };
-  writeFileSync(join(dir, 'bad-partial.json'), JSON.stringify(bad));
-  assert.throws(
-    () => loadResults(join(dir, 'bad-partial.json')),
-    /bad-partial\.json: malformed results file:\n.*\/partial/,
-  );
-});
-
-test('killChildren ends every tracked child process and waits until it is reaped', async () => {
-  const child = trackChild(spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' }));
-  await new Promise((r) => child.once('spawn', r));
-  assert.ok(liveChildPids().includes(child.pid!));
-  assert.equal(await killChildren(5000), 0);
-  assert.equal(child.signalCode, 'SIGKILL');
-  assert.ok(!liveChildPids().includes(child.pid!));
-  assert.equal(existsSync(`/proc/${child.pid}`), false, 'no zombie left: it was reaped');
-  await assert.rejects(killChildren(-1), RangeError);
-});
-
-test('startupCost stops at an abort and checks its signal option', async () => {
-  const controller = new AbortController();
-  controller.abort();
-  await assert.rejects(startupCost({ samples: 3, signal: controller.signal }), (e: Error) => e.name === 'AbortError');
-  await assert.rejects(
-    startupCost({ signal: 'now' as never }),
-    (e: Error) => e instanceof TypeError && /options\.signal/.test(e.message),
-  );
-  assert.deepEqual(liveChildPids(), []);
 });

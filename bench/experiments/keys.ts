@@ -1,0 +1,34 @@
+/**
+ * The key of every configuration the bench measures, in one place: each experiment builds its specs
+ * with these and finds its results by them, and the goals read the experiments' results by them. A
+ * key is a configuration's identity across runs (`compare` pairs configurations by key), so a key
+ * that changes breaks the comparison with older results files.
+ */
+import type { KernelName, Mode } from '../../src/index.js';
+import type { MicroSpec, StartupSpec } from '../model/results.js';
+
+/** Experiment 1 (and 5, which reads the same configurations). */
+export const cpuKey = (kernel: KernelName, mode: Mode, tasks: number): string => `cpu/${kernel}/${mode}/t${tasks}`;
+
+/** Experiment 2. */
+export const sleepKey = (mode: Mode, tasks: number): string => `sleep/${mode}/t${tasks}`;
+
+/** Experiment 3: `fraction` of each task spent waiting. */
+export const mixedKey = (fraction: number, tasks: number): string => `mixed/w${Math.round(fraction * 100)}/t${tasks}`;
+
+/** Experiment 4. */
+export const intervalKey = (us: number, forced: boolean): string =>
+  `interval/${us}us/${forced ? 'forced' : 'unforced'}`;
+
+/** The runners of experiment 6: synchronous calls, baselines and gilscope's pooled modes. */
+export type DispatchRunner =
+  MicroSpec['mode'] | 'bare-async-work' | 'piscina' | 'released' | 'gil' | 'worker' | 'process';
+
+/** Experiment 6. */
+export const dispatchKey = (runner: DispatchRunner): string => `dispatch/${runner}`;
+
+/** Experiment 7. */
+export const startupKey = (unit: StartupSpec['mode']): string => `startup/${unit}`;
+
+/** The native-vs-TypeScript goal: `kernel` held (native) or as its TypeScript reference. */
+export const referenceKey = (kernel: KernelName, side: 'native' | 'reference'): string => `kernel/${kernel}/${side}`;

@@ -1,0 +1,41 @@
+/**
+ * What gilscope's own bench (bench/) and tests may use beyond the public surface (index.ts). It is
+ * not in the package's `exports`: nothing here is a promise to users, and the bench imports it by
+ * relative path. Each entry says why the bench needs it.
+ */
+import { native } from './addon/loader.js';
+
+/** Provenance for results files: the addon's N-API version. */
+export function addonNapiVersion(): number {
+  return native().napiVersion;
+}
+
+/** Baselines of the dispatch experiment, measured in the same run as gilscope's own paths. */
+export interface DispatchBaselines {
+  /** A call through node-addon-api that does nothing. */
+  readonly noop: () => void;
+  /** A call through raw N-API (no node-addon-api) that does nothing. */
+  readonly rawNoop: () => void;
+  /** One bare napi_async_work round trip: queued to the pool, empty Execute, resolved on the JS thread. */
+  readonly bareAsyncWork: () => Promise<void>;
+}
+
+/** The addon's own baseline functions (not wrapped, so that timing them times nothing else). */
+export function dispatchBaselines(): DispatchBaselines {
+  const { noop, rawNoop, bareAsyncWork } = native();
+  return { noop, rawNoop, bareAsyncWork };
+}
+
+/** What recording `events` trace events costs, per event, on and off (the bench's trace-cost row). */
+export function traceCost(events: number): { nsPerEvent: number; nsPerEventOff: number } {
+  return native().traceCost(events);
+}
+
+export { abortError, throwIfAborted } from './errors.js';
+export { describe } from './validate.js';
+export { writeAtomic } from './util/atomic-write.js';
+export { packageRoot } from './util/package-root.js';
+export { killChildren, killChildrenNow, liveChildPids } from './modes/children.js';
+export { registerTime } from './time/cli.js';
+/** The convoy probe's work under the lock and its wait between rounds: the bench's readings describe them. */
+export { CONVOY_WORK_US, CONVOY_WAIT_US } from './modes/gil.js';

@@ -1,0 +1,157 @@
+/**
+ * `batch`: many copies of one kernel started at once in one mode, measured as a whole. The steps:
+ * check the plan; run it in a fresh process when it needs another libuv pool size; size the pool
+ * and check memory; start the meter (and, under 'gil', the convoy probe); run the mode's tasks;
+ * stop both; build the report.
+ */
+import { native } from '../addon/loader.js';
+import { throwIfAborted } from '../errors.js';
+import { startMeter } from '../measure/meter.js';
+import { batchTimeline } from '../timeline/batch-timeline.js';
+import type { BatchOptions, BatchReport, KernelName, Measurement, TaskReport } from '../types.js';
+import { runBatchInChild } from './child-batch.js';
+import { gilCounters, lockReport, startConvoy, type ConvoyResult, type GilCounters } from './gil.js';
+import { heldTasks } from './held.js';
+import { hostPool, type HostPool } from './hosted/host-pool.js';
+import { hostedTasks, type HostedOutcome } from './hosted/tasks.js';
+import { checkMemory } from './memory-budget.js';
+import { checkBatch, type BatchPlan } from './options.js';
+import { poolSize } from './pool-size.js';
+import { runOnRawThreads } from './raw-threads.js';
+import { pooledTasks } from './released.js';
+
+/** Threads that serve the batch, as in force (the libuv pool for released/gil; one host per task by default). */
+function threadsInForce(plan: BatchPlan): number {
+  switch (plan.mode) {
+    case 'held':
+      return 1;
+    case 'released':
+    case 'gil':
+      return poolSize();
+    case 'native':
+      return plan.tasks;
+    case 'worker':
+    case 'process':
+      return plan.threads ?? plan.tasks;
+  }
+}
+
+/** The tasks' outcomes, however the mode ran them. */
+async function runTasks(plan: BatchPlan, hosts: HostPool | undefined): Promise<HostedOutcome> {
+  const none = { childUserUs: 0, childSystemUs: 0 };
+  const fulfilled = (reports: TaskReport[]): PromiseSettledResult<TaskReport>[] =>
+    reports.map((value) => ({ status: 'fulfilled', value }));
+  switch (plan.mode) {
+    case 'held':
+      return { settled: fulfilled(heldTasks(plan)), ...none };
+    case 'released':
+    case 'gil':
+      return { settled: await pooledTasks(plan.kernel, plan.args, plan.tasks, plan), ...none };
+    case 'worker':
+    case 'process':
+      return hostedTasks(plan, hosts!);
+    case 'native': {
+      const settled = await runOnRawThreads(plan.kernel, plan.args, plan.tasks, plan).then(fulfilled, (reason) => [
+        { status: 'rejected' as const, reason },
+      ]);
+      return { settled, ...none };
+    }
+  }
+}
+
+/** The reports of a batch in which every task fulfilled; else throws the first failure. */
+function fulfilledReports(settled: readonly PromiseSettledResult<TaskReport>[]): TaskReport[] {
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<TaskReport>).value);
+}
+
+interface Finished {
+  readonly plan: BatchPlan;
+  readonly poolSize: number;
+  readonly measurement: Measurement;
+  readonly taskReports: TaskReport[];
+  readonly gilBefore: GilCounters;
+  readonly convoy: ConvoyResult | undefined;
+  readonly pings: readonly (readonly [bigint, bigint])[];
+  readonly startNs: bigint;
+}
+
+function assembleReport(f: Finished): BatchReport {
+  const { plan, measurement: m, taskReports } = f;
+  const taskCpuNs = taskReports.reduce((s, t) => s + t.cpuNs, 0);
+  const endNs = f.startNs + BigInt(m.wallNs);
+  const timeline =
+    plan.traceCapacity > 0
+      ? batchTimeline(taskReports, f.pings, native().threadUsage().threadId, f.startNs, endNs, f.convoy)
+      : null;
+  const lock = plan.mode === 'gil' ? lockReport(taskReports, m.wallNs, f.gilBefore) : null;
+  return {
+    ...m,
+    kernel: plan.kernel as KernelName,
+    mode: plan.mode,
+    tasks: plan.tasks,
+    poolSize: f.poolSize,
+    parallelism: m.wallNs > 0 ? taskCpuNs / m.wallNs : Number.NaN,
+    taskReports,
+    lock,
+    probe: { convoy: f.convoy ? f.convoy.latency : null },
+    timeline,
+  };
+}
+
+/** Sizes the pool for the plan (starting hosts is not part of the batch) and checks memory. */
+async function preparePool(plan: BatchPlan): Promise<{ size: number; hosts: HostPool | undefined }> {
+  const size = threadsInForce(plan);
+  checkMemory(plan.kernel, plan.args, Math.min(plan.tasks, size));
+  if (plan.mode !== 'worker' && plan.mode !== 'process') return { size, hosts: undefined };
+  const hosts = hostPool(plan.mode, size);
+  await hosts.ready();
+  // Larger than asked only while another batch still uses the extra hosts.
+  return { size: hosts.size, hosts };
+}
+
+/** Runs the checked plan in this process and measures it. */
+async function measureBatch(plan: BatchPlan): Promise<BatchReport> {
+  const { size, hosts } = await preparePool(plan);
+  const gilBefore = gilCounters();
+  const meter = startMeter(plan.traceCapacity > 0);
+  const convoyRun = startConvoy(plan);
+  let outcome: HostedOutcome;
+  let convoy: ConvoyResult | undefined;
+  try {
+    outcome = await runTasks(plan, hosts);
+  } finally {
+    convoy = convoyRun?.stop(); // always stop the probe's thread, even when the batch failed
+  }
+  const measurement = meter.stop(outcome.childUserUs, outcome.childSystemUs);
+  throwIfAborted(plan.signal);
+  const taskReports = fulfilledReports(outcome.settled);
+  const { pings } = meter.probe;
+  return assembleReport({
+    plan,
+    poolSize: size,
+    measurement,
+    taskReports,
+    gilBefore,
+    convoy,
+    pings,
+    startNs: meter.startNs,
+  });
+}
+
+/**
+ * Starts `tasks` copies of a kernel at once in one mode and measures the whole. Held tasks run one
+ * after another on the JS thread. On abort, waits for every started task to stop, then rejects.
+ */
+export async function batch<K extends KernelName>(options: BatchOptions<K>): Promise<BatchReport> {
+  const plan = checkBatch(options);
+  throwIfAborted(plan.signal);
+  // libuv fixes its pool size when the pool starts: another size needs a fresh process.
+  const pooled = plan.mode === 'released' || plan.mode === 'gil';
+  if (pooled && plan.threads !== undefined && plan.threads !== poolSize()) {
+    const { signal: _signal, ...rest } = options;
+    return runBatchInChild({ ...rest, tasks: plan.tasks, threads: plan.threads }, plan.threads, plan.signal);
+  }
+  return measureBatch(plan);
+}
