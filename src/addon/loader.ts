@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 import { packageRoot } from '../util/package-root.js';
+import { checkNodeVersion } from './node-version.js';
 import { checkLayout, wrapAddon } from './record.js';
 import type { NativeAddon } from './types.js';
 
@@ -31,6 +32,7 @@ let cached: { addon: NativeAddon; path: string } | undefined;
 
 function load(): { addon: NativeAddon; path: string } {
   if (cached) return cached;
+  checkNodeVersion();
   const require = createRequire(import.meta.url);
   const explicit = process.env['GILSCOPE_ADDON'];
   const failures: string[] = [];
