@@ -1,11 +1,11 @@
 // Held tasks stop the event loop and never overlap; released tasks run beside JS and each other.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
 
 import { batch, run, runSync } from '../src/index.js';
 import { native } from '../src/addon/loader.js';
 import type { TaskReport } from '../src/types.js';
+import { isThreadOf } from './support/proc.js';
 
 function overlaps(a: TaskReport, b: TaskReport): boolean {
   return a.startNs < b.endNs && b.startNs < a.endNs;
@@ -62,15 +62,26 @@ test('a timer fires while released tasks run', async () => {
 
 test('run() with mode held resolves with a held report', async () => {
   const r = await run('primes', { n: 1000 }, { mode: 'held' });
-  assert.equal(r.mode, 'held');
+  assert.equal(r.threadId, native().threadUsage().threadId, 'it ran on the JS thread');
   assert.equal(r.result, 168);
   assert.equal(r.queueNs, 0);
 });
 
 test('released reports carry queue time and a pool thread id', async () => {
+  const jsTid = native().threadUsage().threadId;
+  const before = process.hrtime.bigint();
   const r = await run('noop', {});
-  assert.equal(r.mode, 'released');
-  assert.ok(r.queueNs >= 0);
-  assert.ok(r.threadId > 0);
-  await delay(1);
+  const after = process.hrtime.bigint();
+  assert.equal(r.mode, 'released', 'the default mode');
+  assert.equal(r.pid, process.pid);
+  assert.notEqual(r.threadId, jsTid, 'it ran off the JS thread');
+  // libuv keeps its pool threads: the one that ran the task is still a thread of this process.
+  assert.ok(isThreadOf(process.pid, r.threadId), `thread ${r.threadId} is a thread of this process`);
+  // queueNs is submitted-to-started: the submission it implies lies between the call and the start.
+  const submittedNs = r.startNs - BigInt(r.queueNs);
+  assert.ok(
+    before <= submittedNs && submittedNs <= r.startNs && r.endNs <= after,
+    `submitted ${submittedNs - before} ns after the call, started ${r.queueNs} ns later, ` +
+      `ended ${after - r.endNs} ns before run() resolved`,
+  );
 });

@@ -1,9 +1,15 @@
-// AbortSignal: before start the kernel never runs; while running it stops within about a millisecond.
+// AbortSignal, in every mode: fired before the start, the kernel never runs; fired while tasks run,
+// they stop soon after (within about a millisecond natively), the batch rejects with an AbortError
+// carrying the reason once every task has stopped, no listener is left behind, and the mode still works.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { getEventListeners } from 'node:events';
+import { after, test } from 'node:test';
 
-import { batch, run } from '../src/index.js';
+import { batch, run, shutdownPools } from '../src/index.js';
 import { native } from '../src/addon/loader.js';
+import type { Mode } from '../src/types.js';
+
+after(() => shutdownPools());
 
 test('aborted before start: rejects with AbortError and the kernel never runs', async () => {
   const ac = new AbortController();
@@ -16,6 +22,20 @@ test('aborted before start: rejects with AbortError and the kernel never runs', 
     name: 'AbortError',
   });
 });
+
+for (const mode of ['held', 'released', 'gil', 'native', 'worker', 'process'] as const) {
+  test(`an AbortSignal already fired: ${mode} rejects at once and runs nothing`, async () => {
+    const ac = new AbortController();
+    ac.abort();
+    const cpu0 = native().processUsage();
+    await assert.rejects(batch({ kernel: 'spin', params: { cpuUs: 500_000 }, mode, tasks: 2, signal: ac.signal }), {
+      name: 'AbortError',
+    });
+    await assert.rejects(run('spin', { cpuUs: 500_000 }, { mode, signal: ac.signal }), { name: 'AbortError' });
+    const cpu1 = native().processUsage();
+    assert.ok(cpu1.userUs + cpu1.systemUs - cpu0.userUs - cpu0.systemUs < 400_000, 'no 500 ms task ran');
+  });
+}
 
 for (const mode of ['released', 'gil'] as const) {
   test(`aborted while running (${mode}): rejects with AbortError soon after`, async () => {
@@ -36,6 +56,17 @@ for (const mode of ['released', 'gil'] as const) {
   });
 }
 
+for (const mode of ['worker', 'process', 'native'] as const) {
+  test(`abort while running in ${mode} mode rejects with AbortError`, async () => {
+    const ac = new AbortController();
+    const t0 = Date.now();
+    const p = run('spin', { cpuUs: 5_000_000 }, { mode, signal: ac.signal });
+    setTimeout(() => ac.abort(), 100);
+    await assert.rejects(p, { name: 'AbortError' });
+    assert.ok(Date.now() - t0 < 3_000, 'stopped well before the 5 s task would have ended');
+  });
+}
+
 test('a batch aborted mid-run rejects after every task stopped, and the pool is free again', async () => {
   const ac = new AbortController();
   setTimeout(() => ac.abort(), 20);
@@ -44,4 +75,44 @@ test('a batch aborted mid-run rejects after every task stopped, and the pool is 
   });
   const r = await run('primes', { n: 1000 });
   assert.equal(r.result, 168);
+});
+
+const ABORT_BOUND_MS = 4_000; // the tasks would run for 5 s
+
+for (const mode of ['released', 'gil', 'native', 'worker', 'process'] as const satisfies readonly Mode[]) {
+  test(
+    `an AbortSignal firing mid-batch in ${mode} mode: AbortError with the reason, listeners gone, ` +
+      'the mode still works',
+    async () => {
+      const ac = new AbortController();
+      const reason = new Error(`stop the ${mode} batch`);
+      const hosted = mode === 'worker' || mode === 'process' ? { threads: 1 } : {};
+      const t0 = Date.now();
+      const p = batch({ kernel: 'spin', params: { cpuUs: 5_000_000 }, mode, tasks: 3, ...hosted, signal: ac.signal });
+      setTimeout(() => ac.abort(reason), 100);
+      await assert.rejects(p, (err: DOMException & { cause?: unknown }) => {
+        assert.equal(err.name, 'AbortError');
+        assert.equal(err.cause, reason);
+        return true;
+      });
+      assert.ok(Date.now() - t0 < ABORT_BOUND_MS, `settled ${Date.now() - t0} ms after the start`);
+      assert.equal(getEventListeners(ac.signal, 'abort').length, 0, 'no abort listener left on the signal');
+      const r = await batch({ kernel: 'primes', params: { n: 1000 }, mode, tasks: 2, ...hosted });
+      assert.deepEqual(
+        r.taskReports.map((x) => x.result),
+        [168, 168],
+      );
+    },
+  );
+}
+
+test('AbortSignal.timeout() stops a gil batch whose tasks wait for the lock', async () => {
+  const signal = AbortSignal.timeout(100);
+  await assert.rejects(
+    batch({ kernel: 'spin', params: { cpuUs: 5_000_000 }, mode: 'gil', tasks: 4, switchIntervalUs: 1_000_000, signal }),
+    {
+      name: 'AbortError',
+    },
+  );
+  assert.equal(native().runSync('primes', [100]).result, 25);
 });

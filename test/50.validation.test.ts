@@ -1,29 +1,12 @@
-// Bad input of every kind gets a TypeError or RangeError naming the parameter; never a crash.
+// Bad input of every kind to the kernels, run, batch and measure gets a TypeError or RangeError
+// naming the parameter; never a crash. (The hazards and `gilscope time` check theirs in their own
+// files: test/55, test/60 and test/61.)
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { batch, measure, run, runSync } from '../src/index.js';
 import { native } from '../src/addon/loader.js';
-
-function throwsNamed(fn: () => unknown, cls: typeof TypeError | typeof RangeError, name: RegExp): void {
-  assert.throws(fn, (err: Error) => {
-    assert.ok(err instanceof cls, `expected ${cls.name}, got ${err?.constructor?.name}: ${err?.message}`);
-    assert.match(err.message, name);
-    return true;
-  });
-}
-
-async function rejectsNamed(
-  p: Promise<unknown>,
-  cls: typeof TypeError | typeof RangeError,
-  name: RegExp,
-): Promise<void> {
-  await assert.rejects(p, (err: Error) => {
-    assert.ok(err instanceof cls, `expected ${cls.name}, got ${err?.constructor?.name}: ${err?.message}`);
-    assert.match(err.message, name);
-    return true;
-  });
-}
+import { rejectsNamed, throwsNamed } from './support/assert.js';
 
 test('unknown kernel: RangeError naming kernel; wrong type: TypeError', async () => {
   throwsNamed(
@@ -101,6 +84,29 @@ test('unknown mode, bad tasks, bad options', async () => {
     /apply to mode 'gil' only/,
   );
   await rejectsNamed(measure(42 as never), TypeError, /fn must be a function/);
+});
+
+test('bad threads, convoyProbe and trace options', async () => {
+  for (const threads of [0, 1025, 1.5, Number.NaN]) {
+    await rejectsNamed(
+      batch({ kernel: 'noop', params: {}, threads }),
+      RangeError,
+      /options\.threads must be an integer in \[1, 1024\]/,
+    );
+  }
+  await rejectsNamed(batch({ kernel: 'noop', params: {}, threads: '2' as never }), TypeError, /options\.threads/);
+  await rejectsNamed(
+    batch({ kernel: 'noop', params: {}, mode: 'native', tasks: 2000 }),
+    RangeError,
+    /options\.tasks must be an integer in \[1, 1024\]/,
+  );
+  await rejectsNamed(batch({ kernel: 'noop', params: {}, convoyProbe: 1 as never }), TypeError, /convoyProbe/);
+  await rejectsNamed(
+    batch({ kernel: 'noop', params: {}, trace: 'yes' as never }),
+    TypeError,
+    /options\.trace must be a boolean/,
+  );
+  await rejectsNamed(batch({ kernel: 'noop', params: {}, trace: true, traceCapacity: 3 }), RangeError, /traceCapacity/);
 });
 
 test('the native functions check their own arguments and throw, never abort', () => {

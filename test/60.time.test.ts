@@ -2,18 +2,17 @@
 // the work, it reads the numbers in plain words, and it is transparent: exit codes and signals pass
 // through, bad input gets a clear error. The CLI runs from source (tsx) in a fresh process each time.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
 import { readCpuPerWall, timeCommand } from '../src/index.js';
 import type { TimeReport } from '../src/types.js';
-import { cliArgv } from './support/cli.js';
+import { rejectsNamed } from './support/assert.js';
+import { cliArgv, cliResult, ROOT, startCli } from './support/cli.js';
+import { spawnCollecting, type Ran } from './support/spawn.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TWO_RELEASED = join(ROOT, 'test', 'fixtures', 'two-released.mjs');
 const scratch = mkdtempSync(join(tmpdir(), 'gilscope-time-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -21,69 +20,11 @@ after(() => rmSync(scratch, { recursive: true, force: true }));
 /** A CPU-bound Python loop of about 0.3 s. */
 const PY_LOOP = 'x = 0\nfor i in range(3_000_000):\n    x += i\nprint(x)';
 
-interface Ran {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-interface Started {
-  child: ReturnType<typeof spawn>;
-  /** Resolves once stdout has contained `text`. */
-  saw(text: string): Promise<void>;
-  done: Promise<Ran>;
-}
-
-/**
- * Starts `gilscope <args>` from source. detached: its own session with no controlling terminal, so
- * a signal the test sends is one gilscope must forward (as when sent by another process). Killed
- * after limitMs: nothing here may hang.
- */
-function startCli(args: string[], limitMs = 30_000): Started {
-  const child = spawn(process.execPath, cliArgv(args), {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let stdout = '';
-  let stderr = '';
-  const waiters: { text: string; resolve: () => void }[] = [];
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-    stdout += d;
-    for (const w of waiters) if (stdout.includes(w.text)) w.resolve();
-  });
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
-  const done = new Promise<Ran>((resolve) =>
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    }),
-  );
-  return {
-    child,
-    saw: (text) =>
-      new Promise<void>((resolve, reject) => {
-        if (stdout.includes(text)) return resolve();
-        waiters.push({ text, resolve });
-        void done.then(() =>
-          reject(new Error(`gilscope ended before its command printed ${JSON.stringify(text)}; stderr:\n${stderr}`)),
-        );
-      }),
-    done,
-  };
-}
-
-function cli(args: string[]): Promise<Ran> {
-  return startCli(args).done;
-}
-
 let reports = 0;
 /** Runs `gilscope time --json -o FILE -- <command>` and returns the report with the run. */
 async function timeJson(command: string[], extra: string[] = []): Promise<{ report: TimeReport; ran: Ran }> {
   const file = join(scratch, `report-${++reports}.json`);
-  const ran = await cli(['time', '--json', '-o', file, ...extra, '--', ...command]);
+  const ran = await cliResult(['time', '--json', '-o', file, ...extra, '--', ...command]);
   assert.ok(existsSync(file), `no report written; exit ${ran.code}, stderr:\n${ran.stderr}`);
   return { report: JSON.parse(readFileSync(file, 'utf8')) as TimeReport, ran };
 }
@@ -134,10 +75,15 @@ test('real, user, sys and max RSS agree with /usr/bin/time -v on the same run', 
     `max RSS ${ours.maxRssKb} vs ${gnu.maxRssKb} KiB`,
   );
   // The reading follows from the numbers (which one it is depends on what else the machine runs).
-  assert.equal(report.verdict, readCpuPerWall(report.cpuPerWall, report.cores));
+  assertReadsByTheRules(report);
   assert.equal(report.threads[0]?.name, 'python3', 'the Python thread did the work');
   assert.ok(report.threads[0]!.share > 0.5, `python3 holds ${report.threads[0]!.share} of the CPU`);
 });
+
+/** A command's reading is the one-thread rules' (readCpuPerWall). */
+function assertReadsByTheRules(report: TimeReport): void {
+  assert.equal(report.verdict, readCpuPerWall(report.cpuPerWall, report.cores));
+}
 
 test('a node script with two released CPU-bound tasks shows two busy threads and about 2 CPU-s per s', async (t) => {
   const { report, ran } = await timeJson(['node', TWO_RELEASED, '300000']);
@@ -156,7 +102,7 @@ test('a node script with two released CPU-bound tasks shows two busy threads and
   }
   assert.match(report.threadsVerdict, /^2 threads did \d+% of the CPU/);
   for (const tid of threadIds) assert.match(report.threadsVerdict, new RegExp(`\\(tid ${tid}\\)`));
-  assert.equal(report.verdict, readCpuPerWall(report.cpuPerWall, report.cores));
+  assertReadsByTheRules(report);
   // About 2 CPU-s per s on 2 cores. Other processes on the machine can take cores away; then the
   // threads wait on the run queue instead, and CPU plus that wait still shows two threads' demand.
   const readyPerWall = ((report.userUs + report.systemUs) * 1000 + (report.runQueueNs ?? 0)) / report.realNs;
@@ -172,7 +118,7 @@ test('a node script with two released CPU-bound tasks shows two busy threads and
 });
 
 test('sleep 0.3 reads as waiting, in text and in JSON', async () => {
-  const text = await cli(['time', '--', 'sleep', '0.3']);
+  const text = await cliResult(['time', '--', 'sleep', '0.3']);
   assert.equal(text.code, 0, text.stderr);
   assert.match(text.stderr, /^gilscope time: sleep 0\.3$/m);
   assert.match(text.stderr, /^ {2}reading {8}waiting: 0\.\d\d CPU-s per s: \d+% of the time blocked$/m);
@@ -180,7 +126,7 @@ test('sleep 0.3 reads as waiting, in text and in JSON', async () => {
   assert.match(text.stderr, /the table\s+accounts\s+for\s+\d+\.\d%\s+of\s+user\s+\+\s+sys/);
   assert.match(text.stderr, /shorter\s+than\s+the\s+interval/);
 
-  const json = await cli(['time', '--json', '--', 'sleep', '0.3']);
+  const json = await cliResult(['time', '--json', '--', 'sleep', '0.3']);
   const report = JSON.parse(json.stderr.trim().split('\n').at(-1)!) as TimeReport;
   assert.ok(report.realNs >= 0.3e9, `real ${report.realNs} ns`);
   assert.ok(report.cpuPerWall < 0.2, `cpuPerWall ${report.cpuPerWall}`);
@@ -247,14 +193,13 @@ test('a Ctrl-C typed in the terminal reaches the command once, not twice', async
     'print("SIGINTs:", n, flush=True)',
   ].join('\n');
   const cliArgs = [process.execPath, ...cliArgv(['time', '--', 'python3', '-c', counter])];
-  const child = spawn('python3', [join(ROOT, 'test', 'fixtures', 'ctrl-c.py'), ...cliArgs], {
+  // ctrl-c.py gives up after 30 s; the bound here only catches a hang of its own.
+  const ran = await spawnCollecting('python3', [join(ROOT, 'test', 'fixtures', 'ctrl-c.py'), ...cliArgs], {
     cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-  await new Promise((resolve) => child.on('close', resolve));
-  const result = JSON.parse(out) as { status: number; sent: boolean; output: string };
+    limitMs: 60_000,
+  }).done;
+  assert.equal(ran.code, 0, ran.stderr);
+  const result = JSON.parse(ran.stdout) as { status: number; sent: boolean; output: string };
   assert.ok(result.sent, `Ctrl-C was typed; the terminal showed:\n${result.output}`);
   assert.match(result.output, /SIGINTs: 1\b/, `the command got exactly one SIGINT:\n${result.output}`);
   assert.equal(result.status, 0, 'gilscope survived the Ctrl-C and exited with the command status');
@@ -263,16 +208,9 @@ test('a Ctrl-C typed in the terminal reaches the command once, not twice', async
 
 test("stdin, stdout and stderr are the command's own", async () => {
   const file = join(scratch, 'stdio.json');
-  const child = spawn(process.execPath, cliArgv(['time', '-o', file, '--', 'sh', '-c', 'cat; echo to-stderr >&2']), {
-    cwd: ROOT,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  child.stdin.end('from stdin\n');
-  const code = await new Promise((resolve) => child.on('close', resolve));
+  const started = startCli(['time', '-o', file, '--', 'sh', '-c', 'cat; echo to-stderr >&2'], { stdin: 'pipe' });
+  started.child.stdin!.end('from stdin\n');
+  const { code, stdout, stderr } = await started.done;
   assert.equal(code, 0, stderr);
   assert.equal(stdout, 'from stdin\n');
   assert.equal(stderr, 'to-stderr\n', 'with -o, the report stays out of stderr');
@@ -280,36 +218,36 @@ test("stdin, stdout and stderr are the command's own", async () => {
 });
 
 test('bad input: no command, a missing or unrunnable command, a bad interval, an unknown option', async () => {
-  const none = await cli(['time']);
+  const none = await cliResult(['time']);
   assert.equal(none.code, 2);
   assert.match(none.stderr, /no command given/);
   assert.match(none.stderr, /Usage: gilscope time/);
 
-  const missing = await cli(['time', '--', 'no-such-command-gilscope']);
+  const missing = await cliResult(['time', '--', 'no-such-command-gilscope']);
   assert.equal(missing.code, 127);
   assert.match(missing.stderr, /^gilscope: no-such-command-gilscope: command not found$/m);
 
-  const notExecutable = await cli(['time', '--', join(ROOT, 'package.json')]);
+  const notExecutable = await cliResult(['time', '--', join(ROOT, 'package.json')]);
   assert.equal(notExecutable.code, 126);
   assert.match(notExecutable.stderr, /package\.json: permission denied/);
 
   for (const bad of ['0', 'abc', '1.5', '-5', '60001']) {
-    const r = await cli(['time', '--interval', bad, '--', 'true']);
+    const r = await cliResult(['time', '--interval', bad, '--', 'true']);
     assert.equal(r.code, 2, `--interval ${bad}`);
     assert.match(r.stderr, /--interval must be an integer number of milliseconds in \[1, 60000\], received "/);
   }
-  const unknown = await cli(['time', '--jsn', '--', 'true']);
+  const unknown = await cliResult(['time', '--jsn', '--', 'true']);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /unknown option '--jsn'/);
 
-  const help = await cli(['time', '--help']);
+  const help = await cliResult(['time', '--help']);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /Usage: gilscope time \[--json\] \[--interval <ms>\]/);
   assert.match(help.stdout, /shorter than the interval/);
 });
 
 test("the command's own options are not taken for gilscope's", async () => {
-  const r = await cli([
+  const r = await cliResult([
     'time',
     '-o',
     join(scratch, 'own.json'),
@@ -327,28 +265,20 @@ test("the command's own options are not taken for gilscope's", async () => {
 });
 
 test('timeCommand validates its arguments', async () => {
-  await assert.rejects(
-    timeCommand([] as never),
-    (e: Error) => e instanceof TypeError && /command must be a non-empty array of strings/.test(e.message),
-  );
-  await assert.rejects(timeCommand('ls' as never), TypeError);
-  await assert.rejects(
-    timeCommand([''] as never),
-    (e: Error) => e instanceof RangeError && /command\[0\]/.test(e.message),
-  );
-  await assert.rejects(
+  await rejectsNamed(timeCommand([] as never), TypeError, /command must be a non-empty array of strings/);
+  await rejectsNamed(timeCommand('ls' as never), TypeError, /command/);
+  await rejectsNamed(timeCommand([''] as never), RangeError, /command\[0\]/);
+  await rejectsNamed(
     timeCommand(['true'], { intervalMs: 0 }),
-    (e: Error) =>
-      e instanceof RangeError && /options\.intervalMs must be an integer in \[1, 60000\], received 0/.test(e.message),
+    RangeError,
+    /options\.intervalMs must be an integer in \[1, 60000\], received 0/,
   );
-  await assert.rejects(timeCommand(['true'], { intervalMs: '5' as never }), TypeError);
-  await assert.rejects(
-    timeCommand(['true'], { stdio: 'pipe' as never }),
-    (e: Error) => e instanceof RangeError && /options\.stdio/.test(e.message),
-  );
-  await assert.rejects(
+  await rejectsNamed(timeCommand(['true'], { intervalMs: '5' as never }), TypeError, /options\.intervalMs/);
+  await rejectsNamed(timeCommand(['true'], { stdio: 'pipe' as never }), RangeError, /options\.stdio/);
+  await rejectsNamed(
     timeCommand(['true'], { interval: 5 } as never),
-    (e: Error) => e instanceof TypeError && /options\.interval is not a known option/.test(e.message),
+    TypeError,
+    /options\.interval is not a known option/,
   );
   const r = await timeCommand(['sh', '-c', 'exit 7'], { stdio: 'ignore', intervalMs: 5 });
   assert.equal(r.status, 7);

@@ -84,7 +84,7 @@ test('gil: no two threads hold the lock at once, and span totals match the count
   const held = r.timeline!.threads.flatMap((t) =>
     t.spans.filter((s) => s.kind === 'lock-held').map((s) => ({ ...s, tid: t.tid })),
   );
-  held.sort((a, b) => (a.startNs < b.startNs ? -1 : 1));
+  held.sort((a, b) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : 0));
   for (let i = 1; i < held.length; i++) {
     assert.ok(held[i]!.startNs >= held[i - 1]!.endNs, 'lock-held spans are disjoint');
   }

@@ -2,57 +2,40 @@
 // was after repeated rounds, and a leak check (LeakSanitizer, with the ASan build) finds nothing
 // allocated by the addon.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
 import { batch, shutdownPools } from '../src/index.js';
+import { ROOT } from './support/cli.js';
 import { sanitizedAddon } from './support/sanitizer.js';
+import { spawnCollecting, type Ran } from './support/spawn.js';
+import { assertRanWhereModeRuns } from './support/where.js';
 
 after(() => shutdownPools());
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-
-/** Runs a fixture in a fresh node; resolves with its exit and output (a hard time bound applies). */
-function runNode(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  timeoutMs: number,
-): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`node ${args.join(' ')} did not finish within ${timeoutMs} ms\n${stderr}`));
-    }, timeoutMs);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
+/** Runs a fixture in a fresh node; resolves with its exit and output; past `limitMs` it is killed and rejects. */
+function runNode(args: string[], env: NodeJS.ProcessEnv, limitMs: number): Promise<Ran> {
+  return spawnCollecting(process.execPath, args, { cwd: ROOT, env, limitMs }).done;
 }
 
 test('100,000 empty tasks queued at once in released mode all settle', async (t) => {
   const r = await batch({ kernel: 'noop', params: {}, mode: 'released', tasks: 100_000 });
   assert.equal(r.tasks, 100_000);
   assert.equal(r.taskReports.length, 100_000);
-  assert.ok(r.taskReports.every((x) => x.result === 0 && x.mode === 'released' && x.endNs >= x.startNs));
+  assert.ok(r.taskReports.every((x) => x.result === 0 && x.endNs >= x.startNs));
   const threads = new Set(r.taskReports.map((x) => x.threadId));
   assert.ok(threads.size <= r.poolSize, 'only the pool threads ran them');
+  await assertRanWhereModeRuns('released', r.taskReports);
   t.diagnostic(`100,000 released tasks in ${(r.wallNs / 1e6).toFixed(0)} ms on ${threads.size} pool threads`);
 });
 
 test('10,000 empty tasks queued at once in gil mode all settle, each taking the lock once', async (t) => {
   const r = await batch({ kernel: 'noop', params: {}, mode: 'gil', tasks: 10_000 });
   assert.equal(r.taskReports.length, 10_000);
-  assert.ok(r.taskReports.every((x) => x.result === 0 && x.mode === 'gil'));
+  assert.ok(r.taskReports.every((x) => x.result === 0));
+  await assertRanWhereModeRuns('gil', r.taskReports);
   assert.ok(
     r.taskReports.every((x) => x.lockAcquisitions === 1),
     'a noop task acquires the lock exactly once',
@@ -65,10 +48,7 @@ test('a batch with 1,024 libuv pool threads runs (in a child process with that p
   const r = await batch({ kernel: 'sleep', params: { us: 20_000 }, mode: 'released', tasks: 1024, threads: 1024 });
   assert.equal(r.poolSize, 1024);
   assert.equal(r.taskReports.length, 1024);
-  assert.ok(
-    r.taskReports.every((x) => x.pid !== process.pid),
-    'in a child process',
-  );
+  await assertRanWhereModeRuns('released', r.taskReports, true); // all in one child process
   const threads = new Set(r.taskReports.map((x) => x.threadId)).size;
   // Sleeping tasks overlap, so far more than the default 4 threads served them.
   assert.ok(threads > 4, `only ${threads} pool threads ran 1,024 sleeping tasks`);
@@ -79,6 +59,7 @@ test('a native batch starts 1,024 raw threads', async () => {
   const r = await batch({ kernel: 'sleep', params: { us: 20_000 }, mode: 'native', tasks: 1024 });
   assert.equal(r.poolSize, 1024);
   assert.equal(new Set(r.taskReports.map((x) => x.threadId)).size, 1024);
+  await assertRanWhereModeRuns('native', r.taskReports); // and every one of them has ended
 });
 
 /** Allowed growth of resident memory from the warmed-up baseline over the later rounds. */
@@ -136,7 +117,7 @@ test('LeakSanitizer finds no leak allocated by the addon over a short run of eve
     const env = {
       ...process.env,
       ASAN_OPTIONS: `detect_leaks=1:log_path=${join(dir, 'lsan')}`,
-      LSAN_OPTIONS: `suppressions=${join(root, 'test/fixtures/lsan-node.supp')}:print_suppressions=1`,
+      LSAN_OPTIONS: `suppressions=${join(ROOT, 'test/fixtures/lsan-node.supp')}:print_suppressions=1`,
     };
     const out = await runNode(['--import', 'tsx', 'test/fixtures/leak-run.ts'], env, 240_000);
     assert.match(out.stdout, /leak-run done/, out.stderr);
@@ -150,8 +131,8 @@ test('LeakSanitizer finds no leak allocated by the addon over a short run of eve
       .filter(Boolean);
     t.diagnostic(
       `LSan: ${logs.length} process log(s), ${reports.length} unsuppressed leak report(s), ` +
-        `${ours.length} from the addon; Node's own napi_create_external bookkeeping suppressed in ` +
-        `${suppressed.length} process(es)`,
+        `${ours.length} from the addon; Node's own napi_create_external bookkeeping suppressed ` +
+        `in ${suppressed.length} process(es)`,
     );
     assert.equal(ours.length, 0, `leaks from the addon:\n${ours.join('\n')}`);
     const errors = logs.filter((l) => /ERROR: AddressSanitizer/.test(l));

@@ -27,7 +27,7 @@ import {
 } from '../src/index.js';
 import { nextCancelId } from '../src/addon/cancel-id.js';
 import { native } from '../src/addon/loader.js';
-import type { BatchReport } from '../src/types.js';
+import type { BatchReport, Mode } from '../src/types.js';
 import {
   anyValue,
   applyChange,
@@ -41,6 +41,7 @@ import {
   type Change,
   type Slot,
 } from './support/fuzz.js';
+import { assertRanWhereModeRuns, jsThreadId } from './support/where.js';
 
 after(() => shutdownPools());
 
@@ -190,7 +191,7 @@ test('runSync: any value in any position', () => {
         return;
       }
       assert.equal(r.kernel, a.kernel, show(mutation?.change));
-      assert.equal(r.mode, 'held');
+      assert.equal(r.threadId, jsThreadId(), 'held: it ran on the JS thread');
       assert.equal(typeof r.result, 'number');
       valid('runSync');
     }),
@@ -231,8 +232,8 @@ test('run: any value in any position, every mode', async () => {
         return;
       }
       assert.equal(r.kernel, a.kernel, show(mutation?.change));
-      const mode = (a.options as { mode?: string } | undefined)?.mode ?? 'released';
-      assert.equal(r.mode, mode, show(mutation?.change));
+      const mode = (a.options as { mode?: Mode } | undefined)?.mode ?? 'released';
+      await assertRanWhereModeRuns(mode, [r]);
       valid('run');
     }),
     { numRuns: RUNS.run },
@@ -277,7 +278,11 @@ async function checkBatch(
     return;
   }
   assert.equal(r.taskReports.length, r.tasks, show(mutation?.change));
-  assert.ok(r.taskReports.every((t) => t.kernel === r.kernel && t.mode === r.mode));
+  assert.ok(r.taskReports.every((t) => t.kernel === r.kernel));
+  // released and gil batches with another pool size than this process's run in a fresh process.
+  const { mode = 'released', threads } = a.options as { mode?: Mode; threads?: number };
+  const pooled = mode === 'released' || mode === 'gil';
+  await assertRanWhereModeRuns(mode, r.taskReports, pooled && threads !== undefined && threads !== poolSize());
   valid(name);
 }
 

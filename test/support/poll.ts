@@ -1,12 +1,17 @@
 /** Waiting in tests without hanging them: poll until a condition holds, bound a promise in time. */
 
-/** Polls `check` every 20 ms until it returns a value, for at most `ms`; then rejects naming `what`. */
-export async function waitFor<T>(what: string, ms: number, check: () => T | undefined): Promise<T> {
+/**
+ * Polls `check` every 20 ms until it returns a value, for at most `ms`; then rejects naming `what`
+ * (a function is called at that moment, so that it can say what the state was then).
+ */
+export async function waitFor<T>(what: string | (() => string), ms: number, check: () => T | undefined): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = check();
     if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    if (Date.now() > end) {
+      throw new Error(`timed out after ${ms} ms waiting for ${typeof what === 'string' ? what : what()}`);
+    }
     await new Promise((r) => setTimeout(r, 20));
   }
 }

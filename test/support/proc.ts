@@ -1,5 +1,5 @@
-/** The processes on this machine as /proc shows them, to find what a test's child started. */
-import { readdirSync, readFileSync } from 'node:fs';
+/** The processes and threads on this machine as /proc shows them, to find what a test (or its child) started. */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 import { parseStat } from '../../src/time/procfs.js';
 
@@ -31,4 +31,22 @@ export function processes(): Proc[] {
     .filter((name) => /^\d+$/.test(name))
     .map((name) => proc(Number(name)))
     .filter((p): p is Proc => p !== null);
+}
+
+/** Whether a process runs: it exists and has not exited (a zombie waiting for its reaper has ended). */
+export function running(pid: number): boolean {
+  const p = proc(pid);
+  return p !== null && p.state !== 'Z';
+}
+
+/** Pids of the processes whose parent is `parent` (this process by default) and whose argv mentions `what`. */
+export function childPids(what = '', parent = process.pid): number[] {
+  return processes()
+    .filter((p) => p.ppid === parent && p.cmdline.includes(what))
+    .map((p) => p.pid);
+}
+
+/** Whether thread `tid` is a live thread of process `pid` (/proc/<pid>/task/<tid> exists). */
+export function isThreadOf(pid: number, tid: number): boolean {
+  return existsSync(`/proc/${pid}/task/${tid}`);
 }
