@@ -9,6 +9,8 @@ export { startupCost } from './modes/startup-cost.js';
 export { shutdownPools } from './modes/hosted/host-pool.js';
 export { measure } from './measure/meter.js';
 export { readCpuPerWall } from './measure/verdict.js';
+export { readAccount } from './measure/reading.js';
+export { wallBreakdown } from './measure/breakdown.js';
 export { poolSize } from './modes/pool-size.js';
 export { addonPath } from './addon/loader.js';
 export { EVENT_KINDS } from './addon/layout.js';

@@ -169,6 +169,116 @@ export interface EventLoopReport {
   readonly samples: number;
 }
 
+/** Where the mean task's time went (see `wallBreakdown`). */
+/** The OS's own parts (cpu + runQueue) fit within each task's wall time, within tolerance. */
+export interface BreakdownCheck {
+  readonly ok: boolean;
+  /** Sum of the five parts over queue + wall (1 when they add up). */
+  readonly sumOverTotal: number;
+  /** Largest share of a task's wall time by which cpu + runQueue exceeded it (0 when none did). */
+  readonly worstOvershoot: number;
+  /** Tasks whose cpu + runQueue exceeded their wall time by more than the tolerance. */
+  readonly tasksOver: number;
+  readonly tasks: number;
+  /** False where the OS gave no run-queue figure (counted as 0). */
+  readonly runQueueMeasured: boolean;
+}
+
+/** The mean task's time, part by part (ns). cpu + runQueue + lockWait + blocked = taskWall. */
+export interface Breakdown {
+  readonly cpuNs: number;
+  readonly runQueueNs: number;
+  readonly lockWaitNs: number;
+  /** Lock wait spent runnable after the wake-up (already in runQueueNs; not a part of the sum). */
+  readonly lockWakeNs: number;
+  readonly blockedNs: number;
+  readonly queueNs: number;
+  /** Mean task wall time (end - start). */
+  readonly taskWallNs: number;
+  /** queue + task wall: the time from submission to completion. */
+  readonly totalNs: number;
+  readonly check: BreakdownCheck;
+}
+
+// ---- Readings (see `readAccount`) --------------------------------------------------------------
+
+/** The figures of one task a reading uses (every TaskReport has them; other fields are ignored). */
+export interface ReadingTask {
+  readonly mode: Mode;
+  readonly cpuNs: number;
+  readonly runQueueNs: number | null;
+  readonly lockWaitNs: number;
+  readonly queueNs: number;
+  readonly wallNs: number;
+}
+
+/** CPU per thread role, where the threads were told apart (measure, time). */
+export interface RoleAccount {
+  readonly role: ThreadRole | 'other';
+  readonly threads: number;
+  readonly cpuNs: number;
+}
+
+/** Everything a reading may rest on; only wallNs, cores and processCpuNs are required. */
+export interface Account {
+  readonly wallNs: number;
+  readonly cores: number;
+  /** CPU of the whole process over the same time (RUSAGE_SELF, plus hosted children's own). */
+  readonly processCpuNs: number;
+  /** The JS thread's own CPU over the time (it ran the held tasks). */
+  readonly jsThreadCpuNs?: number;
+  /** The batch's tasks, each measured on the thread that ran it; `held` tasks ran on the JS thread. */
+  readonly tasks?: readonly ReadingTask[];
+  readonly mode?: Mode;
+  /** Threads (or hosts) that served the tasks. */
+  readonly poolSize?: number;
+  /** Mode 'gil': the share of the wall time during which some task held the lock. */
+  readonly lockHeldFraction?: number | null;
+  /** Throughput over the same work at tasks = 1 (the bench measures it). */
+  readonly speedup?: { readonly value: number; readonly tasks: number } | null;
+  /** CPU per thread role, when the threads were told apart. */
+  readonly roles?: readonly RoleAccount[];
+  /**
+   * Without tasks (a timed command): the run-queue wait summed over the process's threads, for the
+   * share of its demand (CPU + that wait, at least the wall time) spent without a core; null where
+   * the OS has no schedstat.
+   */
+  readonly runQueueNs?: number | null;
+}
+
+export type ReadingKind =
+  'no-reading' | 'pool-bound' | 'lock-bound' | 'oversubscribed' | 'not-cpu-limited' | 'waiting' | 'cpu-bound';
+
+export type FindingKind =
+  | ReadingKind
+  | 'time-split'
+  | 'lock-near-limit'
+  | 'demand-understated'
+  | 'queue'
+  | 'pool-cap'
+  | 'speedup'
+  | 'roles'
+  | 'rest-of-process';
+
+export interface Finding {
+  readonly kind: FindingKind;
+  /** The finding in words, its figures in it. */
+  readonly text: string;
+  /** The figures it rests on (shares 0..1, CPU-s per s, counts). */
+  readonly figures: Readonly<Record<string, number>>;
+  /** What would help, or null. */
+  readonly help: string | null;
+}
+
+export interface Reading {
+  /** The primary finding's kind. */
+  readonly kind: ReadingKind;
+  /** The primary finding's text, then the secondary ones', in one line. */
+  readonly sentence: string;
+  /** The primary finding first, then the secondary ones. */
+  readonly findings: readonly Finding[];
+}
+
 /** The process-level measurement of any piece of work (see `measure`). */
 export interface Measurement {
   readonly wallNs: number;
@@ -184,8 +294,10 @@ export interface Measurement {
   readonly cpuPerWall: number;
   readonly cores: number;
   readonly eventLoop: EventLoopReport;
-  /** The numbers read back in plain words. */
+  /** The numbers read back in plain words: `reading.sentence`. */
   readonly verdict: string;
+  /** The reading behind the verdict: its kind, and each finding with its figures. */
+  readonly reading: Reading;
 }
 
 export interface BatchOptions<K extends KernelName = KernelName> extends GilOptions, TraceOptions {
@@ -556,8 +668,10 @@ export interface TimeReport {
   readonly involuntarySwitches: number;
   readonly minorFaults: number;
   readonly majorFaults: number;
-  /** The numbers read back in plain words (readCpuPerWall). */
+  /** The numbers read back in plain words: `reading.sentence`. */
   readonly verdict: string;
+  /** The reading behind the verdict (see `readAccount`). */
+  readonly reading: Reading;
   /** Which threads did the work, in plain words. */
   readonly threadsVerdict: string;
   /** Run-queue wait summed over the table's threads (sampled); null without schedstat. */

@@ -61,8 +61,9 @@ test('schedstat run-queue wait is reported where the OS has it, and null only wh
 
 test('the batch verdict reads the numbers by the rules of thumb', async () => {
   const sleeping = await batch({ kernel: 'sleep', params: { us: 100_000 }, tasks: 2 });
-  assert.match(sleeping.verdict, /^waiting: /);
-  assert.equal(sleeping.verdict, readCpuPerWall(sleeping.cpuPerWall, sleeping.cores));
+  assert.equal(sleeping.reading.kind, 'waiting', sleeping.verdict);
+  assert.equal(sleeping.verdict, sleeping.reading.sentence);
+  assert.ok(sleeping.reading.findings[0]!.figures['blockedShare']! > 0.9, 'each task blocked nearly all its time');
   assert.equal(readCpuPerWall(0.01, 2), 'waiting: 0.01 CPU-s per s: 99% of the time blocked');
   assert.equal(readCpuPerWall(1.97, 2), 'CPU-bound: 1.97 CPU-s per s on 2 cores: both saturated');
   assert.equal(readCpuPerWall(1.0, 2), 'one thread busy: 1.00 CPU-s per s: 1 of 2 cores busy');
@@ -78,6 +79,8 @@ test('measure() wraps sync and async functions', async () => {
   assert.equal(a.value, 20_000);
   assert.ok(a.wallNs >= 20_000_000);
   assert.match(a.verdict, /^waiting/);
+  // Without tasks, measure() reads the process by the one-thread rules, as readCpuPerWall does.
+  assert.equal(a.reading.findings[0]!.text, readCpuPerWall(a.cpuPerWall, a.cores));
 });
 
 test('a held batch shows in event-loop delay; a released one does not block the loop', async () => {

@@ -16,6 +16,7 @@ import {
   measure,
   poolSize,
   raceStrategies,
+  readAccount,
   readCpuPerWall,
   run,
   runHazardSuite,
@@ -55,6 +56,7 @@ const RUNS = {
   startupCost: 400,
   toChromeTrace: 1500,
   readCpuPerWall: 1500,
+  readAccount: 1000,
   native: 1500,
   hazards: 100, // per function (five of them)
 } as const;
@@ -417,6 +419,77 @@ test('readCpuPerWall: any value in either position', () => {
       valid('readCpuPerWall');
     }),
     { numRuns: RUNS.readCpuPerWall },
+  );
+});
+
+test('readAccount: any value in any field of an account, an unknown key or a missing one', async () => {
+  const r = await batch({ kernel: 'spin', params: { cpuUs: 200 }, mode: 'gil', tasks: 2 });
+  const base = {
+    wallNs: r.wallNs,
+    cores: r.cores,
+    processCpuNs: (r.processUserUs + r.processSystemUs) * 1000,
+    jsThreadCpuNs: r.jsThreadCpuNs,
+    tasks: r.taskReports.map((t) => ({ ...t })),
+    mode: r.mode,
+    poolSize: r.poolSize,
+    lockHeldFraction: r.lock!.heldFraction,
+    speedup: { value: 1, tasks: 2 },
+    roles: [{ role: 'pool', threads: 2, cpuNs: 1000 }],
+  };
+  const fields: [string, Slot][] = [
+    ['account.wallNs', 'number'],
+    ['account.cores', 'int'],
+    ['account.processCpuNs', 'number'],
+    ['account.jsThreadCpuNs', 'number'],
+    ['account.tasks', 'array'],
+    ['account.tasks[0]', 'object'],
+    ['account.tasks[0].mode', 'enum'],
+    ['account.tasks[0].cpuNs', 'number'],
+    ['account.tasks[1].wallNs', 'number'],
+    ['account.mode', 'enum'],
+    ['account.poolSize', 'int'],
+    ['account.speedup', 'object'],
+    ['account.speedup.value', 'number'],
+    ['account.roles', 'array'],
+    ['account.roles[0].role', 'enum'],
+    ['account.roles[0].cpuNs', 'number'],
+  ];
+  const drops: [string, Slot][] = [
+    ['account.wallNs', 'number'],
+    ['account.cores', 'int'],
+    ['account.mode', 'enum?'],
+    ['account.tasks', 'array?'],
+  ];
+  const cases = fc.record({
+    mutation: fc.oneof(
+      ...fields.map(([path, slot]) => setAny(path.replace(/^account\./, ''), slot).map((m) => ({ ...m, shown: path }))),
+      ...drops.map(([path, slot]) =>
+        fc.constant({ change: { kind: 'drop' as const, path: path.replace(/^account\./, '') }, slot, shown: path }),
+      ),
+      unknownKey(Object.keys(base)).map((k) => ({
+        change: { kind: 'add' as const, path: k, value: 1 },
+        slot: undefined,
+        shown: `account.${k}`,
+      })),
+    ),
+  });
+  fc.assert(
+    fc.property(cases, ({ mutation }) => {
+      count('readAccount');
+      const a = applyChange(base, mutation.change);
+      let reading;
+      try {
+        reading = readAccount(a as never);
+      } catch (err) {
+        const named = { ...mutation.change, path: mutation.shown };
+        checkError(err, ['account'], named, mutation.slot, false);
+        return;
+      }
+      assert.equal(typeof reading.sentence, 'string');
+      assert.ok(reading.findings.length >= 1 && reading.findings[0]!.kind === reading.kind);
+      valid('readAccount');
+    }),
+    { numRuns: RUNS.readAccount },
   );
 });
 

@@ -2,7 +2,7 @@
  * From measured runs to a configuration's figures: summary statistics, throughput, speed-up over
  * tasks = 1, efficiency, CPU-s per s, and where the wall time of a task went.
  */
-import type { BatchReport } from '../../src/index.js';
+import { readAccount, wallBreakdown, type BatchReport } from '../../src/index.js';
 import type { Measured } from '../runner.js';
 import { medianOf, ratioOfMediansCi, summarize } from './stats.js';
 import type { Breakdown, ConfigResult, ExperimentId } from '../model/results.js';
@@ -10,7 +10,19 @@ import type { Breakdown, ConfigResult, ExperimentId } from '../model/results.js'
 /** What the analysis reads of each measured batch (every BatchReport is one). */
 export type BatchFigures = Pick<
   BatchReport,
-  'taskReports' | 'cpuPerWall' | 'parallelism' | 'poolSize' | 'eventLoop' | 'probe' | 'lock'
+  | 'taskReports'
+  | 'cpuPerWall'
+  | 'parallelism'
+  | 'poolSize'
+  | 'eventLoop'
+  | 'probe'
+  | 'lock'
+  | 'wallNs'
+  | 'cores'
+  | 'processUserUs'
+  | 'processSystemUs'
+  | 'jsThreadCpuNs'
+  | 'mode'
 >;
 
 /** What the analysis reads of a configuration's runs (every Measured is one). */
@@ -19,65 +31,33 @@ export interface Runs extends Pick<Measured, 'spec' | 'metric' | 'samples' | 'ex
   readonly reports: readonly BatchFigures[];
 }
 
-/** A task's measured parts may exceed its wall time by this share before the check fails ... */
-export const OVERSHOOT_TOLERANCE = 0.02;
-/** ... or by this many ns (clock reads at slightly different instants). */
-export const OVERSHOOT_TOLERANCE_NS = 100_000;
-
 /**
- * The mean task's wall time split into CPU, run-queue wait, lock wait and blocked, plus its queue wait
- * before it started; over every task of every measured run. CPU and run-queue wait come from the OS
- * (a thread is running, runnable or asleep), so the time asleep is wall - cpu - runQueue. Lock wait
- * is the part of that sleep spent waiting for the lock: a woken waiter's wait for a CPU is already
- * run-queue time, so it is not counted twice (it is reported apart as `lockWakeNs`). Blocked is the
- * rest of the sleep (sleep, I/O). The check: cpu + runQueue never exceeds the wall time (beyond a
- * tolerance), so the five parts are disjoint and add up to queue + wall.
+ * The mean task's breakdown over every task of every measured run: the library's wallBreakdown
+ * (src/measure/breakdown.ts), the same split the readings rest on.
  */
 export function breakdown(reports: readonly Pick<BatchReport, 'taskReports'>[]): Breakdown | null {
-  const tasks = reports.flatMap((r) => r.taskReports);
-  if (tasks.length === 0) return null;
-  let [cpu, runQueue, lockAsleep, lockWake, blocked, queue, wall] = [0, 0, 0, 0, 0, 0, 0];
-  let [worst, over] = [0, 0];
-  let runQueueMeasured = true;
-  for (const t of tasks) {
-    const rq = t.runQueueNs ?? 0;
-    if (t.runQueueNs === null) runQueueMeasured = false;
-    const overshootNs = t.cpuNs + rq - t.wallNs;
-    if (t.wallNs > 0) worst = Math.max(worst, overshootNs / t.wallNs);
-    if (overshootNs > Math.max(OVERSHOOT_TOLERANCE * t.wallNs, OVERSHOOT_TOLERANCE_NS)) over++;
-    const asleep = Math.max(0, t.wallNs - t.cpuNs - rq);
-    const lock = Math.min(t.lockWaitNs, asleep);
-    cpu += t.cpuNs;
-    runQueue += rq;
-    lockAsleep += lock;
-    lockWake += t.lockWaitNs - lock;
-    blocked += asleep - lock;
-    queue += t.queueNs;
-    // A task whose cpu + runQueue overshoot its wall (within tolerance) is booked as measured; the
-    // overshoot shows in sumOverTotal.
-    wall += t.wallNs;
-  }
-  const n = tasks.length;
-  const total = queue + wall;
-  const sum = cpu + runQueue + lockAsleep + blocked + queue;
-  return {
-    cpuNs: cpu / n,
-    runQueueNs: runQueue / n,
-    lockWaitNs: lockAsleep / n,
-    lockWakeNs: lockWake / n,
-    blockedNs: blocked / n,
-    queueNs: queue / n,
-    taskWallNs: wall / n,
-    totalNs: total / n,
-    check: {
-      ok: over === 0,
-      sumOverTotal: total > 0 ? sum / total : 1,
-      worstOvershoot: Math.max(0, worst),
-      tasksOver: over,
-      tasks: n,
-      runQueueMeasured,
-    },
-  };
+  return wallBreakdown(reports.flatMap((r) => r.taskReports));
+}
+
+/**
+ * The reading of the run closest to the median wall time, with the configuration's speed-up (the
+ * bench has the tasks = 1 baseline that a single batch lacks).
+ */
+function medianRunReading(reports: readonly BatchFigures[], speedup: ConfigResult['speedup'], tasks: number) {
+  if (reports.length === 0) return null;
+  const mid = medianOf(reports.map((r) => r.wallNs)) ?? 0;
+  const r = reports.reduce((best, x) => (Math.abs(x.wallNs - mid) < Math.abs(best.wallNs - mid) ? x : best));
+  return readAccount({
+    wallNs: r.wallNs,
+    cores: r.cores,
+    processCpuNs: (r.processUserUs + r.processSystemUs) * 1000,
+    jsThreadCpuNs: r.jsThreadCpuNs,
+    tasks: r.taskReports,
+    mode: r.mode,
+    poolSize: r.poolSize,
+    lockHeldFraction: r.lock?.heldFraction ?? null,
+    speedup: speedup && tasks > 1 ? { value: speedup.value, tasks } : null,
+  });
 }
 
 /** Speed-up over the tasks = 1 twin (`baseline`, or `m` itself at tasks = 1) and efficiency; batches only. */
@@ -134,6 +114,7 @@ const NOT_A_BATCH = {
   eventLoop: null,
   probe: null,
   lock: null,
+  reading: null,
 } as const;
 
 /**
@@ -148,6 +129,7 @@ export function analyse(
 ): ConfigResult {
   const summary = summarize(m.samples);
   const { spec } = m;
+  const gains = speedupOf(m, baseline, cores);
   const throughputPerS =
     spec.kind === 'batch' ? (spec.tasks * 1e9) / summary.median : spec.kind === 'flood' ? 1e9 / summary.median : null;
   return {
@@ -157,8 +139,10 @@ export function analyse(
     samples: m.samples,
     summary,
     throughputPerS,
-    ...speedupOf(m, baseline, cores),
-    ...(spec.kind === 'batch' ? batchFigures(m.reports) : NOT_A_BATCH),
+    ...gains,
+    ...(spec.kind === 'batch'
+      ? { ...batchFigures(m.reports), reading: medianRunReading(m.reports, gains.speedup, spec.tasks) }
+      : NOT_A_BATCH),
     extra: m.extra,
   };
 }

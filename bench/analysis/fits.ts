@@ -113,10 +113,21 @@ export function fitUsl(points: readonly ScalingPoint[]): UslFit {
 /** Core counts the predictions are made for. */
 export const PREDICT_AT = [4, 8, 16, 64] as const;
 
-export function predict(amdahl: AmdahlFit, usl: UslFit, at: readonly number[] = PREDICT_AT): Prediction[] {
+/**
+ * S(cores) by each law at each of `at`, capped at `cap` where the mode cannot pass it on any
+ * machine (a pool of that many threads); `cap` null: uncapped.
+ */
+export function predict(
+  amdahl: AmdahlFit,
+  usl: UslFit,
+  at: readonly number[] = PREDICT_AT,
+  cap: number | null = null,
+): Prediction[] {
+  const limit = (s: number): number => (cap === null ? s : Math.min(s, cap));
   return at.map((cores) => ({
     cores,
-    amdahl: amdahlSpeedup(amdahl.serialFraction, cores),
-    usl: uslSpeedup(usl.sigma, usl.kappa, cores),
+    amdahl: limit(amdahlSpeedup(amdahl.serialFraction, cores)),
+    usl: limit(uslSpeedup(usl.sigma, usl.kappa, cores)),
+    cappedAt: cap,
   }));
 }

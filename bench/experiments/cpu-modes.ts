@@ -53,6 +53,7 @@ const COLUMNS = [
   'efficiency',
   'CPU-s/s',
   ...BREAKDOWN_COLUMNS,
+  'reading',
 ];
 
 type Row = Record<string, string | number>;
@@ -69,7 +70,26 @@ function tableRow(kernel: KernelName, mode: Mode, t: number, r: ConfigResult | u
     round(r?.efficiency),
     round(r?.cpuPerWall),
     ...breakdownCells(r),
+    r?.reading?.kind ?? null,
   ];
+}
+
+/**
+ * What caps a mode's speed-up on any machine, and what its predictions assume: released and gil
+ * tasks run on the libuv pool, so they cannot pass the pool's size; held tasks run one at a time;
+ * worker, process and native start one host or thread per task (the default), as many as the cores.
+ */
+function modeLimit(get: Lookup, kernel: KernelName, mode: Mode, tasks: readonly number[]) {
+  if (mode === 'held') return { cap: 1, assumes: 'held tasks run one at a time on the JS thread' };
+  if (mode === 'released' || mode === 'gil') {
+    const pool = tasks.map((t) => get(cpuKey(kernel, mode, t))?.poolSize).find((p) => typeof p === 'number') ?? 4;
+    return {
+      cap: pool,
+      assumes: `the libuv pool's ${pool} threads as in this run: ${mode} cannot pass ${pool}x on any machine`,
+    };
+  }
+  const what = mode === 'native' ? 'one raw thread per task' : `one ${mode} host per task (the default)`;
+  return { cap: null, assumes: `${what}, as many as the cores` };
 }
 
 /** Amdahl and USL fitted to one kernel and mode's speed-ups (none with fewer than two points). */
@@ -79,6 +99,7 @@ function fit(ctx: ExpContext, get: Lookup, kernel: KernelName, mode: Mode): FitR
   const tasks = withOne(ctx.plan.tasks);
   const amdahl = fitAmdahl(points);
   const usl = fitUsl(points);
+  const limit = modeLimit(get, kernel, mode, tasks);
   return {
     experiment: 1,
     kernel,
@@ -86,7 +107,8 @@ function fit(ctx: ExpContext, get: Lookup, kernel: KernelName, mode: Mode): FitR
     points,
     amdahl,
     usl,
-    predictions: predict(amdahl, usl),
+    predictions: predict(amdahl, usl, undefined, limit.cap),
+    assumes: limit.assumes,
     label:
       `prediction from this machine's measurements ` +
       `(${ctx.cores} cores, tasks ${tasks[0]}..${tasks[tasks.length - 1]}), not a measurement`,
@@ -134,6 +156,14 @@ function charts(kernel: KernelName, ctx: ExpContext, data: { speed: Row[]; cpu: 
   ];
 }
 
+/** Each mode's reading kind at `tasks` (from its median run), e.g. " Read at tasks = 4: held cpu-bound, ...". */
+function kindsAt(ctx: ExpContext, get: Lookup, kernel: KernelName, tasks: number): string {
+  const kinds = ctx.plan.modes
+    .map((m): [string, string | undefined] => [m, get(cpuKey(kernel, m, tasks))?.reading?.kind])
+    .filter((x): x is [string, string] => x[1] !== undefined);
+  return kinds.length ? ` Read at tasks = ${tasks}: ${listing(kinds)}.` : '';
+}
+
 /** The modes' speed-ups at tasks = cores, best first, and which of them ran one task at a time. */
 function reading(ctx: ExpContext, get: Lookup, kernel: KernelName): string | null {
   const at = Math.min(ctx.cores, Math.max(...withOne(ctx.plan.tasks)));
@@ -146,7 +176,8 @@ function reading(ctx: ExpContext, get: Lookup, kernel: KernelName): string | nul
   const serial = pairs.filter(([, v]) => v < bar).map(([m]) => m);
   return (
     `${kernel} at tasks = ${at} (ideal ${at}x): ${listing(pairs.map(([m, v]) => [m, times(v)]))}` +
-    (serial.length && at > 1 ? `; below ${times(bar)}, one task's CPU at a time: ${serial.join(', ')}.` : '.')
+    (serial.length && at > 1 ? `; below ${times(bar)}, one task's CPU at a time: ${serial.join(', ')}.` : '.') +
+    kindsAt(ctx, get, kernel, Math.max(...withOne(ctx.plan.tasks)))
   );
 }
 

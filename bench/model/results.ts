@@ -16,7 +16,9 @@ import type { HazardSuiteReport, KernelName, Mode, StartupCostReport } from '../
  * Bump when a field is added, changes meaning or goes away. `compare` reads the versions in
  * READABLE_SCHEMA_VERSIONS and refuses others. v2 added `partial`, `traceCost`, `timelines`,
  * `hazards`, `traces` and `plan.hazards`, all optional: every v1 file is a valid v2 file. v3 drops
- * `configs[].probe.timerP99Ns` and `timerMaxNs`, copies of `eventLoop.delayP99Ns`/`delayMaxNs`.
+ * `configs[].probe.timerP99Ns` and `timerMaxNs`, copies of `eventLoop.delayP99Ns`/`delayMaxNs`, and
+ * adds `configs[].reading` and the fits' `assumes` and `predictions[].cappedAt` (optional, so that
+ * the v3 files written before them still read).
  */
 export const SCHEMA_NAME = 'gilscope-bench-results';
 export const SCHEMA_VERSION = 3;
@@ -124,7 +126,11 @@ const UslFit = Strict({
 });
 export type UslFit = Of<typeof UslFit>;
 
-const Prediction = Strict({ cores: Num, amdahl: Num, usl: Num });
+/**
+ * S(cores) by each law, capped at `cappedAt` where the mode cannot pass it on any machine (the
+ * libuv pool's threads for released and gil, 1 for held); null where nothing caps it.
+ */
+const Prediction = Strict({ cores: Num, amdahl: Num, usl: Num, cappedAt: Type.Optional(Nullable(Num)) });
 export type Prediction = Of<typeof Prediction>;
 
 const FitResult = Strict({
@@ -135,6 +141,8 @@ const FitResult = Strict({
   amdahl: AmdahlFit,
   usl: UslFit,
   predictions: Type.Array(Prediction),
+  /** What the predictions assume of the mode's threads or hosts (the pool size, one host per task). */
+  assumes: Type.Optional(Type.String()),
   label: Type.String({ pattern: 'prediction' }),
 });
 export type FitResult = Of<typeof FitResult>;
@@ -302,6 +310,13 @@ const Breakdown = Strict({
 });
 export type Breakdown = Of<typeof Breakdown>;
 
+/** A finding of a reading: its kind, its words, the figures it rests on, what would help. */
+const Finding = Strict({ kind: Type.String(), text: Type.String(), figures: Dict(Num), help: Nullable(Type.String()) });
+
+/** A reading (src/types.ts Reading): the primary kind, the sentence, the findings (primary first). */
+const Reading = Strict({ kind: Type.String(), sentence: Type.String(), findings: Type.Array(Finding) });
+export type ConfigReading = Of<typeof Reading>;
+
 /** What a configuration measured, beside its spec. */
 const figures = {
   experiments: Type.Array(Experiment),
@@ -334,6 +349,11 @@ const figures = {
     }),
   ),
   lock: Nullable(Strict({ handoffs: Num, handoffsPerSecond: Num, heldFraction: Num, dropRequests: Num })),
+  /**
+   * The reading of the median run (readAccount, with this configuration's speed-up); batches only.
+   * Absent in files written before v3's readings.
+   */
+  reading: Type.Optional(Nullable(Reading)),
   /** Extra figures of one configuration (resident memory for start-up, benchmark.js's rme...). */
   extra: Dict(NumOrNull),
 };

@@ -29,6 +29,8 @@ const COLUMNS: readonly (readonly [string, (c: ConfigResult) => unknown])[] = [
   ['efficiency', (c) => c.efficiency],
   ['cpuPerWall', (c) => c.cpuPerWall],
   ['parallelism', (c) => c.parallelism],
+  ['readingKind', (c) => c.reading?.kind],
+  ['reading', (c) => c.reading?.sentence],
   ['cpuNs', (c) => c.breakdown?.cpuNs],
   ['runQueueNs', (c) => c.breakdown?.runQueueNs],
   ['lockWaitNs', (c) => c.breakdown?.lockWaitNs],

@@ -18,6 +18,12 @@ import type {
 
 // ---- Scaling-law fits
 
+/** A prediction the mode's own limit cut down (older files have no cap). */
+function capped(p: FitResult['predictions'][number]): boolean {
+  const cap = p.cappedAt;
+  return cap !== null && cap !== undefined && (p.amdahl >= cap || p.usl >= cap);
+}
+
 export function fitsTable(fits: readonly FitResult[]): Table {
   return {
     columns: [
@@ -28,6 +34,7 @@ export function fitsTable(fits: readonly FitResult[]): Table {
       'USL kappa',
       'R2 (Amdahl)',
       ...(fits[0]?.predictions.map((p) => `S(${p.cores}) Amdahl / USL`) ?? []),
+      'assumes',
     ],
     rows: fits.map((f) => [
       f.kernel,
@@ -36,7 +43,8 @@ export function fitsTable(fits: readonly FitResult[]): Table {
       round(f.usl.sigma),
       f.usl.kappaIdentifiable ? round(f.usl.kappa) : `${round(f.usl.kappa)} (fixed)`,
       round(f.amdahl.r2),
-      ...f.predictions.map((p) => `${sig(p.amdahl)} / ${sig(p.usl)}`),
+      ...f.predictions.map((p) => `${sig(p.amdahl)} / ${sig(p.usl)}${capped(p) ? ' (capped)' : ''}`),
+      f.assumes ?? null,
     ]),
   };
 }
@@ -49,7 +57,11 @@ export function fitNote(results: BenchResults): string {
     ? ` With ${results.context.availableParallelism} cores the points span too few core counts to tell kappa ` +
       'from sigma: kappa is fixed at 0 and the USL column is an upper bound.'
     : '';
-  return `Each S(n) is a ${f.label}.${kappa}`;
+  const caps = results.fits.some((x) => x.predictions.some((p) => capped(p)))
+    ? ' A prediction marked (capped) is cut to what its mode can reach on any machine (see "assumes": ' +
+      'released and gil tasks run on the libuv pool, so they cannot pass its size).'
+    : '';
+  return `Each S(n) is a ${f.label}.${kappa}${caps}`;
 }
 
 // ---- Interrupted runs

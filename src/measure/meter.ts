@@ -9,7 +9,7 @@ import { LoopProbe } from './loop-probe.js';
 import { native } from '../addon/loader.js';
 import type { EventLoopReport, Measurement } from '../types.js';
 import { describe } from '../validate.js';
-import { readCpuPerWall } from './verdict.js';
+import { readMeasured } from './reading.js';
 
 /** An open measurement; `stop()` closes it once. */
 export interface Meter {
@@ -56,15 +56,19 @@ export function startMeter(keepPings = false): Meter {
         delayMaxNs: delays.maxNs,
         samples: delays.samples,
       };
+      const jsThreadCpuNs = Number(js1 - js0);
+      const processCpuNs = (processUserUs + processSystemUs) * 1000;
+      const reading = readMeasured({ wallNs, cores, processCpuNs, jsThreadCpuNs });
       return {
         wallNs,
         processUserUs,
         processSystemUs,
-        jsThreadCpuNs: Number(js1 - js0),
+        jsThreadCpuNs,
         cpuPerWall,
         cores,
         eventLoop,
-        verdict: readCpuPerWall(cpuPerWall, cores),
+        verdict: reading.sentence,
+        reading,
       };
     },
   };

@@ -7,6 +7,7 @@
 import { native } from '../addon/loader.js';
 import { throwIfAborted } from '../errors.js';
 import { startMeter } from '../measure/meter.js';
+import { readMeasured } from '../measure/reading.js';
 import { batchTimeline } from '../timeline/batch-timeline.js';
 import type { BatchOptions, BatchReport, KernelName, Measurement, TaskReport } from '../types.js';
 import { runBatchInChild } from './child-batch.js';
@@ -86,8 +87,20 @@ function assembleReport(f: Finished): BatchReport {
       ? batchTimeline(taskReports, f.pings, native().threadUsage().threadId, f.startNs, endNs, f.convoy)
       : null;
   const lock = plan.mode === 'gil' ? lockReport(taskReports, m.wallNs, f.gilBefore) : null;
+  const reading = readMeasured({
+    wallNs: m.wallNs,
+    cores: m.cores,
+    processCpuNs: (m.processUserUs + m.processSystemUs) * 1000,
+    jsThreadCpuNs: m.jsThreadCpuNs,
+    tasks: taskReports,
+    mode: plan.mode,
+    poolSize: f.poolSize,
+    lockHeldFraction: lock?.heldFraction ?? null,
+  });
   return {
     ...m,
+    verdict: reading.sentence,
+    reading,
     kernel: plan.kernel as KernelName,
     mode: plan.mode,
     tasks: plan.tasks,

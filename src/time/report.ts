@@ -5,7 +5,7 @@
 import { constants } from 'node:os';
 
 import type { ThreadReport, TimeReport } from '../types.js';
-import { readCpuPerWall } from '../measure/verdict.js';
+import { readMeasured } from '../measure/reading.js';
 import type { SeenThread } from './sampler.js';
 
 /** The command's rusage as wait4() returned it (the command and its waited-for descendants). */
@@ -115,6 +115,7 @@ export function buildTimeReport(f: TimeFacts): TimeReport {
   const accountedCpuNs = threads.reduce((s, t) => s + t.cpuNs, 0);
   const waits = threads.map((t) => t.runQueueNs);
   const runQueueNs = waits.length > 0 && !waits.includes(null) ? waits.reduce((s, w) => s! + w!, 0) : null;
+  const reading = readMeasured({ wallNs: f.realNs, cores: f.cores, processCpuNs: cpuNs, runQueueNs });
   return {
     command: [...f.command],
     pid: f.pid,
@@ -131,7 +132,8 @@ export function buildTimeReport(f: TimeFacts): TimeReport {
     involuntarySwitches: f.usage.involuntarySwitches,
     minorFaults: f.usage.minorFaults,
     majorFaults: f.usage.majorFaults,
-    verdict: readCpuPerWall(cpuPerWall, f.cores),
+    verdict: reading.sentence,
+    reading,
     threadsVerdict: readThreads(threads, f.intervalMs),
     runQueueNs,
     contention: readContention(runQueueNs, cpuNs, f.realNs),

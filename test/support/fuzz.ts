@@ -26,6 +26,7 @@ export type Slot =
   | 'bigint'
   | 'string'
   | 'array'
+  | 'array?'
   | 'function';
 
 /** True when value is not of the type the slot accepts (so a TypeError naming it is required). */

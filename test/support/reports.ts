@@ -38,6 +38,12 @@ export function fakeBatch(tasks: readonly TaskReport[], figures: Partial<BatchFi
     lock: null,
     eventLoop: { utilization: 0.5, delayP50Ns: 1, delayP99Ns: 2, delayMaxNs: 3, samples: 3 },
     probe: { convoy: null },
+    wallNs: Math.max(1, ...tasks.map((t) => t.wallNs)),
+    cores: 2,
+    processUserUs: tasks.reduce((s, t) => s + t.cpuNs, 0) / 1000,
+    processSystemUs: 0,
+    jsThreadCpuNs: 0,
+    mode: tasks[0]?.mode ?? 'gil',
     ...figures,
   };
 }
