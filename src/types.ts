@@ -5,6 +5,7 @@
  */
 
 import type { EVENT_KINDS, HAZARD_TABLE, KERNEL_TABLE } from './addon/layout.js';
+import type { InstantKind, SpanKind } from './timeline/kinds.js';
 
 type KernelEntry = (typeof KERNEL_TABLE)[number];
 
@@ -118,7 +119,8 @@ export type ThreadRole = 'js' | 'pool' | 'worker' | 'process' | 'native';
 
 /** A state a thread was in, from startNs to endNs. Spans of one thread nest properly. */
 export interface TimelineSpan {
-  readonly kind: 'task' | 'lock-wait' | 'lock-held' | 'blocked' | 'timer-delay';
+  /** 'task', 'lock-wait', 'lock-held', 'blocked' or 'timer-delay' (SPAN_KINDS). */
+  readonly kind: SpanKind;
   readonly startNs: bigint;
   readonly endNs: bigint;
   /** Index of the task in the batch (-1 for the probes). */
@@ -128,7 +130,8 @@ export interface TimelineSpan {
 }
 
 export interface TimelineInstant {
-  readonly kind: 'drop-request-set' | 'drop-request-seen';
+  /** 'drop-request-set' or 'drop-request-seen'. */
+  readonly kind: InstantKind;
   readonly ns: bigint;
   readonly task: number;
 }

@@ -27,6 +27,7 @@ import {
   toChromeTrace,
 } from '../src/index.js';
 import { nextCancelId } from '../src/addon/cancel-id.js';
+import { BATCH_OPTION_KEYS, RUN_OPTION_KEYS } from '../src/modes/options.js';
 import { native } from '../src/addon/loader.js';
 import type { BatchReport, Mode } from '../src/types.js';
 import {
@@ -100,7 +101,8 @@ function paramMutations(kernel: (typeof kernelNames)[number], prefix: string): f
   return list;
 }
 
-const RUN_OPTION_SLOTS: Record<string, Slot> = {
+/** What each option accepts: typed by the library's own key lists, so a new option needs its slot here. */
+const RUN_OPTION_SLOTS: Record<(typeof RUN_OPTION_KEYS)[number], Slot> = {
   mode: 'enum?',
   signal: 'signal?',
   switchIntervalUs: 'int?',
@@ -108,7 +110,7 @@ const RUN_OPTION_SLOTS: Record<string, Slot> = {
   trace: 'bool?',
   traceCapacity: 'int?',
 };
-const BATCH_OPTION_SLOTS: Record<string, Slot> = {
+const BATCH_OPTION_SLOTS: Record<(typeof BATCH_OPTION_KEYS)[number], Slot> = {
   ...RUN_OPTION_SLOTS,
   kernel: 'enum',
   params: 'object',

@@ -12,6 +12,7 @@ import type {
   TimelineSpan,
   TimelineThread,
 } from '../types.js';
+import { SPAN_KINDS } from './kinds.js';
 
 /**
  * Pairs a thread's events into spans: task, lock-wait, lock-held, blocked. A start whose end was
@@ -67,8 +68,9 @@ export function spansOf(
   for (const [kind, start] of open)
     spans.push({ kind, startNs: start, endNs: closeNs > start ? closeNs : start, task, truncated: true });
   // Outer spans first, so a reader sees each thread's spans nested by start time.
-  const depth = { task: 0, 'lock-wait': 1, 'lock-held': 1, blocked: 1, 'timer-delay': 0 } as const;
-  spans.sort((a, b) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : depth[a.kind] - depth[b.kind]));
+  spans.sort((a, b) =>
+    a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : SPAN_KINDS[a.kind].depth - SPAN_KINDS[b.kind].depth,
+  );
   return { spans, instants };
 }
 

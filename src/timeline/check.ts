@@ -6,9 +6,7 @@
  */
 import type { BatchReport } from '../types.js';
 import { describe } from '../validate.js';
-
-const SPAN_KINDS = ['task', 'lock-wait', 'lock-held', 'blocked', 'timer-delay'];
-const INSTANT_KINDS = ['drop-request-set', 'drop-request-seen'];
+import { INSTANT_KIND_NAMES, SPAN_KIND_NAMES } from './kinds.js';
 
 type Obj = Record<string, unknown>;
 
@@ -56,14 +54,14 @@ function checkTimeline(value: unknown, name: string): void {
     field(thread, 'name', tn, 'string');
     each(thread['spans'], `${tn}.spans`, (s, sn) => {
       const span = obj(s, sn, 'a TimelineSpan');
-      kind(span, sn, SPAN_KINDS);
+      kind(span, sn, SPAN_KIND_NAMES);
       field(span, 'startNs', sn, 'bigint');
       field(span, 'endNs', sn, 'bigint');
       field(span, 'task', sn, 'number');
     });
     each(thread['instants'], `${tn}.instants`, (i, inName) => {
       const instant = obj(i, inName, 'a TimelineInstant');
-      kind(instant, inName, INSTANT_KINDS);
+      kind(instant, inName, INSTANT_KIND_NAMES);
       field(instant, 'ns', inName, 'bigint');
       field(instant, 'task', inName, 'number');
     });

@@ -3,8 +3,9 @@
  * one trace "process" per batch, one row per thread, a complete event per span, an instant per
  * drop request and a flow arrow per hand-off of the lock.
  */
-import type { BatchReport, Handoff, TimelineSpan, TimelineThread } from '../types.js';
+import type { BatchReport, Handoff, TimelineThread } from '../types.js';
 import { expectTracedReports } from './check.js';
+import { SPAN_KINDS } from './kinds.js';
 
 /** One event of the Chrome Trace Event Format (the fields gilscope writes). */
 export interface ChromeTraceEvent {
@@ -29,14 +30,6 @@ export interface ChromeTrace {
   otherData: Record<string, unknown>;
 }
 
-const SPAN_NAMES: Record<TimelineSpan['kind'], string> = {
-  task: 'task',
-  'lock-wait': 'waiting for the lock',
-  'lock-held': 'holding the lock',
-  blocked: 'blocked (I/O stand-in)',
-  'timer-delay': 'event loop blocked (timer late)',
-};
-
 /** Microseconds since the trace's origin. */
 type ToUs = (ns: bigint) => number;
 
@@ -47,7 +40,7 @@ function threadEvents(t: TimelineThread, groupPid: number, us: ToUs): ChromeTrac
   ];
   for (const s of t.spans) {
     events.push({
-      name: SPAN_NAMES[s.kind],
+      name: SPAN_KINDS[s.kind].traceName,
       cat: s.kind,
       ph: 'X',
       pid: groupPid,
