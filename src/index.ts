@@ -13,7 +13,7 @@ export { readAccount } from './measure/reading.js';
 export { wallBreakdown } from './measure/breakdown.js';
 export { poolSize } from './modes/pool-size.js';
 export { addonPath } from './addon/loader.js';
-export { EVENT_KINDS } from './addon/layout.js';
+export { EVENT_KINDS } from './generated/layout.js';
 export { toChromeTrace } from './timeline/chrome-trace.js';
 export type { ChromeTrace, ChromeTraceEvent } from './timeline/chrome-trace.js';
 export {

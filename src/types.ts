@@ -4,8 +4,7 @@
  * `process.hrtime.bigint()`, so native and JS events line up.
  */
 
-import type { EVENT_KINDS, HAZARD_TABLE, KERNEL_TABLE } from './addon/layout.js';
-import type { InstantKind, SpanKind } from './timeline/kinds.js';
+import type { EVENT_KINDS, HAZARD_TABLE, KERNEL_TABLE } from './generated/layout.js';
 
 type KernelEntry = (typeof KERNEL_TABLE)[number];
 
@@ -114,12 +113,17 @@ export interface TraceEvent {
   readonly kind: TraceEventKind;
 }
 
+/** A state a timeline row can be in (SPAN_KINDS in timeline/kinds.ts gives each its depth and name). */
+export type SpanKind = 'task' | 'lock-wait' | 'lock-held' | 'blocked' | 'timer-delay';
+
+/** A moment on a timeline row: a waiter set the drop request; the holder saw it. */
+export type InstantKind = 'drop-request-set' | 'drop-request-seen';
+
 /** Which kind of thread a timeline row is. */
 export type ThreadRole = 'js' | 'pool' | 'worker' | 'process' | 'native';
 
 /** A state a thread was in, from startNs to endNs. Spans of one thread nest properly. */
 export interface TimelineSpan {
-  /** 'task', 'lock-wait', 'lock-held', 'blocked' or 'timer-delay' (SPAN_KINDS). */
   readonly kind: SpanKind;
   readonly startNs: bigint;
   readonly endNs: bigint;
@@ -130,7 +134,6 @@ export interface TimelineSpan {
 }
 
 export interface TimelineInstant {
-  /** 'drop-request-set' or 'drop-request-seen'. */
   readonly kind: InstantKind;
   readonly ns: bigint;
   readonly task: number;

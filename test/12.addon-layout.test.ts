@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { EVENT_KINDS, HAZARD_TABLE, KERNEL_TABLE, RECORD_FIELDS } from '../src/addon/layout.js';
+import { EVENT_KINDS, HAZARD_TABLE, KERNEL_TABLE, RECORD_FIELDS } from '../src/generated/layout.js';
 import { addonPath, native } from '../src/addon/loader.js';
 import { checkLayout, decodeEvents, unpackRecord, type PackedRecord } from '../src/addon/record.js';
 

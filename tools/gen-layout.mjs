@@ -1,4 +1,4 @@
-// Writes src/addon/layout.ts from the addon's own tables: the packed task record's fields, the
+// Writes src/generated/layout.ts from the addon's own tables: the packed task record's fields, the
 // trace event kinds, the kernel table and the hazard enumerations. The C++ side is their one
 // source; the TypeScript gets them as this checked-in file so that its types stay static, and
 // test/12.addon-layout.test.ts fails when the file and the loaded addon disagree.
@@ -11,7 +11,7 @@ const require = createRequire(import.meta.url);
 const addonFile =
   process.env.GILSCOPE_ADDON ?? fileURLToPath(new URL('../build/Release/gilscope.node', import.meta.url));
 const addon = require(addonFile);
-const out = fileURLToPath(new URL('../src/addon/layout.ts', import.meta.url));
+const out = fileURLToPath(new URL('../src/generated/layout.ts', import.meta.url));
 
 const tables = [
   [

@@ -1,11 +1,11 @@
 /**
  * Decoding what the addon returns: the packed task record (a BigInt64Array laid out by
  * RECORD_FIELDS) and recorded trace events (codes laid out by EVENT_KINDS). Both layouts come from
- * the addon's own tables (src/addon/layout.ts, generated); `checkLayout` refuses an addon whose
+ * the addon's own tables (src/generated/layout.ts); `checkLayout` refuses an addon whose
  * tables differ, so a record is never read with the wrong field order.
  */
 import type { TaskTrace, TraceEvent } from '../types.js';
-import { EVENT_KINDS, KERNEL_TABLE, RECORD_FIELDS } from './layout.js';
+import { EVENT_KINDS, KERNEL_TABLE, RECORD_FIELDS } from '../generated/layout.js';
 import type { NativeAddon, NativeEvents, NativeRecord } from './types.js';
 
 type Field = (typeof RECORD_FIELDS)[number];

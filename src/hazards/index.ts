@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 
-import { HAZARD_TABLE } from '../addon/layout.js';
+import { HAZARD_TABLE } from '../generated/layout.js';
 import { native } from '../addon/loader.js';
 import type {
   Backoff,

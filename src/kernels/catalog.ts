@@ -4,7 +4,7 @@
  * (native/kernels/table.cc, via layout.ts); the words and the example sizes live here. The types
  * make a description for every kernel and every parameter, and nothing else, a compile-time rule.
  */
-import { KERNEL_TABLE } from '../addon/layout.js';
+import { KERNEL_TABLE } from '../generated/layout.js';
 import type { KernelInfo, KernelName, KernelParams, ParamInfo } from '../types.js';
 
 const MiB = 1024 * 1024;
