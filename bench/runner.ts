@@ -13,7 +13,7 @@ import Benchmark from 'benchmark';
 import { batch, reference, runSync, startupCost } from '../src/index.js';
 import type { BatchOptions, BatchReport, KernelName, KernelParams, StartupCostReport } from '../src/index.js';
 import { dispatchBaselines, throwIfAborted } from '../src/internal.js';
-import { traceable } from './extras/traces.js';
+import { traceable } from './model/traceable.js';
 import type {
   BatchSpec,
   BenchPlan,

@@ -4,10 +4,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { analyse, breakdown, type Runs } from '../bench/analysis/analyse.js';
-import { checkGoals, GOALS, goalFigure, type GoalInputs } from '../bench/analysis/goals.js';
+import { checkGoals, GOALS, type GoalInputs } from '../bench/analysis/goals.js';
+import { goalFigure } from '../bench/report/goal-figure.js';
 import { presetPlan } from '../bench/plan.js';
 import { dispatch } from '../bench/experiments/dispatch.js';
-import { dispatchKey, type DispatchRunner } from '../bench/experiments/keys.js';
+import { dispatchKey, type DispatchRunner } from '../bench/model/keys.js';
 import { PISCINA_MISSING } from '../bench/runner.js';
 import { summarize } from '../bench/analysis/stats.js';
 import type { BatchSpec, ConfigResult } from '../bench/model/results.js';

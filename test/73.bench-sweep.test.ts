@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import { Ajv } from 'ajv';
 
 import { resultsSchema, type BenchResults } from '../bench/model/results.js';
-import { TIMELINE_STATES } from '../bench/extras/timelines.js';
+import { TIMELINE_STATES } from '../bench/report/timeline-states.js';
 import { cli } from './support/cli.js';
 
 let dir: string;

@@ -5,8 +5,14 @@
  * guessed.
  */
 import type { KernelName } from '../../src/index.js';
-import type { Lookup, WhyUnavailable } from '../experiments/common.js';
-import { cpuKey, dispatchKey, referenceKey, type DispatchRunner } from '../experiments/keys.js';
+import {
+  cpuKey,
+  dispatchKey,
+  referenceKey,
+  type DispatchRunner,
+  type Lookup,
+  type WhyUnavailable,
+} from '../model/keys.js';
 import { fmtDuration, pct, sig, times } from '../report/format.js';
 import { ratioOfMediansCi } from './stats.js';
 import type { BenchPlan, ConfigSpec, GoalResult, KernelSpec } from '../model/results.js';
@@ -58,8 +64,8 @@ export interface Goal {
   /** The figure, or why it could not be measured in this run. */
   readonly measure: (inputs: GoalInputs) => Measurement | { readonly missing: string };
   readonly judge: (m: Measurement) => boolean;
-  /** How the figure reads in the report's "measured" column. @default times (e.g. "1.2x") */
-  readonly show?: (ratio: number) => string;
+  /** How the figure reads in the report's "measured" column. @default 'times' (e.g. "1.2x") */
+  readonly shownAs?: GoalResult['shownAs'];
 }
 
 /** The medians of these dispatch runners, or why one of them has none. */
@@ -188,22 +194,16 @@ export const GOALS: readonly Goal[] = [
       };
     },
     judge: (m) => m.ratio <= 0.01,
-    show: (share) => pct(share, 'sig'),
+    shownAs: 'percent',
   },
 ];
 
 /** Every goal of GOALS, measured and judged on this run's results. */
 export function checkGoals(inputs: GoalInputs): GoalResult[] {
   return GOALS.map((g): GoalResult => {
-    const base = { id: g.id, goal: g.goal(inputs), target: g.target };
+    const base = { id: g.id, goal: g.goal(inputs), target: g.target, shownAs: g.shownAs ?? 'times' };
     const m = g.measure(inputs);
     if ('missing' in m) return { ...base, ratio: null, met: null, detail: `not measured in this run: ${m.missing}` };
     return { ...base, ratio: m.ratio, met: g.judge(m), detail: m.detail };
   });
-}
-
-/** A goal's figure as the report shows it (its goal's `show`); null where it was not measured. */
-export function goalFigure(g: GoalResult): string | null {
-  if (g.ratio === null) return null;
-  return (GOALS.find((x) => x.id === g.id)?.show ?? times)(g.ratio);
 }

@@ -27,14 +27,8 @@ export interface Analysis {
   readonly fits?: readonly FitResult[];
 }
 
-/** A configuration's result by key; undefined where it failed, did not run or was not planned. */
-export type Lookup = (key: string) => ConfigResult | undefined;
-
-/**
- * Why a planned configuration was not run when that is no failure (a baseline that is not
- * installed); undefined for every other configuration.
- */
-export type WhyUnavailable = (key: string) => string | undefined;
+export type { Lookup, WhyUnavailable } from '../model/keys.js';
+import type { Lookup, WhyUnavailable } from '../model/keys.js';
 
 export interface Experiment {
   readonly id: ExperimentId;

@@ -18,7 +18,7 @@ import {
   type Experiment,
   type Lookup,
 } from './common.js';
-import { cpuKey } from './keys.js';
+import { cpuKey } from '../model/keys.js';
 
 export function cpuSpec(ctx: ExpContext, kernel: KernelName, mode: Mode, tasks: number): BatchSpec {
   return batchSpec({

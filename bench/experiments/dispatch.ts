@@ -10,7 +10,7 @@ import { dotChart } from '../report/charts.js';
 import { fmtDuration, round, sig } from '../report/format.js';
 import type { Cell, ConfigResult, ConfigSpec, FloodSpec, MicroSpec } from '../model/results.js';
 import { batchSpec, type ExpContext, type Experiment, type Lookup, type WhyUnavailable } from './common.js';
-import { dispatchKey, type DispatchRunner } from './keys.js';
+import { dispatchKey, type DispatchRunner } from '../model/keys.js';
 
 interface Runner {
   readonly runner: DispatchRunner;

@@ -7,7 +7,7 @@ import { fmtDuration, ms, round } from '../report/format.js';
 import type { Cell } from '../model/results.js';
 import { type Experiment } from './common.js';
 import { cpuSpec } from './cpu-modes.js';
-import { cpuKey } from './keys.js';
+import { cpuKey } from '../model/keys.js';
 
 function taskCounts(tasks: readonly number[], cores: number): number[] {
   return [...new Set([1, Math.min(cores, Math.max(...tasks))])];

@@ -16,7 +16,7 @@ import {
   type Experiment,
   type Lookup,
 } from './common.js';
-import { mixedKey as key } from './keys.js';
+import { mixedKey as key } from '../model/keys.js';
 
 /** One compute + wait round lasts this long. */
 export const PERIOD_US = 2000;

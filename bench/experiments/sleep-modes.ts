@@ -14,7 +14,7 @@ import {
   withOne,
   type Experiment,
 } from './common.js';
-import { sleepKey as key } from './keys.js';
+import { sleepKey as key } from '../model/keys.js';
 
 export const sleepModes: Experiment = {
   id: 2,

@@ -3,7 +3,7 @@ import { barChart, dotChart } from '../report/charts.js';
 import { bytes, fmtDuration, ms } from '../report/format.js';
 import type { Cell, StartupSpec } from '../model/results.js';
 import { type Experiment } from './common.js';
-import { startupKey as key } from './keys.js';
+import { startupKey as key } from '../model/keys.js';
 
 export const UNITS = ['thread', 'worker', 'process'] as const;
 

@@ -14,7 +14,7 @@ import {
   type Experiment,
   type Lookup,
 } from './common.js';
-import { intervalKey as key } from './keys.js';
+import { intervalKey as key } from '../model/keys.js';
 
 /** Each CPU-bound task burns this much CPU: long enough for a few hand-offs at the longest interval. */
 export function spinUs(ctx: ExpContext): number {

@@ -15,15 +15,7 @@ import { timelineChart, type ChartSpec } from '../report/charts.js';
 import type { ExpContext } from '../experiments/index.js';
 import { kernelTask } from '../runner.js';
 import type { ExperimentId, TimelineResult, TimelineState } from '../model/results.js';
-
-/** The states in legend order, with their colours. */
-export const TIMELINE_STATES: readonly { name: TimelineState; color: string }[] = [
-  { name: 'running', color: '#4c78a8' },
-  { name: 'holding the lock', color: '#f58518' },
-  { name: 'waiting for the lock', color: '#e45756' },
-  { name: 'blocked (I/O)', color: '#b8b8b8' },
-  { name: 'timer late', color: '#b279a2' },
-];
+import { TIMELINE_STATES } from '../report/timeline-states.js';
 
 const STATE_OF: Readonly<Record<TimelineSpan['kind'], TimelineState>> = {
   task: 'running',

@@ -11,11 +11,6 @@ import type { BatchReport } from '../../src/index.js';
 import { writeAtomic } from '../../src/internal.js';
 import type { ConfigSpec, TracesResult } from '../model/results.js';
 
-/** Configurations a trace can be taken of: batches, and floods of a gilscope mode. */
-export function traceable(spec: ConfigSpec): boolean {
-  return spec.kind === 'batch' || (spec.kind === 'flood' && spec.mode !== 'bare-async-work' && spec.mode !== 'piscina');
-}
-
 const safe = (s: string): string =>
   s
     .toLowerCase()

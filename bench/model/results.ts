@@ -410,6 +410,8 @@ const GoalResult = Strict({
   /** null: not measured in this run (the reason is in `detail`). */
   met: Nullable(Bool),
   detail: Str,
+  /** How `ratio` reads in a report: "1.2x" or "0.4%". Absent in files written before it: 'times'. */
+  shownAs: Type.Optional(Type.Union([Type.Literal('times'), Type.Literal('percent')])),
 });
 export type GoalResult = Of<typeof GoalResult>;
 

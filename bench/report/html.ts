@@ -3,7 +3,7 @@
  * machine and run, each experiment with its charts and table, the timelines, the hazards, the fits,
  * the notes.
  */
-import { goalFigure } from '../analysis/goals.js';
+import { goalFigure } from './goal-figure.js';
 import { fmtDuration, sig } from './format.js';
 import { fitNote, fitsTable, hazardsHtml, partialHtml, timelineFigure, timelinesHtml, tracesHtml } from './sections.js';
 import { esc, htmlTable } from './tables.js';

@@ -5,7 +5,7 @@
 import { CONVOY_WAIT_US, CONVOY_WORK_US } from '../../src/internal.js';
 import { fmtDuration, ms, round, sig } from './format.js';
 import { esc, htmlTable, textTable } from './tables.js';
-import { TIMELINE_STATES } from '../extras/timelines.js';
+import { TIMELINE_STATES } from './timeline-states.js';
 import type {
   BenchResults,
   FitResult,

@@ -1,5 +1,5 @@
 /** The terminal report: each experiment's table and reading, the fits, the extras, the goals, the notes. */
-import { goalFigure } from '../analysis/goals.js';
+import { goalFigure } from './goal-figure.js';
 import { sig } from './format.js';
 import { extrasText, fitNote, fitsTable, partialText } from './sections.js';
 import { textTable } from './tables.js';

@@ -2,7 +2,7 @@
  * Which Node versions gilscope runs on, as a pure function of the version string, and the check the
  * loader makes before it loads the addon:
  *   - below Node 20: refused; the loader throws, naming the running version and the supported ones;
- *   - Node 20, 22, 24 and 26: tested (CI runs the whole suite on each: .ci/run, tools/node-versions.sh);
+ *   - Node 20, 22, 24 and 26: tested (CI runs the whole suite on each, through tools/node-versions.sh);
  *     Node 20 reached its end of life in April 2026 and is still tested;
  *   - any other major from 21 up (the odd majors, 27 and later): untested; one warning (code
  *     GILSCOPE_UNTESTED_NODE) and the addon loads, since it uses nothing but Node-API 8.

@@ -5,7 +5,7 @@
  * that changes breaks the comparison with older results files.
  */
 import type { KernelName, Mode } from '../../src/index.js';
-import type { MicroSpec, StartupSpec } from '../model/results.js';
+import type { ConfigResult, MicroSpec, StartupSpec } from './results.js';
 
 /** Experiment 1 (and 5, which reads the same configurations). */
 export const cpuKey = (kernel: KernelName, mode: Mode, tasks: number): string => `cpu/${kernel}/${mode}/t${tasks}`;
@@ -32,3 +32,12 @@ export const startupKey = (unit: StartupSpec['mode']): string => `startup/${unit
 
 /** The native-vs-TypeScript goal: `kernel` held (native) or as its TypeScript reference. */
 export const referenceKey = (kernel: KernelName, side: 'native' | 'reference'): string => `kernel/${kernel}/${side}`;
+
+/** A configuration's result by key; undefined where it failed, did not run or was not planned. */
+export type Lookup = (key: string) => ConfigResult | undefined;
+
+/**
+ * Why a planned configuration was not run when that is no failure (a baseline that is not
+ * installed); undefined for every other configuration.
+ */
+export type WhyUnavailable = (key: string) => string | undefined;
