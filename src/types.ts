@@ -223,6 +223,8 @@ export interface RoleAccount {
   readonly role: ThreadRole | 'other';
   readonly threads: number;
   readonly cpuNs: number;
+  /** Of its threads, those on a CPU at least half the wall time (where known). */
+  readonly busy?: number;
 }
 
 /** Everything a reading may rest on; only wallNs, cores and processCpuNs are required. */
@@ -285,6 +287,95 @@ export interface Reading {
   readonly findings: readonly Finding[];
 }
 
+/**
+ * A thread's role in `measure`'s attribution: `js` the thread that called `measure`; `pool` libuv's
+ * threadpool (learned by the pool census); `worker` the JS thread of a worker_thread that loaded
+ * gilscope; `native` a thread gilscope started itself (mode 'native'); `other` the rest (V8's
+ * platform threads for GC and compilation, the inspector and signal threads, other addons').
+ */
+export type ObservedRole = 'js' | 'pool' | 'worker' | 'native' | 'other';
+
+/** One thread alive at the end of a measurement, over the measured time. */
+export interface ThreadCpu {
+  readonly tid: number;
+  readonly role: ObservedRole;
+  /** Its OS name (comm), e.g. 'node', 'V8Worker'; '' when it could not be read. */
+  readonly name: string;
+  /** CPU time over the measured time, from the thread's own CPU clock (exact, not sampled). */
+  readonly cpuNs: number;
+  /** Run-queue wait over the measured time (schedstat field 2); null without schedstat. */
+  readonly runQueueNs: number | null;
+  /** The thread started inside the measured time (its whole CPU time counts). */
+  readonly startedInside: boolean;
+}
+
+/** The totals of one role. */
+export interface RoleCpu {
+  readonly role: ObservedRole;
+  readonly threads: number;
+  readonly cpuNs: number;
+  /** null when any of its threads had no schedstat. */
+  readonly runQueueNs: number | null;
+}
+
+/** What the pool census knew of libuv's threadpool when the measurement ended. */
+export interface PoolRoll {
+  /** The pool size libuv uses in this process (see `poolSize`). */
+  readonly size: number;
+  /** Pool threads known by tid: `size` when the census was complete. */
+  readonly known: number;
+  /**
+   * false when the census timed out (the pool was busy: fewer of its tiny tasks met in time); the
+   * pool threads it did not reach then count as `other`.
+   */
+  readonly complete: boolean;
+}
+
+/**
+ * CPU per thread of the process over a measurement. The figures never go negative; a thread or a
+ * /proc file that vanishes is left out (its CPU is then part of unaccountedCpuNs), never a throw.
+ */
+export interface ThreadAttribution {
+  /** Every thread alive at the end, most CPU first. */
+  readonly threads: readonly ThreadCpu[];
+  /** The totals per role, in the order js, pool, worker, native, other (roles without threads left out). */
+  readonly byRole: readonly RoleCpu[];
+  /**
+   * The process's RUSAGE_SELF delta beyond the threads alive at the end: the CPU of threads that
+   * ended inside the measured time. Clamped at 0 (see unaccountedClamped).
+   */
+  readonly unaccountedCpuNs: number;
+  /**
+   * The exact per-thread sum exceeded RUSAGE_SELF's delta by excessCpuNs and the remainder was
+   * clamped at 0. RUSAGE_SELF can lag by up to a scheduler tick (4 ms at HZ=250) per running thread.
+   */
+  readonly unaccountedClamped: boolean;
+  readonly excessCpuNs: number;
+  /** Threads alive at the start and gone at the end. */
+  readonly endedThreads: number;
+  readonly pool: PoolRoll;
+}
+
+/**
+ * How long tiny released tasks waited for a libuv pool thread while the work ran (the pool
+ * probe): one at a time, probeIntervalMs apart. A task still waiting when the work settled counts
+ * with its wait so far (censored: 1), so a pool full for the whole time is not lost.
+ */
+export interface PoolQueueDelay extends LatencyStats {
+  readonly censored: number;
+  readonly intervalMs: number;
+}
+
+/** Options of `measure`. */
+export interface MeasureOptions {
+  /** Probe the pool's queue wait while fn runs (see PoolQueueDelay). @default true */
+  readonly poolProbe?: boolean;
+  /** Pause between one probe task's start and the next one's submission, ms, 1..10000. @default 5 */
+  readonly probeIntervalMs?: number;
+  /** The pool census's hard time bound, ms, 1..60000. @default 1000 */
+  readonly censusTimeoutMs?: number;
+}
+
 /** The process-level measurement of any piece of work (see `measure`). */
 export interface Measurement {
   readonly wallNs: number;
@@ -304,6 +395,16 @@ export interface Measurement {
   readonly verdict: string;
   /** The reading behind the verdict: its kind, and each finding with its figures. */
   readonly reading: Reading;
+  /** CPU per thread and role, where the meter read every thread (measure, batch in this process). */
+  readonly attribution?: ThreadAttribution;
+}
+
+/** What `measure` returns: the measurement, every thread's CPU, the pool's queue wait, fn's value. */
+export interface MeasureReport<T> extends Measurement {
+  readonly attribution: ThreadAttribution;
+  /** null when the probe was off (poolProbe: false). */
+  readonly poolQueueDelay: PoolQueueDelay | null;
+  readonly value: T;
 }
 
 export interface BatchOptions<K extends KernelName = KernelName> extends GilOptions, TraceOptions {

@@ -92,6 +92,7 @@ function checkAccount(account: unknown): Account {
       expectOneOf(r['role'], `${rn}.role`, ROLES);
       expectInteger(r['threads'], `${rn}.threads`, 0, BIG);
       expectNumber(r['cpuNs'], `${rn}.cpuNs`, 0, BIG);
+      if (r['busy'] !== undefined) expectInteger(r['busy'], `${rn}.busy`, 0, expectInteger(r['threads'], rn, 0, BIG));
     }),
   );
   return o as unknown as Account;
