@@ -246,6 +246,8 @@ export interface Account {
   readonly speedup?: { readonly value: number; readonly tasks: number } | null;
   /** CPU per thread role, when the threads were told apart. */
   readonly roles?: readonly RoleAccount[];
+  /** With roles: what the pool census knew (a partial census leaves pool threads under 'other'). */
+  readonly poolRoll?: PoolRoll;
   /**
    * Without tasks (a timed command): the run-queue wait summed over the process's threads, for the
    * share of its demand (CPU + that wait, at least the wall time) spent without a core; null where
@@ -266,6 +268,7 @@ export type FindingKind =
   | 'pool-cap'
   | 'speedup'
   | 'roles'
+  | 'pool-partial'
   | 'rest-of-process';
 
 export interface Finding {

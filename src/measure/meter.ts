@@ -93,8 +93,8 @@ export function startMeter(keepPings = false, threads = true): Meter {
       };
       const jsThreadCpuNs = Number(js1 - js0);
       const processCpuNs = (processUserUs + processSystemUs) * 1000;
-      const roles = attribution ? roleAccounts(attribution, wallNs) : undefined;
-      const reading = readMeasured({ wallNs, cores, processCpuNs, jsThreadCpuNs, ...(roles ? { roles } : {}) });
+      const withRoles = attribution ? { roles: roleAccounts(attribution, wallNs), poolRoll: attribution.pool } : {};
+      const reading = readMeasured({ wallNs, cores, processCpuNs, jsThreadCpuNs, ...withRoles });
       return {
         wallNs,
         processUserUs,

@@ -262,6 +262,18 @@ const roles: Rule = (f) => {
   return finding('roles', `${lead}${rest.length > 0 ? ` (then ${rest.join(', ')})` : ''}${busyText}`, figures);
 };
 
+const poolPartial: Rule = (f) => {
+  const p = f.a.poolRoll;
+  if (!p || p.complete || !f.a.roles) return null;
+  return finding(
+    'pool-partial',
+    `the pool census knew ${p.known} of the ${plural(p.size, 'pool thread')} (it timed out: the pool was busy), ` +
+      'so the pool threads it did not reach count as other',
+    { poolKnown: p.known, poolSize: p.size },
+    'measure again once the pool is idle (a complete census is kept for the rest of the process)',
+  );
+};
+
 const restOfProcess: Rule = (f) => {
   if (f.tasks === 0 || f.restPerWall < REST_NOTE_PER_WALL) return null;
   return finding(
@@ -281,5 +293,6 @@ export const SECONDARY_RULES: readonly Rule[] = [
   poolCap,
   speedup,
   roles,
+  poolPartial,
   restOfProcess,
 ];

@@ -12,7 +12,15 @@
  * is a secondary finding, so it can never change a batch's reading.
  */
 import type { Account, Finding, Mode, Reading, RoleAccount } from '../types.js';
-import { describe, expectInteger, expectKnownKeys, expectNumber, expectObject, expectOneOf } from '../validate.js';
+import {
+  describe,
+  expectBoolean,
+  expectInteger,
+  expectKnownKeys,
+  expectNumber,
+  expectObject,
+  expectOneOf,
+} from '../validate.js';
 import { factsOf, finding } from './reading-facts.js';
 import { PRIMARY_RULES, SECONDARY_RULES } from './reading-rules.js';
 import { MAX_CORES } from './verdict.js';
@@ -51,6 +59,7 @@ const ACCOUNT_KEYS = [
   'speedup',
   'roles',
   'runQueueNs',
+  'poolRoll',
 ] as const;
 
 function checkList(value: unknown, name: string, each: (o: Record<string, unknown>, name: string) => void): void {
@@ -87,6 +96,12 @@ function checkAccount(account: unknown): Account {
     },
     true,
   );
+  optional(o, 'poolRoll', (v, n) => {
+    const p = expectObject(v, n);
+    const size = expectInteger(p['size'], `${n}.size`, 1, 1024);
+    expectInteger(p['known'], `${n}.known`, 0, size);
+    expectBoolean(p['complete'], `${n}.complete`);
+  });
   optional(o, 'roles', (v, n) =>
     checkList(v, n, (r, rn) => {
       expectOneOf(r['role'], `${rn}.role`, ROLES);
