@@ -32,3 +32,10 @@ export const startupKey = (unit: StartupSpec['mode']): string => `startup/${unit
 
 /** The native-vs-TypeScript goal: `kernel` held (native) or as its TypeScript reference. */
 export const referenceKey = (kernel: KernelName, side: 'native' | 'reference'): string => `kernel/${kernel}/${side}`;
+
+/** Experiment 8: a call of Node's own, `tasks` of them, with a pool of `threads`. */
+export const nodeWorkKey = (call: string, threads: number, tasks: number): string =>
+  `node/${call}/p${threads}/t${tasks}`;
+
+/** Experiment 9: k long tasks of `occupier` holding the pool. */
+export const starvationKey = (occupier: string, k: number): string => `starvation/${occupier}/k${k}`;
