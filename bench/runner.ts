@@ -306,7 +306,7 @@ async function runKernel(
 }
 
 /** Runs of experiments 8 and 9: fewer than the plan's repeat, to keep them within their time budget. */
-export const NODE_WORK_RUNS = (plan: BenchPlan): number => Math.max(1, Math.min(plan.repeat, 4));
+export const NODE_WORK_RUNS = (plan: BenchPlan): number => Math.max(1, Math.min(plan.repeat, 3));
 
 /** The median of a list (null when empty). */
 function median(values: readonly number[]): number | null {
