@@ -716,6 +716,12 @@ export interface TimeOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/**
+ * A thread's role in a timed Node process (learned by gilscope's preload): its JS thread, libuv's
+ * pool, a worker_thread's JS thread, or `other` (V8's platform threads, the inspector, addons').
+ */
+export type TimeRole = 'js' | 'pool' | 'worker' | 'other';
+
 /** One thread of the command or of a process it started, as last seen by the sampler. */
 export interface ThreadReport {
   /** Process id (the thread group) and OS thread id, as in /proc/<pid>/task/<tid>. */
@@ -731,6 +737,20 @@ export interface ThreadReport {
   readonly share: number;
   /** How many samples saw it. */
   readonly samples: number;
+  /** Its role, in a Node process that gilscope's preload reported on; absent otherwise. */
+  readonly role?: TimeRole;
+}
+
+/** What the Node preload of `gilscope time` told, and what it cost (see TimeReport.node). */
+export interface NodePreloadReport {
+  /** Node processes whose preload reported. */
+  readonly processes: number;
+  /** Of those, the ones whose libuv pool had started (and was found). */
+  readonly poolsFound: number;
+  /** The preload's own code on the JS threads, wall time summed (an upper bound of its CPU). */
+  readonly preloadCostNs: number;
+  /** CPU per role over the threads with a role. */
+  readonly byRole: readonly { readonly role: TimeRole; readonly threads: number; readonly cpuNs: number }[];
 }
 
 /** How the per-thread table was gathered, and how much of the CPU it accounts for. */
@@ -794,4 +814,6 @@ export interface TimeReport {
   /** Threads by CPU, highest first. */
   readonly threads: readonly ThreadReport[];
   readonly sampling: SamplingReport;
+  /** When the command was Node (see `gilscope time`): its threads' roles; null otherwise. */
+  readonly node: NodePreloadReport | null;
 }
