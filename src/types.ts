@@ -398,7 +398,12 @@ export interface Measurement {
   readonly verdict: string;
   /** The reading behind the verdict: its kind, and each finding with its figures. */
   readonly reading: Reading;
-  /** CPU per thread and role, where the meter read every thread (measure, batch in this process). */
+  /**
+   * CPU per thread and role, where the meter read every thread: `measure`, and `batch` (for a
+   * batch it sets the tasks' sums beside the JS thread, the pool and the rest of the process: GC,
+   * compilation, other threads). A batch run in a child process (another pool size) reports the
+   * child's threads.
+   */
   readonly attribution?: ThreadAttribution;
 }
 

@@ -125,3 +125,19 @@ test('measure options: a TypeError or RangeError naming the option', async () =>
   await rejectsNamed(measure(fn, { poolprobe: true } as never), TypeError, /options\.poolprobe is not a known option/);
   await rejectsNamed(measure(fn, 5 as never), TypeError, /options must be an object/);
 });
+
+test("a released batch's attribution: the pool's CPU beside the tasks' sum, the rest of the process", async () => {
+  const r = await batch({ kernel: 'spin', params: { cpuUs: 150_000 }, mode: 'released', tasks: 2 });
+  const a = r.attribution!;
+  assert.ok(a, 'a batch in this process has an attribution');
+  assert.ok(a.pool.complete, JSON.stringify(a.pool));
+  const pool = a.byRole.find((x) => x.role === 'pool')!.cpuNs;
+  const taskSum = r.taskReports.reduce((s, t) => s + t.cpuNs, 0);
+  // The pool threads ran the tasks (and nothing else of note): their CPU holds the tasks' sum.
+  assert.ok(pool >= 0.98 * taskSum, `pool ${pool} vs tasks ${taskSum}`);
+  for (const t of r.taskReports) assert.equal(a.threads.find((x) => x.tid === t.threadId)?.role, 'pool');
+  assert.ok(
+    a.byRole.some((x) => x.role === 'other'),
+    'the rest of the process is listed apart',
+  );
+});

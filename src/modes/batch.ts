@@ -7,6 +7,8 @@
 import { native } from '../addon/loader.js';
 import { throwIfAborted } from '../errors.js';
 import { startMeter } from '../measure/meter.js';
+import { DEFAULT_CENSUS_TIMEOUT_MS } from '../measure/options.js';
+import { learnPool } from '../measure/pool-census.js';
 import { readMeasured } from '../measure/reading.js';
 import { batchTimeline } from '../timeline/batch-timeline.js';
 import type { BatchOptions, BatchReport, KernelName, Measurement, TaskReport } from '../types.js';
@@ -117,6 +119,9 @@ function assembleReport(f: Finished): BatchReport {
 async function preparePool(plan: BatchPlan): Promise<{ size: number; hosts: HostPool | undefined }> {
   const size = threadsInForce(plan);
   checkMemory(plan.kernel, plan.args, Math.min(plan.tasks, size));
+  // The report's attribution names the pool's threads once the census has learned them (bounded;
+  // once per process). Only modes that use the pool run it: it starts the pool.
+  if (plan.mode === 'released' || plan.mode === 'gil') await learnPool(DEFAULT_CENSUS_TIMEOUT_MS);
   if (plan.mode !== 'worker' && plan.mode !== 'process') return { size, hosts: undefined };
   const hosts = hostPool(plan.mode, size);
   await hosts.ready();
