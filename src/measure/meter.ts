@@ -47,6 +47,11 @@ function roleAccounts(a: ThreadAttribution, wallNs: number): RoleAccount[] {
   }));
 }
 
+/** Run-queue wait summed over the threads (null when any had no schedstat). */
+function runQueueOf(a: ThreadAttribution): number | null {
+  return a.threads.every((t) => t.runQueueNs !== null) ? a.threads.reduce((s, t) => s + t.runQueueNs!, 0) : null;
+}
+
 /**
  * Starts measuring now. Event-loop delay comes from a 1 ms timer chain (see LoopProbe). With
  * threads, every thread of the process is read at the start and the end (see threads.ts); roles
@@ -93,7 +98,9 @@ export function startMeter(keepPings = false, threads = true): Meter {
       };
       const jsThreadCpuNs = Number(js1 - js0);
       const processCpuNs = (processUserUs + processSystemUs) * 1000;
-      const withRoles = attribution ? { roles: roleAccounts(attribution, wallNs), poolRoll: attribution.pool } : {};
+      const withRoles = attribution
+        ? { roles: roleAccounts(attribution, wallNs), poolRoll: attribution.pool, runQueueNs: runQueueOf(attribution) }
+        : {};
       const reading = readMeasured({ wallNs, cores, processCpuNs, jsThreadCpuNs, ...withRoles });
       return {
         wallNs,
