@@ -64,7 +64,8 @@ const ACCOUNT_KEYS = [
 
 function checkList(value: unknown, name: string, each: (o: Record<string, unknown>, name: string) => void): void {
   if (!Array.isArray(value)) throw new TypeError(`${name} must be an array, received ${describe(value)}`);
-  value.forEach((item, i) => each(expectObject(item, `${name}[${i}]`), `${name}[${i}]`));
+  // A for loop, not forEach: a hole in a sparse array is checked too (and is no object).
+  for (let i = 0; i < value.length; i++) each(expectObject(value[i], `${name}[${i}]`), `${name}[${i}]`);
 }
 
 function checkTask(t: Record<string, unknown>, name: string): void {
