@@ -321,7 +321,7 @@ function median(values: readonly number[]): number | null {
  * another pool size, one child process runs the task counts that experiment 8 plans at other pool
  * sizes, 1 and the largest (see bench/experiments/node-work.ts), and serves both configurations.
  */
-async function runNodeWork(spec: NodeWorkSpec, plan: BenchPlan, tick: Tick) {
+async function runNodeWork(spec: NodeWorkSpec, plan: BenchPlan, tick: Tick, signal: AbortSignal | undefined) {
   const allTasks = [...new Set([1, spec.tasks, Math.max(...plan.tasks)])].sort((a, b) => a - b);
   const runs = await nodeWorkRuns(
     {
@@ -333,6 +333,7 @@ async function runNodeWork(spec: NodeWorkSpec, plan: BenchPlan, tick: Tick) {
       threads: spec.threads ?? 0,
     },
     allTasks,
+    signal,
   );
   for (let i = 0; i < runs.length; i++) tick(spec.label);
   return {
@@ -406,7 +407,7 @@ export async function runConfig(
     case 'kernel':
       return runKernel(spec, plan, tick, opts.signal);
     case 'node-work':
-      return runNodeWork(spec, plan, tick);
+      return runNodeWork(spec, plan, tick, opts.signal);
     case 'starvation':
       return runStarvation(spec, plan, tick, opts.signal);
   }

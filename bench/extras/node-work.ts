@@ -125,12 +125,14 @@ function nodeWorkInChild(
   runs: number,
   warmup: number,
   threads: number,
+  signal: AbortSignal | undefined,
 ): Promise<Map<number, NodeRun[]>> {
   const job = JSON.stringify({ call, size, tasks: allTasks, runs, warmup });
   const args = [...process.execArgv, childScript(), job];
   const env = { ...process.env, UV_THREADPOOL_SIZE: String(threads) };
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, args, { env, timeout: 120_000, maxBuffer: 1 << 22 }, (err, stdout, stderr) => {
+    const options = { env, timeout: 120_000, maxBuffer: 1 << 22, ...(signal ? { signal } : {}) };
+    execFile(process.execPath, args, options, (err, stdout, stderr) => {
       if (err) return reject(new Error(`node-work child (pool ${threads}) failed: ${err.message} ${stderr}`.trim()));
       try {
         const byTasks = JSON.parse(stdout.trim().split('\n').pop() ?? '') as [number, NodeRun[]][];
@@ -148,15 +150,19 @@ const children = new Map<string, Promise<Map<number, NodeRun[]>>>();
 /**
  * The runs with a pool of `threads`: in this process when it is this process's pool size, else in
  * a fresh child process that runs every task count of `allTasks` at once (and is asked only once).
+ * An abort (signal) kills the child; a child has a hard bound of 120 s.
  */
 export async function nodeWorkRuns(
   o: { call: NodeCall; size: number; tasks: number; runs: number; warmup: number; threads: number },
   allTasks: readonly number[],
+  signal?: AbortSignal,
 ): Promise<NodeRun[]> {
+  signal?.throwIfAborted();
   if (o.threads === poolSize()) return nodeWorkHere(o.call, o.size, o.tasks, o.runs, o.warmup);
   const key = JSON.stringify([o.call, o.size, o.threads, allTasks, o.runs, o.warmup]);
   let child = children.get(key);
-  if (!child) children.set(key, (child = nodeWorkInChild(o.call, o.size, allTasks, o.runs, o.warmup, o.threads)));
+  if (!child)
+    children.set(key, (child = nodeWorkInChild(o.call, o.size, allTasks, o.runs, o.warmup, o.threads, signal)));
   try {
     const runs = (await child).get(o.tasks);
     if (!runs) throw new Error(`node-work child (pool ${o.threads}) did not run ${o.tasks} tasks`);
