@@ -84,3 +84,14 @@ test("the user's NODE_OPTIONS is kept, and a preload that cannot write never thr
   assert.equal(r.stdout.trim(), 'still here');
   assert.equal(r.stderr, '');
 });
+
+test("a worker_thread's JS thread is labelled worker", async () => {
+  const script =
+    "const { Worker } = require('node:worker_threads');" +
+    "new Worker('const t = Date.now(); while (Date.now() - t < 300);', { eval: true });";
+  const { report } = await timeJson(['node', '-e', script]);
+  const workers = report.threads.filter((t) => t.role === 'worker');
+  assert.equal(workers.length, 1, JSON.stringify(report.threads));
+  assert.ok(workers[0]!.cpuNs >= 100e6, 'it spun for 300 ms');
+  assert.match(report.threadsVerdict, /\[worker\]/);
+});

@@ -8,14 +8,17 @@
  * it learns the pool once the pool has started, as the threads by which /proc/self/task grew at
  * once by the pool's size (libuv starts all of them together, on first use); it never throws into
  * the program and never keeps it alive (its timer is unref'd); it stops watching once the pool is
- * known. Its own cost is the wall time of its own code on the JS thread (an upper bound of its
- * CPU), written in its last line at exit.
+ * known, and checks less and less often until then (10 ms, doubling up to 500 ms). Its own cost
+ * is the wall time of its own code on the JS thread (an upper bound of its CPU), written in its
+ * last line at exit.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
 const fs = require('node:fs') as typeof import('node:fs');
 const { isMainThread } = require('node:worker_threads') as typeof import('node:worker_threads');
 
+/** The first check's delay; each later one waits twice as long, up to WATCH_MAX_MS (pool threads stay). */
 const WATCH_MS = 10;
+const WATCH_MAX_MS = 500;
 const file = process.env['GILSCOPE_TIME_ROLES'];
 let costNs = 0n;
 
@@ -64,14 +67,20 @@ function watchMain(): void {
     if (pool) {
       found = true;
       say({ pool });
-      clearInterval(timer);
       return;
     }
     for (const tid of pending) known.add(tid);
     pending = newNow;
   };
-  const timer = setInterval(() => timed(check), WATCH_MS);
-  timer.unref();
+  let delayMs = WATCH_MS;
+  const arm = (): void => {
+    setTimeout(() => {
+      timed(check);
+      delayMs = Math.min(WATCH_MAX_MS, delayMs * 2);
+      if (!found) arm();
+    }, delayMs).unref();
+  };
+  arm();
   process.on('exit', () => timed(() => (check(), say({ preloadCostNs: Number(costNs) }))));
 }
 
