@@ -14,6 +14,7 @@ import { poolSize } from '../modes/pool-size.js';
 import type { PoolRoll } from '../types.js';
 
 const known = new Set<number>();
+let attempted = false;
 
 /** The pool threads known so far. */
 export function knownPoolTids(): ReadonlySet<number> {
@@ -33,6 +34,7 @@ export function poolRoll(): PoolRoll {
 export async function learnPool(timeoutMs: number): Promise<PoolRoll> {
   const size = poolSize();
   if (known.size >= size) return poolRoll();
+  attempted = true;
   let timer: NodeJS.Timeout | undefined;
   try {
     const arrivals = native()
@@ -48,4 +50,12 @@ export async function learnPool(timeoutMs: number): Promise<PoolRoll> {
     clearTimeout(timer);
   }
   return poolRoll();
+}
+
+/**
+ * learnPool, but at most once per process (per JS environment): `batch()` uses it, so that
+ * batches started while the pool is busy never wait for a census again and again.
+ */
+export async function learnPoolOnce(timeoutMs: number): Promise<PoolRoll> {
+  return attempted ? poolRoll() : learnPool(timeoutMs);
 }
