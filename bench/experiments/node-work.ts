@@ -130,6 +130,17 @@ function speedups(get: Lookup, calls: readonly NodeCall[], pool: number, tasks: 
   return calls.map((c) => `${c} ${times(get(key(c, pool, tasks))?.speedup?.value)}`).join(', ');
 }
 
+/** A note when a speed-up is well above its bound (min(cores, pool)): that is noise, not parallelism. */
+function noisy(ctx: ExpContext, get: Lookup): string {
+  const over = poolSizes(ctx.cores).flatMap((size) =>
+    RELEASED_CALLS.filter((c) => (get(key(c, size, top(ctx)))?.speedup?.value ?? 0) > 1.25 * Math.min(ctx.cores, size)),
+  );
+  return over.length === 0
+    ? ''
+    : ` ${over.length} speed-up(s) above their bound by more than 25%: a slow tasks = 1 run on a loaded machine ` +
+        '(the table gives each wall time with its 95% interval), not more parallelism than the bound allows.';
+}
+
 function reading(ctx: ExpContext, get: Lookup): string {
   const n = top(ctx);
   const here = poolSize();
@@ -138,11 +149,13 @@ function reading(ctx: ExpContext, get: Lookup): string {
     .join('; ');
   return (
     `The synchronous calls hold the JS thread: of their CPU the JS thread did ${shares(ctx, get, HELD_CALLS, 'js')}, ` +
-    `and ${n} of them reached ${speedups(get, HELD_CALLS, here, n)}: one after another. ` +
+    `and ${n} of them, one after another on it, reached ${speedups(get, HELD_CALLS, here, n)} ` +
+    '(held calls cannot overlap; what is above 1x is the rest of the process, e.g. GC and page faults). ' +
     `The asynchronous ones release it: the libuv pool did ${shares(ctx, get, RELEASED_CALLS, 'pool')} of their CPU, ` +
     `reaching ${speedups(get, RELEASED_CALLS, here, n)} with ${n} tasks on ${ctx.cores} cores and a pool of ${here}. ` +
     `They top out at min(cores, pool size): ${sweep}. fs.promises.readFile reads in chunks, one pool ` +
-    'round trip each, so part of its time is the JS thread issuing them and it need not top out like the others.'
+    'round trip each, so part of its time is the JS thread issuing them and it need not top out like the others.' +
+    noisy(ctx, get)
   );
 }
 
