@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
 
 import { addonPath, batch, measure, type MeasureReport, type ObservedRole } from '../src/index.js';
+import { attribute } from '../src/measure/threads.js';
 import { rejectsNamed } from './support/assert.js';
 import { ROOT } from './support/cli.js';
 import { spawnCollecting } from './support/spawn.js';
@@ -140,4 +141,50 @@ test("a released batch's attribution: the pool's CPU beside the tasks' sum, the 
     a.byRole.some((x) => x.role === 'other'),
     'the rest of the process is listed apart',
   );
+});
+
+test('odd threads: ended, a reused tid, no schedstat, RUSAGE_SELF behind: never negative, never a throw', () => {
+  // Fake tids far above any real one: their comm cannot be read (name ''), their role is other.
+  const [ended, reused, plain, fresh] = [3_999_001, 3_999_002, 3_999_003, 3_999_004];
+  const start = {
+    cpuNs: new Map([
+      [ended, 5e6],
+      [reused, 9e6],
+      [plain, 1e6],
+    ]),
+    runQueueNs: new Map<number, number | null>([
+      [ended, 0],
+      [reused, 100],
+      [plain, null],
+    ]),
+  };
+  const end = {
+    cpuNs: new Map([
+      [reused, 2e6], // went back: a new thread under an old tid, all of its 2 ms counts
+      [plain, 4e6],
+      [fresh, 1e6],
+    ]),
+    runQueueNs: new Map<number, number | null>([
+      [reused, 50],
+      [plain, 10],
+      [fresh, 20],
+    ]),
+  };
+  const a = attribute(start, end, 5e6); // RUSAGE_SELF behind the exact sum (2 + 3 + 1 = 6 ms)
+  assert.equal(a.endedThreads, 1);
+  assert.deepEqual(
+    a.threads.map((t) => [t.tid, t.cpuNs, t.runQueueNs, t.startedInside, t.role, t.name]),
+    [
+      [plain, 3e6, null, false, 'other', ''],
+      [reused, 2e6, 50, true, 'other', ''],
+      [fresh, 1e6, 20, true, 'other', ''],
+    ],
+  );
+  assert.deepEqual(a.byRole, [{ role: 'other', threads: 3, cpuNs: 6e6, runQueueNs: null }]);
+  assert.equal(a.unaccountedCpuNs, 0);
+  assert.equal(a.unaccountedClamped, true);
+  assert.equal(a.excessCpuNs, 1e6);
+  const b = attribute(start, end, 9e6);
+  assert.equal(b.unaccountedCpuNs, 3e6);
+  assert.equal(b.unaccountedClamped, false);
 });
