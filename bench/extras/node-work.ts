@@ -7,7 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { pbkdf2, pbkdf2Sync } from 'node:crypto';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,10 +30,30 @@ export interface NodeRun {
   readonly otherCpuNs: number;
 }
 
+/** Work files this process knows to exist; those it made are removed when it exits. */
+const files = new Set<string>();
+const made = new Set<string>();
+/**
+ * Set in node-work children to the bench process's pid: they use its files and leave them to it
+ * (it may still read them); the bench process removes the ones it made when it exits.
+ */
+const CHILD_ENV = 'GILSCOPE_NODE_WORK_CHILD';
+
+process.once('exit', () => {
+  if (process.env[CHILD_ENV]) return;
+  for (const path of made) rmSync(path, { force: true });
+});
+
 /** A file of `bytes` in the temp directory, made once (it then stays in the page cache). */
 export function workFile(bytes: number): string {
-  const path = join(tmpdir(), `gilscope-node-work-${bytes}.bin`);
-  if (!existsSync(path) || statSync(path).size !== bytes) writeFileSync(path, compressible(bytes));
+  const owner = process.env[CHILD_ENV] ?? String(process.pid);
+  const path = join(tmpdir(), `gilscope-node-work-${owner}-${bytes}.bin`);
+  if (files.has(path)) return path;
+  if (!existsSync(path) || statSync(path).size !== bytes) {
+    writeFileSync(path, compressible(bytes));
+    made.add(path);
+  }
+  files.add(path);
   return path;
 }
 
@@ -129,7 +149,7 @@ function nodeWorkInChild(
 ): Promise<Map<number, NodeRun[]>> {
   const job = JSON.stringify({ call, size, tasks: allTasks, runs, warmup });
   const args = [...process.execArgv, childScript(), job];
-  const env = { ...process.env, UV_THREADPOOL_SIZE: String(threads) };
+  const env = { ...process.env, UV_THREADPOOL_SIZE: String(threads), [CHILD_ENV]: String(process.pid) };
   return new Promise((resolve, reject) => {
     const options = { env, timeout: 120_000, maxBuffer: 1 << 22, ...(signal ? { signal } : {}) };
     execFile(process.execPath, args, options, (err, stdout, stderr) => {
