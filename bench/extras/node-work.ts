@@ -198,7 +198,7 @@ export function resetNodeWork(): void {
   children.clear();
 }
 
-/** Call sizes that take about taskMs each, measured on this machine now (pbkdf2: iterations; others: bytes). */
+/** Call sizes that take about taskMs of CPU each, measured on this machine now (pbkdf2: iterations; others: bytes). */
 export interface NodeSizes {
   readonly pbkdf2: number;
   readonly gzip: number;
@@ -212,11 +212,16 @@ function scaled(probe: number, wallNs: number, taskMs: number, min: number, max:
   return Math.min(max, Math.max(min, n));
 }
 
+/**
+ * The CPU time of a synchronous call (the process's, which is the calling thread's while it runs
+ * alone): unlike its wall time, it does not grow when a loaded machine keeps the thread waiting.
+ */
 function timeNs(fn: () => void): number {
   fn(); // warm
-  const t0 = process.hrtime.bigint();
+  const c0 = process.cpuUsage();
   fn();
-  return Number(process.hrtime.bigint() - t0);
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) * 1000;
 }
 
 /** Calibrates the three sizes to taskMs once per process (a few synchronous calls, ~100 ms). */
