@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { gzip, gzipSync } from 'node:zlib';
 
 import { measure, poolSize } from '../../src/index.js';
+import { threadCpuNs } from '../../src/internal.js';
 import type { NodeCall } from '../model/results.js';
 
 export const NODE_CALLS: readonly NodeCall[] = ['pbkdf2Sync', 'pbkdf2', 'gzipSync', 'gzip', 'readFileSync', 'readFile'];
@@ -213,15 +214,15 @@ function scaled(probe: number, wallNs: number, taskMs: number, min: number, max:
 }
 
 /**
- * The CPU time of a synchronous call (the process's, which is the calling thread's while it runs
- * alone): unlike its wall time, it does not grow when a loaded machine keeps the thread waiting.
+ * The CPU time of a synchronous call on this thread's CPU clock (exact; process.cpuUsage() is
+ * RUSAGE_SELF, up to a tick stale): unlike its wall time, it does not grow when a loaded machine
+ * keeps the thread waiting.
  */
 function timeNs(fn: () => void): number {
   fn(); // warm
-  const c0 = process.cpuUsage();
+  const c0 = threadCpuNs();
   fn();
-  const c = process.cpuUsage(c0);
-  return (c.user + c.system) * 1000;
+  return Number(threadCpuNs() - c0);
 }
 
 /** Calibrates the three sizes to taskMs once per process (a few synchronous calls, ~100 ms). */
@@ -250,7 +251,7 @@ export function nodeSizes(taskMs: number): NodeSizes {
       timeNs(() => void readFileSync(file)),
       taskMs,
       256 * 1024,
-      64 * MiB,
+      16 * MiB, // at most 16 MiB a read (2x cores of them at once): below taskMs on a fast machine
     ),
   };
   sizesCache.set(taskMs, s);
