@@ -6,7 +6,7 @@
  * 2x cores, each in a fresh child process.
  */
 import { poolSize } from '../../src/index.js';
-import { HELD_CALLS, NODE_CALLS, nodeSizes, sizeOf } from '../extras/node-work.js';
+import { HELD_CALLS, NODE_CALLS, nodeSizes, nodeTaskMs, sizeOf } from '../extras/node-work.js';
 import { barChart, lineChart } from '../report/charts.js';
 import { pct, round, times } from '../report/format.js';
 import type { Cell, ConfigResult, NodeCall, NodeWorkSpec } from '../model/results.js';
@@ -21,7 +21,7 @@ export function poolSizes(cores: number): number[] {
 }
 
 function spec(ctx: ExpContext, call: NodeCall, threads: number, tasks: number): NodeWorkSpec {
-  const size = sizeOf(call, nodeSizes(ctx.plan.taskMs));
+  const size = sizeOf(call, nodeSizes(nodeTaskMs(ctx.plan.taskMs)));
   return {
     key: key(call, threads, tasks),
     label: `${call} x${tasks} (pool ${threads})`,

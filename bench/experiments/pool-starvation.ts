@@ -5,7 +5,7 @@
  * Every one of them needs a pool thread, so from k = pool size on they wait for a long task to end.
  */
 import { poolSize } from '../../src/index.js';
-import { nodeSizes } from '../extras/node-work.js';
+import { nodeSizes, nodeTaskMs } from '../extras/node-work.js';
 import type { Occupier } from '../extras/starvation.js';
 import { lineChart } from '../report/charts.js';
 import { fmtDuration, ms, round } from '../report/format.js';
@@ -20,11 +20,10 @@ const OPS = [
   ['tiny', 'tiny gilscope task'],
 ] as const;
 
-/** Each long task is one task of the other experiments (taskMs of CPU). */
+/** Each long task is experiment 8's task length of CPU (see nodeTaskMs). */
 function occupierParams(ctx: ExpContext, occupier: Occupier): Record<string, number> {
-  return occupier === 'spin'
-    ? { cpuUs: Math.round(ctx.plan.taskMs * 1000) }
-    : { iterations: nodeSizes(ctx.plan.taskMs).pbkdf2 };
+  const ms = nodeTaskMs(ctx.plan.taskMs);
+  return occupier === 'spin' ? { cpuUs: Math.round(ms * 1000) } : { iterations: nodeSizes(ms).pbkdf2 };
 }
 
 const ks = (): number[] => Array.from({ length: poolSize() + 3 }, (_, k) => k);

@@ -225,6 +225,15 @@ function timeNs(fn: () => void): number {
   return Number(threadCpuNs() - c0);
 }
 
+/**
+ * Experiments 8 and 9 size each call (and each long task) to this share of the plan's task length:
+ * half, to keep both within their 20 s share of the quick preset on 2 cores.
+ */
+export const NODE_TASK_SHARE = 0.5;
+
+/** The task length of experiments 8 and 9, ms. */
+export const nodeTaskMs = (taskMs: number): number => taskMs * NODE_TASK_SHARE;
+
 /** Calibrates the three sizes to taskMs once per process (a few synchronous calls, ~100 ms). */
 export function nodeSizes(taskMs: number): NodeSizes {
   let s = sizesCache.get(taskMs);
