@@ -140,7 +140,7 @@ export function resolvePlan(raw: RawBenchOptions, cores = availableParallelism()
     raw.experiments === undefined
       ? base.experiments
       : [
-          ...new Set(list(raw.experiments, '--experiments').map((e) => int(e, '--experiments', 1, 7) as ExperimentId)),
+          ...new Set(list(raw.experiments, '--experiments').map((e) => int(e, '--experiments', 1, 9) as ExperimentId)),
         ].sort();
   const switchIntervalUs =
     raw.interval === undefined ? base.switchIntervalUs : int(raw.interval, '--interval', 1, 1_000_000);

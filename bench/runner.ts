@@ -14,6 +14,8 @@ import { batch, reference, runSync, startupCost } from '../src/index.js';
 import type { BatchOptions, BatchReport, KernelName, KernelParams, StartupCostReport } from '../src/index.js';
 import { dispatchBaselines, throwIfAborted } from '../src/internal.js';
 import { traceable } from './model/traceable.js';
+import { nodeWorkRuns, resetNodeWork } from './extras/node-work.js';
+import { starvationSample } from './extras/starvation.js';
 import type {
   BatchSpec,
   BenchPlan,
@@ -22,6 +24,8 @@ import type {
   KernelSpec,
   Metric,
   MicroSpec,
+  NodeWorkSpec,
+  StarvationSpec,
   StartupSpec,
 } from './model/results.js';
 
@@ -63,8 +67,11 @@ export interface RunOptions {
 /** Units of work a configuration counts for the progress bar (its traced run is one more). */
 export function unitsOf(spec: ConfigSpec, plan: BenchPlan, trace = false): number {
   return (
-    (spec.kind === 'startup' || spec.kind === 'micro' ? 1 : plan.warmup + plan.repeat) +
-    (trace && traceable(spec) ? 1 : 0)
+    (spec.kind === 'startup' || spec.kind === 'micro'
+      ? 1
+      : spec.kind === 'node-work' || spec.kind === 'starvation'
+        ? NODE_WORK_RUNS(plan)
+        : plan.warmup + plan.repeat) + (trace && traceable(spec) ? 1 : 0)
   );
 }
 
@@ -298,6 +305,83 @@ async function runKernel(
   return { spec, metric: { name: 'wallNs', unit: 'ns', lowerIsBetter: true }, samples, reports: [], extra: {} };
 }
 
+/** Runs of experiments 8 and 9: fewer than the plan's repeat, to keep them within their time budget. */
+export const NODE_WORK_RUNS = (plan: BenchPlan): number => Math.max(1, Math.min(plan.repeat, 3));
+
+/** The median of a list (null when empty). */
+function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/**
+ * Experiment 8: Node's own call under measure(); sample = wall ns; the CPU per role in extra. With
+ * another pool size, one child process runs the task counts that experiment 8 plans at other pool
+ * sizes, 1 and the largest (see bench/experiments/node-work.ts), and serves both configurations.
+ */
+async function runNodeWork(spec: NodeWorkSpec, plan: BenchPlan, tick: Tick, signal: AbortSignal | undefined) {
+  const allTasks = [...new Set([1, spec.tasks, Math.max(...plan.tasks)])].sort((a, b) => a - b);
+  const runs = await nodeWorkRuns(
+    {
+      call: spec.mode,
+      size: Object.values(spec.params)[0]!,
+      tasks: spec.tasks,
+      runs: NODE_WORK_RUNS(plan),
+      warmup: Math.min(plan.warmup, 1),
+      threads: spec.threads ?? 0,
+    },
+    allTasks,
+    signal,
+  );
+  for (let i = 0; i < runs.length; i++) tick(spec.label);
+  return {
+    spec,
+    metric: { name: 'wallNs', unit: 'ns', lowerIsBetter: true },
+    samples: runs.map((r) => r.wallNs),
+    reports: [],
+    extra: {
+      jsCpuNs: median(runs.map((r) => r.jsCpuNs)),
+      poolCpuNs: median(runs.map((r) => r.poolCpuNs)),
+      otherCpuNs: median(runs.map((r) => r.otherCpuNs)),
+      cpuPerWall: median(runs.map((r) => r.processCpuNs / r.wallNs)),
+    },
+  } satisfies Measured;
+}
+
+/** p99 of a few samples: the largest but one from 100 on, else the largest. */
+function p99(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(0.99 * s.length) - 1)]!;
+}
+
+/** Experiment 9: sample = the tiny task's latency; each small operation's p50 and p99 in extra. */
+async function runStarvation(spec: StarvationSpec, plan: BenchPlan, tick: Tick, signal: AbortSignal | undefined) {
+  const size = Object.values(spec.params)[0]!;
+  await starvationSample(spec.mode, size, 0); // warm: the file in the page cache, dns and the pool started
+  const samples = [];
+  for (let i = 0; i < NODE_WORK_RUNS(plan); i++) {
+    throwIfAborted(signal);
+    samples.push(await starvationSample(spec.mode, size, spec.tasks));
+    tick(spec.label);
+  }
+  const extra: Record<string, number | null> = {};
+  for (const op of ['fs', 'dns', 'tiny'] as const) {
+    const list = samples.map((x) => x[`${op}Ns`]);
+    extra[`${op}P50Ns`] = median(list);
+    extra[`${op}P99Ns`] = p99(list);
+  }
+  return {
+    spec,
+    metric: { name: 'latencyNs', unit: 'ns', lowerIsBetter: true },
+    samples: samples.map((x) => x.tinyNs),
+    reports: [],
+    extra,
+  } satisfies Measured;
+}
+
 /**
  * Measures one configuration. With `signal`, an abort stops it between runs (a running batch within
  * about one task; a micro-benchmark once its benchmark.js budget is spent) with an AbortError. A
@@ -322,10 +406,15 @@ export async function runConfig(
       return runStartup(spec, plan, tick, opts.signal);
     case 'kernel':
       return runKernel(spec, plan, tick, opts.signal);
+    case 'node-work':
+      return runNodeWork(spec, plan, tick, opts.signal);
+    case 'starvation':
+      return runStarvation(spec, plan, tick, opts.signal);
   }
 }
 
 /** Forgets the cached start-up report (each sweep measures its own). */
 export function resetRunner(): void {
   startupCache = undefined;
+  resetNodeWork();
 }

@@ -26,6 +26,11 @@ export function dispatchBaselines(): DispatchBaselines {
   return { noop, rawNoop, bareAsyncWork };
 }
 
+/** The calling thread's CPU time, ns (its CPU clock: exact): experiment 8 sizes Node's calls with it. */
+export function threadCpuNs(): bigint {
+  return native().threadCpuNs();
+}
+
 /** What recording `events` trace events costs, per event, on and off (the bench's trace-cost row). */
 export function traceCost(events: number): { nsPerEvent: number; nsPerEventOff: number } {
   return native().traceCost(events);

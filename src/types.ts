@@ -223,6 +223,8 @@ export interface RoleAccount {
   readonly role: ThreadRole | 'other';
   readonly threads: number;
   readonly cpuNs: number;
+  /** Of its threads, those on a CPU at least half the wall time (where known). */
+  readonly busy?: number;
 }
 
 /** Everything a reading may rest on; only wallNs, cores and processCpuNs are required. */
@@ -244,6 +246,8 @@ export interface Account {
   readonly speedup?: { readonly value: number; readonly tasks: number } | null;
   /** CPU per thread role, when the threads were told apart. */
   readonly roles?: readonly RoleAccount[];
+  /** With roles: what the pool census knew (a partial census leaves pool threads under 'other'). */
+  readonly poolRoll?: PoolRoll;
   /**
    * Without tasks (a timed command): the run-queue wait summed over the process's threads, for the
    * share of its demand (CPU + that wait, at least the wall time) spent without a core; null where
@@ -264,6 +268,7 @@ export type FindingKind =
   | 'pool-cap'
   | 'speedup'
   | 'roles'
+  | 'pool-partial'
   | 'rest-of-process';
 
 export interface Finding {
@@ -285,6 +290,95 @@ export interface Reading {
   readonly findings: readonly Finding[];
 }
 
+/**
+ * A thread's role in `measure`'s attribution: `js` the thread that called `measure`; `pool` libuv's
+ * threadpool (learned by the pool census); `worker` the JS thread of a worker_thread that loaded
+ * gilscope; `native` a thread gilscope started itself (mode 'native'); `other` the rest (V8's
+ * platform threads for GC and compilation, the inspector and signal threads, other addons').
+ */
+export type ObservedRole = 'js' | 'pool' | 'worker' | 'native' | 'other';
+
+/** One thread alive at the end of a measurement, over the measured time. */
+export interface ThreadCpu {
+  readonly tid: number;
+  readonly role: ObservedRole;
+  /** Its OS name (comm), e.g. 'node', 'V8Worker'; '' when it could not be read. */
+  readonly name: string;
+  /** CPU time over the measured time, from the thread's own CPU clock (exact, not sampled). */
+  readonly cpuNs: number;
+  /** Run-queue wait over the measured time (schedstat field 2); null without schedstat. */
+  readonly runQueueNs: number | null;
+  /** The thread started inside the measured time (its whole CPU time counts). */
+  readonly startedInside: boolean;
+}
+
+/** The totals of one role. */
+export interface RoleCpu {
+  readonly role: ObservedRole;
+  readonly threads: number;
+  readonly cpuNs: number;
+  /** null when any of its threads had no schedstat. */
+  readonly runQueueNs: number | null;
+}
+
+/** What the pool census knew of libuv's threadpool when the measurement ended. */
+export interface PoolRoll {
+  /** The pool size libuv uses in this process (see `poolSize`). */
+  readonly size: number;
+  /** Pool threads known by tid: `size` when the census was complete. */
+  readonly known: number;
+  /**
+   * false when the census timed out (the pool was busy: fewer of its tiny tasks met in time); the
+   * pool threads it did not reach then count as `other`.
+   */
+  readonly complete: boolean;
+}
+
+/**
+ * CPU per thread of the process over a measurement. The figures never go negative; a thread or a
+ * /proc file that vanishes is left out (its CPU is then part of unaccountedCpuNs), never a throw.
+ */
+export interface ThreadAttribution {
+  /** Every thread alive at the end, most CPU first. */
+  readonly threads: readonly ThreadCpu[];
+  /** The totals per role, in the order js, pool, worker, native, other (roles without threads left out). */
+  readonly byRole: readonly RoleCpu[];
+  /**
+   * The process's RUSAGE_SELF delta beyond the threads alive at the end: the CPU of threads that
+   * ended inside the measured time. Clamped at 0 (see unaccountedClamped).
+   */
+  readonly unaccountedCpuNs: number;
+  /**
+   * The exact per-thread sum exceeded RUSAGE_SELF's delta by excessCpuNs and the remainder was
+   * clamped at 0. RUSAGE_SELF can lag by up to a scheduler tick (4 ms at HZ=250) per running thread.
+   */
+  readonly unaccountedClamped: boolean;
+  readonly excessCpuNs: number;
+  /** Threads alive at the start and gone at the end. */
+  readonly endedThreads: number;
+  readonly pool: PoolRoll;
+}
+
+/**
+ * How long tiny released tasks waited for a libuv pool thread while the work ran (the pool
+ * probe): one at a time, probeIntervalMs apart. A task still waiting when the work settled counts
+ * with its wait so far (censored: 1), so a pool full for the whole time is not lost.
+ */
+export interface PoolQueueDelay extends LatencyStats {
+  readonly censored: number;
+  readonly intervalMs: number;
+}
+
+/** Options of `measure`. */
+export interface MeasureOptions {
+  /** Probe the pool's queue wait while fn runs (see PoolQueueDelay). @default true */
+  readonly poolProbe?: boolean;
+  /** Pause between one probe task's start and the next one's submission, ms, 1..10000. @default 5 */
+  readonly probeIntervalMs?: number;
+  /** The pool census's hard time bound, ms, 1..60000. @default 1000 */
+  readonly censusTimeoutMs?: number;
+}
+
 /** The process-level measurement of any piece of work (see `measure`). */
 export interface Measurement {
   readonly wallNs: number;
@@ -304,6 +398,21 @@ export interface Measurement {
   readonly verdict: string;
   /** The reading behind the verdict: its kind, and each finding with its figures. */
   readonly reading: Reading;
+  /**
+   * CPU per thread and role, where the meter read every thread: `measure`, and `batch` (for a
+   * batch it sets the tasks' sums beside the JS thread, the pool and the rest of the process: GC,
+   * compilation, other threads). A batch run in a child process (another pool size) reports the
+   * child's threads.
+   */
+  readonly attribution?: ThreadAttribution;
+}
+
+/** What `measure` returns: the measurement, every thread's CPU, the pool's queue wait, fn's value. */
+export interface MeasureReport<T> extends Measurement {
+  readonly attribution: ThreadAttribution;
+  /** null when the probe was off (poolProbe: false). */
+  readonly poolQueueDelay: PoolQueueDelay | null;
+  readonly value: T;
 }
 
 export interface BatchOptions<K extends KernelName = KernelName> extends GilOptions, TraceOptions {
@@ -612,6 +721,12 @@ export interface TimeOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/**
+ * A thread's role in a timed Node process (learned by gilscope's preload): its JS thread, libuv's
+ * pool, a worker_thread's JS thread, or `other` (V8's platform threads, the inspector, addons').
+ */
+export type TimeRole = 'js' | 'pool' | 'worker' | 'other';
+
 /** One thread of the command or of a process it started, as last seen by the sampler. */
 export interface ThreadReport {
   /** Process id (the thread group) and OS thread id, as in /proc/<pid>/task/<tid>. */
@@ -627,6 +742,20 @@ export interface ThreadReport {
   readonly share: number;
   /** How many samples saw it. */
   readonly samples: number;
+  /** Its role, in a Node process that gilscope's preload reported on; absent otherwise. */
+  readonly role?: TimeRole;
+}
+
+/** What the Node preload of `gilscope time` told, and what it cost (see TimeReport.node). */
+export interface NodePreloadReport {
+  /** Node processes whose preload reported. */
+  readonly processes: number;
+  /** Of those, the ones whose libuv pool had started (and was found). */
+  readonly poolsFound: number;
+  /** The preload's own code on the JS threads, wall time summed (an upper bound of its CPU). */
+  readonly preloadCostNs: number;
+  /** CPU per role over the threads with a role. */
+  readonly byRole: readonly { readonly role: TimeRole; readonly threads: number; readonly cpuNs: number }[];
 }
 
 /** How the per-thread table was gathered, and how much of the CPU it accounts for. */
@@ -690,4 +819,6 @@ export interface TimeReport {
   /** Threads by CPU, highest first. */
   readonly threads: readonly ThreadReport[];
   readonly sampling: SamplingReport;
+  /** When the command was Node (see `gilscope time`): its threads' roles; null otherwise. */
+  readonly node: NodePreloadReport | null;
 }

@@ -68,7 +68,7 @@ function speedupOf(
 ): { speedup: ConfigResult['speedup']; efficiency: number | null } {
   const { spec } = m;
   const self = spec.tasks === 1 ? m : baseline;
-  if (spec.kind !== 'batch' || !self) return { speedup: null, efficiency: null };
+  if ((spec.kind !== 'batch' && spec.kind !== 'node-work') || !self) return { speedup: null, efficiency: null };
   // throughput(n) / throughput(1) = wall(1) / (wall(n) / n): a ratio of medians.
   const perTask = m.samples.map((w) => w / spec.tasks);
   const r = self === m ? { ratio: 1, ci: { lo: 1, hi: 1, level: 0.95 } } : ratioOfMediansCi(perTask, self.samples);
@@ -131,7 +131,11 @@ export function analyse(
   const { spec } = m;
   const gains = speedupOf(m, baseline, cores);
   const throughputPerS =
-    spec.kind === 'batch' ? (spec.tasks * 1e9) / summary.median : spec.kind === 'flood' ? 1e9 / summary.median : null;
+    spec.kind === 'batch' || spec.kind === 'node-work'
+      ? (spec.tasks * 1e9) / summary.median
+      : spec.kind === 'flood'
+        ? 1e9 / summary.median
+        : null;
   return {
     ...spec,
     experiments: [...experiments],

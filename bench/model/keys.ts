@@ -41,3 +41,9 @@ export type Lookup = (key: string) => ConfigResult | undefined;
  * installed); undefined for every other configuration.
  */
 export type WhyUnavailable = (key: string) => string | undefined;
+/** Experiment 8: a call of Node's own, `tasks` of them, with a pool of `threads`. */
+export const nodeWorkKey = (call: string, threads: number, tasks: number): string =>
+  `node/${call}/p${threads}/t${tasks}`;
+
+/** Experiment 9: k long tasks of `occupier` holding the pool. */
+export const starvationKey = (occupier: string, k: number): string => `starvation/${occupier}/k${k}`;

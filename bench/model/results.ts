@@ -21,11 +21,11 @@ import type { HazardSuiteReport, KernelName, Mode, StartupCostReport } from '../
  * the v3 files written before them still read).
  */
 export const SCHEMA_NAME = 'gilscope-bench-results';
-export const SCHEMA_VERSION = 3;
-export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2, 3];
+export const SCHEMA_VERSION = 4;
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2, 3, 4];
 
-export type ExperimentId = 1 | 2 | 3 | 4 | 5 | 6 | 7;
-export const EXPERIMENT_IDS: readonly ExperimentId[] = [1, 2, 3, 4, 5, 6, 7];
+export type ExperimentId = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
+export const EXPERIMENT_IDS: readonly ExperimentId[] = [1, 2, 3, 4, 5, 6, 7, 8, 9];
 
 // ---- How the parts are written
 
@@ -71,7 +71,7 @@ const StrOrNull = Nullable(Type.String());
 const Bool = Type.Boolean();
 const Count = Type.Integer({ minimum: 0 });
 const Positive = Type.Integer({ minimum: 1 });
-const Experiment = Type.Unsafe<ExperimentId>(Type.Integer({ minimum: 1, maximum: 7 }));
+const Experiment = Type.Unsafe<ExperimentId>(Type.Integer({ minimum: 1, maximum: 9 }));
 
 // ---- Statistics and fits
 
@@ -259,15 +259,56 @@ const KernelSpec = Strict({
 });
 export type KernelSpec = Of<typeof KernelSpec>;
 
+/** Node's own calls that experiments 8 and 9 run (bench/extras/node-work.ts). */
+export type NodeCall = 'pbkdf2Sync' | 'pbkdf2' | 'gzipSync' | 'gzip' | 'readFileSync' | 'readFile';
+
+/**
+ * v4 (issue 13), experiment 8: `tasks` calls of one of Node's own functions under measure(), one
+ * after another when synchronous, all at once when asynchronous (sample: wall time). params: the
+ * call's size (pbkdf2 `iterations`, gzip `bytes`, readFile `bytes`); threads: the libuv pool size
+ * it ran with (a size other than the bench process's runs in a fresh child process). Its figures:
+ * cpuPerWall, speedup, and in extra the medians of jsCpuNs, poolCpuNs and otherCpuNs (measure's
+ * byRole: the JS thread, the libuv pool, every other thread).
+ */
+const NodeWorkSpec = Strict({
+  ...identity,
+  kind: Type.Literal('node-work'),
+  ...NONE,
+  params: Params,
+  threads: Threads,
+  mode: Name<NodeCall>(),
+  tasks: Positive,
+});
+export type NodeWorkSpec = Of<typeof NodeWorkSpec>;
+
+/**
+ * v4 (issue 13), experiment 9: `tasks` (k, 0 and up) long released tasks hold the libuv pool
+ * (mode: gilscope's `spin` or crypto `pbkdf2`; params: their size) while small fs reads,
+ * dns.lookup('localhost') and a tiny gilscope released task are issued (sample: the tiny task's
+ * latency, ns). extra: p50 and p99 latency of each small operation (fsP50Ns, fsP99Ns, dnsP50Ns,
+ * dnsP99Ns, tinyP50Ns, tinyP99Ns); threads: the pool size.
+ */
+const StarvationSpec = Strict({
+  ...identity,
+  kind: Type.Literal('starvation'),
+  ...NONE,
+  params: Params,
+  threads: Threads,
+  mode: Name<'spin' | 'pbkdf2'>(),
+  tasks: Count,
+});
+export type StarvationSpec = Of<typeof StarvationSpec>;
+
 /**
  * How one configuration runs: enough to run it again, and its identity (`key`). Every kind has the
  * same ten fields (null where it has none); `kind` tells them apart, and within `flood` the
  * kernel: null for a baseline (bare-async-work, piscina), the empty kernel for a gilscope mode.
  */
-export type ConfigSpec = BatchSpec | FloodSpec | MicroSpec | StartupSpec | KernelSpec;
+export type ConfigSpec = BatchSpec | FloodSpec | MicroSpec | StartupSpec | KernelSpec | NodeWorkSpec | StarvationSpec;
 
 const Metric = Strict({
-  name: OneOf(['wallNs', 'nsPerTask', 'nsPerCall', 'createNs']),
+  /** latencyNs: v4, experiment 9. */
+  name: OneOf(['wallNs', 'nsPerTask', 'nsPerCall', 'createNs', 'latencyNs']),
   unit: Type.Literal('ns'),
   /** Always true here: every metric is a time. */
   lowerIsBetter: Bool,
@@ -369,6 +410,8 @@ const ConfigResult = Type.Union([
   measured(MicroSpec),
   measured(StartupSpec),
   measured(KernelSpec),
+  measured(NodeWorkSpec),
+  measured(StarvationSpec),
 ]);
 /** A configuration's spec and figures, in one object (the spec's fields first). */
 export type ConfigResult = Of<typeof ConfigResult>;

@@ -1,5 +1,9 @@
 #include "bindings/addon.h"
 
+#include <unistd.h>
+
+#include "common/thread_id.h"
+
 namespace gilscope::bindings {
 
 AddonState& state(Napi::Env env) { return *env.GetInstanceData<AddonState>(); }
@@ -10,12 +14,18 @@ void exportFunctions(Napi::Env env, Napi::Object exports, std::initializer_list<
 
 Napi::Object init(Napi::Env env, Napi::Object exports) {
   // Freed by Node when this environment is torn down (main thread exit or worker termination).
-  env.SetInstanceData(new AddonState());
+  auto* s = new AddonState();
+  // The process's main thread has tid == pid; any other JS thread is a worker_thread's.
+  if (common::osThreadId() != static_cast<int64_t>(getpid())) {
+    s->workerRole = std::make_unique<runtime::ThreadRoleScope>(runtime::ThreadRole::Worker);
+  }
+  env.SetInstanceData(s);
   registerTasks(env, exports);
   registerTables(env, exports);
   registerProbes(env, exports);
   registerThreads(env, exports);
   registerHazards(env, exports);
+  registerObserve(env, exports);
   exports.Set("napiVersion", Napi::Number::New(env, NAPI_VERSION));
   return exports;
 }

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "common/clock.h"
+#include "runtime/thread_registry.h"
 
 namespace gilscope::runtime {
 
@@ -17,6 +18,7 @@ std::vector<TaskRecord> runOnRawThreads(const kernels::Call& call, uint32_t task
   for (uint32_t i = 0; i < tasks; ++i) {
     try {
       threads.emplace_back([&records, &call, &token, submitNs, i, traceCapacity] {
+        const ThreadRoleScope role(ThreadRole::Native);
         records[i] = executeTask(call, token, submitNs, nullptr, traceCapacity);
       });
     } catch (const std::exception& e) {

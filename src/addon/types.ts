@@ -124,6 +124,18 @@ export interface NativeAddon {
   threadCpuNs(): bigint;
   threadUsage(): NativeThreadUsage;
   processUsage(): { userUs: number; systemUs: number };
+  /** Each thread's CPU ns (its own CPU clock); -1 where it cannot be read (ended, not ours). */
+  threadCpuNsOf(tids: number[]): Float64Array;
+  /** The calling thread's OS thread id. */
+  osThreadId(): number;
+  /** Threads whose role the addon knows (runtime/thread_registry.h). */
+  registeredThreads(): { tid: number; role: 'worker' | 'native' }[];
+  /** count pool tasks meeting at a barrier bounded by timeoutMs (runtime/census.h). */
+  poolCensus(count: number, timeoutMs: number): Promise<{ tid: number; met: boolean }>[];
+  /** One empty pool task: ns from its queueing to its start. */
+  poolQueueDelay(): Promise<number>;
+  /** The latest poolQueueDelay task: its queue wait when started, else its wait so far; null before any. */
+  lastProbe(): { started: boolean; waitNs: number } | null;
   noop(): void;
   rawNoop(): void;
   bareAsyncWork(): Promise<void>;

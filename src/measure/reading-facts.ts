@@ -34,6 +34,8 @@ export const LOCK_NEAR_FROM = 0.7;
  * healthy parallel batch on a small machine, which reach 0.8-0.9 of the ideal.
  */
 export const UNPRODUCTIVE_BELOW = 0.6;
+/** The JS thread did this share of the CPU or more: the work was held (it ran on the JS thread). */
+export const HELD_FROM = 0.5;
 /** The rest of the process is worth a note from 0.1 CPU-s per s (a tenth of a core) on. */
 export const REST_NOTE_PER_WALL = 0.1;
 

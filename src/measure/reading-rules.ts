@@ -15,6 +15,7 @@ import {
   computeShare,
   coresWord,
   finding,
+  HELD_FROM,
   LOCK_BOUND_FROM,
   LOCK_NEAR_FROM,
   pct,
@@ -33,7 +34,7 @@ import {
   WAITING_SHARE,
   type Facts,
 } from './reading-facts.js';
-import type { Finding } from '../types.js';
+import type { Finding, RoleAccount } from '../types.js';
 import { ONE_THREAD_BELOW, readCpuPerWall, SATURATED_FROM, WAITING_BELOW } from './verdict.js';
 
 type Rule = (f: Facts) => Finding | null;
@@ -217,19 +218,60 @@ const speedup: Rule = (f) => {
   );
 };
 
+const ROLE_NAMES: Record<string, string> = {
+  js: 'the JS thread',
+  pool: 'libuv pool thread',
+  worker: 'worker thread',
+  process: 'child process',
+  native: 'native thread',
+  other: 'other thread',
+};
+
+/** "4 libuv pool threads (all 4 busy)", "the JS thread". */
+function roleWho(r: RoleAccount): string {
+  if (r.role === 'js') return ROLE_NAMES['js']!;
+  const who = plural(r.threads, ROLE_NAMES[r.role] ?? `${r.role} thread`);
+  if (r.busy === undefined || r.threads < 2 || r.busy === 0) return who;
+  return `${who} (${r.busy === r.threads ? `all ${r.threads}` : `${r.busy} of ${r.threads}`} busy)`;
+}
+
+/**
+ * Where the CPU went, by thread role, led by what it says of the work: "held" when the JS thread
+ * did at least HELD_FROM of it, "released" when the libuv pool did the most; then how busy the JS
+ * thread was.
+ */
 const roles: Rule = (f) => {
-  const list = (f.a.roles ?? []).filter((r) => r.cpuNs > 0);
+  const list = (f.a.roles ?? []).filter((r) => r.cpuNs > 0).sort((x, y) => y.cpuNs - x.cpuNs);
   const total = list.reduce((s, r) => s + r.cpuNs, 0);
   if (list.length === 0 || total <= 0) return null;
-  const names: Record<string, string> = { js: 'the JS thread', pool: 'libuv pool', worker: 'worker', native: 'native' };
-  const parts = [...list]
-    .sort((x, y) => y.cpuNs - x.cpuNs)
-    .map((r) => {
-      const who = r.role === 'js' ? names['js'] : `${plural(r.threads, `${names[r.role] ?? r.role} thread`)}`;
-      return `${pct(r.cpuNs / total)} on ${who}`;
-    });
-  const figures = Object.fromEntries(list.map((r) => [`${r.role}Share`, r.cpuNs / total]));
-  return finding('roles', `the CPU ran ${parts.join(', ')}`, figures);
+  const top = list[0]!;
+  const share = (r: RoleAccount): number => r.cpuNs / total;
+  let lead: string;
+  if (top.role === 'js' && share(top) >= HELD_FROM) lead = `held: the JS thread did ${pct(share(top))} of the CPU`;
+  else if (top.role === 'pool') lead = `released: ${pct(share(top))} of the CPU ran on ${roleWho(top)}`;
+  else lead = `${pct(share(top))} of the CPU ran on ${roleWho(top)}`;
+  const rest = list
+    .slice(1)
+    .filter((r) => share(r) >= 0.005)
+    .map((r) => `${pct(share(r))} on ${roleWho(r)}`);
+  const js = list.find((r) => r.role === 'js');
+  const jsBusy = js ? js.cpuNs / f.a.wallNs : 0;
+  const busyText = top.role === 'js' ? '' : `; the JS thread was busy ${pct(jsBusy)} of the time`;
+  const figures: Record<string, number> = Object.fromEntries(list.map((r) => [`${r.role}Share`, share(r)]));
+  figures['jsBusy'] = jsBusy;
+  return finding('roles', `${lead}${rest.length > 0 ? ` (then ${rest.join(', ')})` : ''}${busyText}`, figures);
+};
+
+const poolPartial: Rule = (f) => {
+  const p = f.a.poolRoll;
+  if (!p || p.complete || !f.a.roles) return null;
+  return finding(
+    'pool-partial',
+    `the pool census knew ${p.known} of the ${plural(p.size, 'pool thread')} (it timed out: the pool was busy), ` +
+      'so the pool threads it did not reach count as other',
+    { poolKnown: p.known, poolSize: p.size },
+    'measure again once the pool is idle (a complete census is kept for the rest of the process)',
+  );
 };
 
 const restOfProcess: Rule = (f) => {
@@ -251,5 +293,6 @@ export const SECONDARY_RULES: readonly Rule[] = [
   poolCap,
   speedup,
   roles,
+  poolPartial,
   restOfProcess,
 ];

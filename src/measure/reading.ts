@@ -12,7 +12,15 @@
  * is a secondary finding, so it can never change a batch's reading.
  */
 import type { Account, Finding, Mode, Reading, RoleAccount } from '../types.js';
-import { describe, expectInteger, expectKnownKeys, expectNumber, expectObject, expectOneOf } from '../validate.js';
+import {
+  describe,
+  expectBoolean,
+  expectInteger,
+  expectKnownKeys,
+  expectNumber,
+  expectObject,
+  expectOneOf,
+} from '../validate.js';
 import { factsOf, finding } from './reading-facts.js';
 import { PRIMARY_RULES, SECONDARY_RULES } from './reading-rules.js';
 import { MAX_CORES } from './verdict.js';
@@ -51,11 +59,13 @@ const ACCOUNT_KEYS = [
   'speedup',
   'roles',
   'runQueueNs',
+  'poolRoll',
 ] as const;
 
 function checkList(value: unknown, name: string, each: (o: Record<string, unknown>, name: string) => void): void {
   if (!Array.isArray(value)) throw new TypeError(`${name} must be an array, received ${describe(value)}`);
-  value.forEach((item, i) => each(expectObject(item, `${name}[${i}]`), `${name}[${i}]`));
+  // A for loop, not forEach: a hole in a sparse array is checked too (and is no object).
+  for (let i = 0; i < value.length; i++) each(expectObject(value[i], `${name}[${i}]`), `${name}[${i}]`);
 }
 
 function checkTask(t: Record<string, unknown>, name: string): void {
@@ -87,11 +97,18 @@ function checkAccount(account: unknown): Account {
     },
     true,
   );
+  optional(o, 'poolRoll', (v, n) => {
+    const p = expectObject(v, n);
+    const size = expectInteger(p['size'], `${n}.size`, 1, 1024);
+    expectInteger(p['known'], `${n}.known`, 0, size);
+    expectBoolean(p['complete'], `${n}.complete`);
+  });
   optional(o, 'roles', (v, n) =>
     checkList(v, n, (r, rn) => {
       expectOneOf(r['role'], `${rn}.role`, ROLES);
       expectInteger(r['threads'], `${rn}.threads`, 0, BIG);
       expectNumber(r['cpuNs'], `${rn}.cpuNs`, 0, BIG);
+      if (r['busy'] !== undefined) expectInteger(r['busy'], `${rn}.busy`, 0, expectInteger(r['threads'], rn, 0, BIG));
     }),
   );
   return o as unknown as Account;

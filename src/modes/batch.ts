@@ -7,6 +7,8 @@
 import { native } from '../addon/loader.js';
 import { throwIfAborted } from '../errors.js';
 import { startMeter } from '../measure/meter.js';
+import { learnPoolOnce } from '../measure/pool-census.js';
+
 import { readMeasured } from '../measure/reading.js';
 import { batchTimeline } from '../timeline/batch-timeline.js';
 import type { BatchOptions, BatchReport, KernelName, Measurement, TaskReport } from '../types.js';
@@ -20,6 +22,9 @@ import { checkBatch, type BatchPlan } from './options.js';
 import { poolSize } from './pool-size.js';
 import { runOnRawThreads } from './raw-threads.js';
 import { pooledTasks } from './released.js';
+
+/** batch()'s one pool census waits at most this long (the pool is idle in all but odd cases). */
+const BATCH_CENSUS_TIMEOUT_MS = 200;
 
 /** Threads that serve the batch, as in force (the libuv pool for released/gil; one host per task by default). */
 function threadsInForce(plan: BatchPlan): number {
@@ -117,6 +122,10 @@ function assembleReport(f: Finished): BatchReport {
 async function preparePool(plan: BatchPlan): Promise<{ size: number; hosts: HostPool | undefined }> {
   const size = threadsInForce(plan);
   checkMemory(plan.kernel, plan.args, Math.min(plan.tasks, size));
+  // The report's attribution names the pool's threads once a census has learned them: at most one
+  // census per process from batch() (bounded by BATCH_CENSUS_TIMEOUT_MS), and only in the modes that
+  // use the pool (a census starts it).
+  if (plan.mode === 'released' || plan.mode === 'gil') await learnPoolOnce(BATCH_CENSUS_TIMEOUT_MS);
   if (plan.mode !== 'worker' && plan.mode !== 'process') return { size, hosts: undefined };
   const hosts = hostPool(plan.mode, size);
   await hosts.ready();

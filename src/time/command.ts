@@ -18,6 +18,7 @@ import { waitHelperPath } from '../addon/loader.js';
 import type { TimeOptions, TimeReport } from '../types.js';
 import { describe, expectInteger, expectKnownKeys, expectObject, expectOneOf } from '../validate.js';
 import { parseHelperLine, type HelperLine } from './helper-protocol.js';
+import { isNodeCommand, preloadPath, readRoles, withPreload } from './node-roles.js';
 import { buildTimeReport, exitStatus } from './report.js';
 import { ThreadSampler } from './sampler.js';
 
@@ -124,7 +125,7 @@ class HelperWatch {
     clearInterval(this.timer);
   }
 
-  report(argv: string[], done: Extract<HelperLine, { kind: 'done' }>): TimeReport {
+  report(argv: string[], done: Extract<HelperLine, { kind: 'done' }>, rolesFile: string | null): TimeReport {
     const s = this.sampler;
     return buildTimeReport({
       command: argv,
@@ -139,6 +140,7 @@ class HelperWatch {
       processes: s?.processes ?? 0,
       meanSampleCpuNs: s?.meanSampleCpuNs ?? 0,
       threads: s?.threads() ?? [],
+      roles: rolesFile === null ? null : readRoles(rolesFile),
     });
   }
 }
@@ -150,7 +152,12 @@ class HelperWatch {
  */
 export function startTimed(command: readonly string[], options: TimeOptions = {}): TimedCommand {
   const argv = checkCommand(command);
-  const { intervalMs, stdio, env } = checkTimeOptions(options);
+  const { intervalMs, stdio, env: given } = checkTimeOptions(options);
+  // A Node command gets the roles preload (node-roles.ts): the same command, NODE_OPTIONS appended to.
+  const preload = isNodeCommand(argv[0]!, given) ? preloadPath() : null;
+  const withRoles = preload === null ? null : withPreload(given, preload);
+  const env = withRoles?.env ?? given;
+  const rolesFile = withRoles?.file ?? null;
   const helper = spawn(waitHelperPath(), ['3', ...argv], { stdio: [stdio, stdio, stdio, 'pipe'], env });
   let ended = false;
   const watch = new HelperWatch(intervalMs);
@@ -169,9 +176,10 @@ export function startTimed(command: readonly string[], options: TimeOptions = {}
       ended = true;
       watch.stop();
       const result = watch.last;
+      if (result?.kind !== 'done' && rolesFile !== null) readRoles(rolesFile); // removes its directory
       if (result?.kind === 'error') return reject(new SpawnError(argv[0]!, result.code));
       if (result?.kind !== 'done') return reject(new HelperError(code, signal));
-      resolve(watch.report(argv, result));
+      resolve(watch.report(argv, result, rolesFile));
     });
   });
   return {

@@ -4,8 +4,9 @@
  */
 import { constants } from 'node:os';
 
-import type { ThreadReport, TimeReport } from '../types.js';
+import type { NodePreloadReport, ThreadReport, TimeReport, TimeRole } from '../types.js';
 import { readMeasured } from '../measure/reading.js';
+import { roleOf, type NodeRoles } from './node-roles.js';
 import type { SeenThread } from './sampler.js';
 
 /** The command's rusage as wait4() returned it (the command and its waited-for descendants). */
@@ -32,6 +33,32 @@ export interface TimeFacts {
   readonly processes: number;
   readonly meanSampleCpuNs: number;
   readonly threads: readonly SeenThread[];
+  /** What the Node preload reported, when the command was Node; null otherwise. */
+  readonly roles?: NodeRoles | null;
+}
+
+const TIME_ROLES: readonly TimeRole[] = ['js', 'pool', 'worker', 'other'];
+
+/** How the report names a role. */
+const ROLE_LABELS: Record<TimeRole, string> = {
+  js: 'JS thread',
+  pool: 'libuv pool',
+  worker: 'worker',
+  other: 'V8/other',
+};
+
+/** The Node part of the report: per-role totals over the threads with a role. */
+function nodeReport(roles: NodeRoles, threads: readonly ThreadReport[]): NodePreloadReport {
+  const byRole = TIME_ROLES.map((role) => {
+    const mine = threads.filter((t) => t.role === role);
+    return { role, threads: mine.length, cpuNs: mine.reduce((s, t) => s + t.cpuNs, 0) };
+  }).filter((r) => r.threads > 0);
+  return {
+    processes: roles.size,
+    poolsFound: [...roles.values()].filter((r) => r.pool.size > 0).length,
+    preloadCostNs: [...roles.values()].reduce((s, r) => s + (r.preloadCostNs ?? 0), 0),
+    byRole,
+  };
 }
 
 /**
@@ -62,6 +89,11 @@ function seconds(ns: number): string {
   return `${(ns / 1e9).toFixed(3)} s`;
 }
 
+/** "node [libuv pool]": a thread's name, with its role where the Node preload told it. */
+function who(t: ThreadReport): string {
+  return t.role ? `${t.name} [${ROLE_LABELS[t.role]}]` : t.name;
+}
+
 /** Which threads did the work, in plain words. threads: sorted by cpuNs, highest first. */
 export function readThreads(threads: readonly ThreadReport[], intervalMs: number): string {
   if (threads.length === 0) {
@@ -74,9 +106,9 @@ export function readThreads(threads: readonly ThreadReport[], intervalMs: number
   if (busy.length === 0) {
     text = `the CPU was spread over ${threads.length} threads, none with ${pct(BUSY_MIN_SHARE)} of it`;
   } else if (busy.length === 1) {
-    text = `one thread did ${together} of the CPU: ${busy[0]!.name} (tid ${busy[0]!.tid})`;
+    text = `one thread did ${together} of the CPU: ${who(busy[0]!)} (tid ${busy[0]!.tid})`;
   } else {
-    const named = busy.map((t) => `${t.name} ${pct(t.share)} (tid ${t.tid})`);
+    const named = busy.map((t) => `${who(t)} ${pct(t.share)} (tid ${t.tid})`);
     text = `${busy.length} threads did ${together} of the CPU: ${named.join(', ')}`;
   }
   return text;
@@ -96,6 +128,14 @@ export function readContention(runQueueNs: number | null, cpuNs: number, realNs:
   );
 }
 
+/** The roles as the reading takes them: a thread on a CPU half the real time or more is busy. */
+function roleAccounts(node: NodePreloadReport, threads: readonly ThreadReport[], realNs: number) {
+  return node.byRole.map((r) => ({
+    ...r,
+    busy: threads.filter((t) => t.role === r.role && t.cpuNs >= 0.5 * realNs).length,
+  }));
+}
+
 /** Builds the report from the facts gathered by a run. */
 export function buildTimeReport(f: TimeFacts): TimeReport {
   const cpuUs = f.usage.userUs + f.usage.systemUs;
@@ -110,12 +150,16 @@ export function buildTimeReport(f: TimeFacts): TimeReport {
       runQueueNs: t.runQueueNs,
       share: cpuNs > 0 ? t.cpuNs / cpuNs : 0,
       samples: t.samples,
+      ...(f.roles && roleOf(f.roles, t.pid, t.tid) ? { role: roleOf(f.roles, t.pid, t.tid)! } : {}),
     }))
     .sort((a, b) => b.cpuNs - a.cpuNs || a.pid - b.pid || a.tid - b.tid);
   const accountedCpuNs = threads.reduce((s, t) => s + t.cpuNs, 0);
   const waits = threads.map((t) => t.runQueueNs);
   const runQueueNs = waits.length > 0 && !waits.includes(null) ? waits.reduce((s, w) => s! + w!, 0) : null;
-  const reading = readMeasured({ wallNs: f.realNs, cores: f.cores, processCpuNs: cpuNs, runQueueNs });
+  const node = f.roles && f.roles.size > 0 ? nodeReport(f.roles, threads) : null;
+  const roles = node ? roleAccounts(node, threads, f.realNs) : [];
+  const account = { wallNs: f.realNs, cores: f.cores, processCpuNs: cpuNs, runQueueNs };
+  const reading = readMeasured(roles.length > 0 ? { ...account, roles } : account);
   return {
     command: [...f.command],
     pid: f.pid,
@@ -148,6 +192,7 @@ export function buildTimeReport(f: TimeFacts): TimeReport {
       meanSampleCpuNs: f.meanSampleCpuNs,
       source: f.threads.some((t) => t.source === 'stat') ? 'stat' : 'schedstat',
     },
+    node,
   };
 }
 
@@ -162,15 +207,17 @@ export const TABLE_ROWS = 12;
 export const TABLE_MIN_SHARE = 0.005;
 
 function table(r: TimeReport): string[] {
-  const row = (pid: string, tid: string, name: string, cpu: string, wait: string, share: string): string =>
-    `${pid.padStart(8)} ${tid.padStart(8)}  ${name.padEnd(16)} ` +
+  const roles = r.node !== null;
+  const row = (pid: string, tid: string, name: string, cpu: string, wait: string, share: string, role = ''): string =>
+    `${pid.padStart(8)} ${tid.padStart(8)}  ${name.padEnd(16)} ${roles ? `${role.padEnd(11)} ` : ''}` +
     `${cpu.padStart(8)} ${wait.padStart(12)} ${share.padStart(7)}`;
-  const lines = [row('pid', 'tid', 'name', 'CPU s', 'run-queue s', 'share')];
+  const lines = [row('pid', 'tid', 'name', 'CPU s', 'run-queue s', 'share', 'role')];
   const cut = r.threads.findIndex((t, i) => i >= TABLE_ROWS || (i > 0 && t.share < TABLE_MIN_SHARE));
   const shown = cut < 0 ? r.threads : r.threads.slice(0, cut);
   for (const t of shown) {
     const wait = t.runQueueNs === null ? '-' : (t.runQueueNs / 1e9).toFixed(3);
-    lines.push(row(String(t.pid), String(t.tid), t.name, (t.cpuNs / 1e9).toFixed(3), wait, pct(t.share, 1)));
+    const role = t.role ? ROLE_LABELS[t.role] : '';
+    lines.push(row(String(t.pid), String(t.tid), t.name, (t.cpuNs / 1e9).toFixed(3), wait, pct(t.share, 1), role));
   }
   const rest = r.threads.slice(shown.length);
   if (rest.length > 0) {
@@ -189,6 +236,12 @@ function table(r: TimeReport): string[] {
         '',
         pct(Math.max(0, 1 - r.sampling.accountedShare), 1),
       ),
+    );
+  }
+  for (const t of r.node?.byRole ?? []) {
+    const share = pct(r.userUs + r.systemUs > 0 ? t.cpuNs / ((r.userUs + r.systemUs) * 1000) : 0, 1);
+    lines.push(
+      row('', '', `(${plural(t.threads, 'thread')})`, (t.cpuNs / 1e9).toFixed(3), '', share, ROLE_LABELS[t.role]),
     );
   }
   return lines;
@@ -247,7 +300,12 @@ export function formatTimeReport(r: TimeReport): string {
         "than the interval, and the CPU a thread uses after its last sample; '(not seen)' is that remainder." +
         (s.source === 'stat'
           ? ' This kernel has no schedstat: CPU comes from stat in 10 ms ticks and run-queue wait is unknown.'
-          : ''),
+          : '') +
+        (r.node === null
+          ? ''
+          : ` Roles come from gilscope's Node preload in ${plural(r.node.processes, 'Node process')} ` +
+            `(libuv pool found in ${r.node.poolsFound}); its own code took ` +
+            `${(r.node.preloadCostNs / 1e6).toFixed(2)} ms on the JS thread.`),
     ),
   ];
   return lines.join('\n') + '\n';
