@@ -117,6 +117,43 @@ TEST(GilConvoy, AFreshWaiterGoesBeforeAWaiterWhoseWaitExpired) {
   EXPECT_EQ(probeFirst, 1) << "the fresh waiter never went before the CPU-bound one whose wait expired";
 }
 
+// Without any timed wait expiring, a release goes to the thread that has waited longest: B, which
+// began waiting before P. (With waits sliced into 1 ms re-entries, the old emulation woke whichever
+// had re-entered its slice first: about half the time P.) Only a stall of over 15 ms on a loaded
+// machine (P's or B's wait expiring first) can change the order, so one round in eight may differ.
+TEST(GilConvoy, AReleaseWakesTheLongestWaiter) {
+  constexpr uint64_t kIntervalUs = 20'000;
+  constexpr int kRounds = 8;
+  int longestFirst = 0;
+  for (int round = 0; round < kRounds; ++round) {
+    Gil gil;
+    Party a(gil), b(gil), p(gil);
+    ASSERT_TRUE(gil.acquire(a.id, kIntervalUs, a.token, a.stats, a.trace));
+    std::mutex orderMutex;
+    std::vector<uint64_t> order;
+    auto waitFor = [&](Party& who) {
+      EXPECT_TRUE(gil.acquire(who.id, kIntervalUs, who.token, who.stats, who.trace));
+      {
+        std::lock_guard<std::mutex> g(orderMutex);
+        order.push_back(who.id);
+      }
+      gil.release(who.id, false, who.token, who.stats, who.trace, true);
+    };
+    std::thread tb(waitFor, std::ref(b));
+    ASSERT_TRUE(waitUntil([&] { return gil.waiting() == 1; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    std::thread tp(waitFor, std::ref(p));
+    ASSERT_TRUE(waitUntil([&] { return gil.waiting() == 2; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(3));
+    gil.release(a.id, false, a.token, a.stats, a.trace, true);
+    tb.join();
+    tp.join();
+    ASSERT_EQ(order.size(), 2u);
+    if (order[0] == b.id) ++longestFirst;
+  }
+  EXPECT_GE(longestFirst, kRounds - 1) << "the longest waiter went first in only " << longestFirst << " of " << kRounds;
+}
+
 // Cancelling a waiter wakes it at once (no polling), even with a one-second interval, and leaves
 // the order of the others intact: the next release still wakes the longest waiter.
 TEST(GilConvoy, CancelWakesAWaiterAndKeepsTheOthersInOrder) {
