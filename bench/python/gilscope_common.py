@@ -4,6 +4,7 @@ import json
 import os
 import platform
 import sys
+import sysconfig
 import time
 
 SCHEMA = "gilscope-python/1"
@@ -18,8 +19,8 @@ def interpreter():
         "implementation": platform.python_implementation(),
         # sys._is_gil_enabled() exists from 3.13; before it every CPython build has the GIL.
         "gilEnabled": bool(is_gil_enabled()) if is_gil_enabled is not None else True,
-        "freeThreadedBuild": bool(getattr(sys, "_is_gil_enabled", None) is not None
-                                  and "free-threading" in sys.version),
+        # A free-threaded build (3.13t+) says so in its build configuration.
+        "freeThreadedBuild": bool(sysconfig.get_config_var("Py_GIL_DISABLED")),
         "switchIntervalS": sys.getswitchinterval(),
         "cores": os.cpu_count(),
     }

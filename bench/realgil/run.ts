@@ -120,7 +120,7 @@ async function tasksAll(input: RealGilInput, threadsMode: Mode, raw: PythonDocum
   return walls;
 }
 
-function speedupRows(walls: Walls, counts: readonly number[], threadsMode: Mode): RealGilRow[] {
+export function speedupRows(walls: Walls, counts: readonly number[], threadsMode: Mode): RealGilRow[] {
   const rows: RealGilRow[] = [];
   const speedup = (one: number | null | undefined, n: number, wall: number | null | undefined): number | null =>
     one == null || wall == null || wall <= 0 ? null : (n * one) / wall;
@@ -207,10 +207,14 @@ export function convoyRows(
   return rows;
 }
 
+/** The gilscope mode CPython's threads are compared with: 'gil', or 'released' where the GIL is off. */
+export const threadsModeFor = (interpreter: PythonInterpreter): 'gil' | 'released' =>
+  interpreter.gilEnabled ? 'gil' : 'released';
+
 export async function runRealGil(input: RealGilInput): Promise<RealGilResult> {
   const started = process.hrtime.bigint();
   const { interpreter } = input;
-  const threadsMode: Mode = interpreter.gilEnabled ? 'gil' : 'released';
+  const threadsMode = threadsModeFor(interpreter);
   const raw: PythonDocument[] = [];
   const runs = await convoyAll(input, raw);
   const walls = await tasksAll(input, threadsMode, raw);
@@ -222,7 +226,7 @@ export async function runRealGil(input: RealGilInput): Promise<RealGilResult> {
   ];
   return {
     interpreter,
-    threadsComparedWith: threadsMode === 'gil' ? 'gil' : 'released',
+    threadsComparedWith: threadsMode,
     runs: REAL_GIL_RUNS,
     rows,
     convoy: cases,
