@@ -294,8 +294,8 @@ async function realGilPart(sweep: Sweep, choice: SweepOptions['realGil']): Promi
     sweep.notes.push(`The real-GIL comparison was skipped: ${choice.skipped}.`);
     return null;
   }
-  const { plan, cores, params } = sweep.ctx;
-  const input = { plan, cores, params, interpreter: choice.interpreter, signal: sweep.signal };
+  const { plan, cores } = sweep.ctx;
+  const input = { plan, cores, interpreter: choice.interpreter, signal: sweep.signal };
   const hooks = sweep.hooks;
   const result = await extra(
     sweep,

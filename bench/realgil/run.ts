@@ -16,8 +16,6 @@ export interface RealGilInput {
   readonly plan: BenchPlan;
   readonly cores: number;
   readonly interpreter: PythonInterpreter;
-  /** Kernel parameters calibrated to plan.taskMs. */
-  readonly params: (kernel: KernelName) => Record<string, number>;
   readonly signal?: AbortSignal | undefined;
   readonly onTick?: (label: string) => void;
 }
@@ -99,7 +97,8 @@ async function tasksAll(input: RealGilInput, threadsMode: Mode, raw: PythonDocum
     });
   }
   const kinds: [string, KernelName, Record<string, number>][] = [
-    ['cpu', 'primes', input.params('primes')],
+    // Sized by thread CPU time, as the Python loop is (calibrate_spin): the same work on a busy machine.
+    ['cpu', 'spin', { cpuUs: Math.round(plan.taskMs * 1000) }],
     ['wait', 'sleep', { us: Math.round(plan.taskMs * 1000) }],
   ];
   for (const [executor, mode] of [
