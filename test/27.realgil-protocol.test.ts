@@ -48,7 +48,7 @@ test('detection: python3 on PATH describes itself, and its scripts print one doc
   assert.ok(existsSync(found.executable), `executable ${found.executable}`);
   assert.ok(found.switchIntervalS > 0);
   assert.equal(typeof found.gilEnabled, 'boolean');
-  const doc = await runScript(python3, 'convoy.py', 'convoy', ['--cases', '0:5000:0.05', '--runs', '1'], 60_000);
+  const doc = await runScript(python3, 'convoy.py', 'convoy', ['--cases', '0:5000:0.05:1', '--runs', '1'], 60_000);
   assert.equal(doc.interpreter['version'], found.version, 'the script reports the interpreter detection saw');
   assert.equal(doc.results.length, 1);
   const run = (doc.results[0]!['runs'] as { rounds: number; p50Ns: number }[])[0]!;
@@ -127,32 +127,29 @@ test('a free-threaded build (its self-description as a fixture) is labelled so a
   assert.equal(rows[0]!.verdict, 'agree');
   // Without a GIL there is no convoy or hand-off to set beside the emulated lock's.
   const figures = { p50Ms: 1.1, p99Ms: 1.3, maxMs: 1.5, rounds: 100 };
-  const cases: ConvoyCase[] = [
-    {
-      cpuThreads: 0,
-      intervalUs: 5000,
-      cpython: figures,
-      gilscope: figures,
-      cpythonHandoffsPerSecond: 0,
-      gilscopeHandoffsPerSecond: 0,
-    },
-    {
-      cpuThreads: 2,
-      intervalUs: 5000,
-      cpython: figures,
-      gilscope: figures,
-      cpythonHandoffsPerSecond: 9e5,
-      gilscopeHandoffsPerSecond: 190,
-    },
-  ];
-  const specs = [
-    { cpuThreads: 0, intervalUs: 5000, seconds: 0.2, handoffs: false },
-    { cpuThreads: 2, intervalUs: 5000, seconds: 0.5, handoffs: true },
-  ];
-  const ftRows = convoyRows(cases, specs, 5000, false);
+  const none = { p50Ms: null, p99Ms: null, maxMs: null, rounds: 0 };
+  const convoy = (cpuThreads: number): ConvoyCase => ({
+    cpuThreads,
+    intervalUs: 5000,
+    io: true,
+    cpython: figures,
+    gilscope: figures,
+    cpythonHandoffsPerSecond: 0,
+    gilscopeHandoffsPerSecond: 0,
+  });
+  const handoffs: ConvoyCase = {
+    ...convoy(2),
+    io: false,
+    cpython: none,
+    gilscope: none,
+    cpythonHandoffsPerSecond: 9e5,
+    gilscopeHandoffsPerSecond: 190,
+  };
+  const cases = [convoy(0), convoy(2), handoffs];
+  const ftRows = convoyRows(cases, 5000, false);
   assert.ok(ftRows.length > 0);
   assert.ok(ftRows.every((x) => x.verdict === 'not compared' && x.gilscope === null));
-  const gilRows = convoyRows(cases, specs, 5000, true);
+  const gilRows = convoyRows(cases, 5000, true);
   assert.deepEqual(
     gilRows.map((x) => x.verdict),
     ['agree', 'agree', 'agree', 'agree', 'differ'],

@@ -63,14 +63,21 @@ test('results.json: the section validates, with every case and a verdict that fo
   assert.equal(r.threadsComparedWith, r.interpreter.gilEnabled ? 'gil' : 'released');
   assert.equal(r.runs, 3);
   assert.equal(r.raw.length, 4, 'three convoy documents and one threads-vs-processes document');
-  const cases = r.convoy.map((c) => `${c.cpuThreads}/${c.intervalUs}`);
-  for (const cpu of [0, 1, 2, 4]) assert.ok(cases.includes(`${cpu}/5000`), `convoy beside ${cpu} CPU threads`);
-  for (const us of results!.plan.intervalsUs) assert.ok(cases.includes(`2/${us}`), `convoy and hand-offs at ${us} us`);
+  const io = r.convoy.filter((c) => c.io).map((c) => `${c.cpuThreads}/${c.intervalUs}`);
+  const alone = r.convoy.filter((c) => !c.io).map((c) => `${c.cpuThreads}/${c.intervalUs}`);
+  for (const cpu of [0, 1, 2, 4]) assert.ok(io.includes(`${cpu}/5000`), `convoy beside ${cpu} CPU threads`);
+  for (const us of results!.plan.intervalsUs) {
+    assert.ok(io.includes(`2/${us}`), `convoy at ${us} us`);
+    assert.ok(alone.includes(`2/${us}`), `hand-offs of two CPU threads alone at ${us} us`);
+  }
   for (const c of r.convoy) {
-    assert.ok(
-      c.cpython.rounds > 0 && c.gilscope.rounds > 0,
-      `both sides completed rounds at ${c.cpuThreads}/${c.intervalUs}`,
-    );
+    const at = `${c.cpuThreads}/${c.intervalUs}${c.io ? ' with the I/O thread' : ''}`;
+    if (!c.io) {
+      assert.ok(c.cpythonHandoffsPerSecond > 0 && c.gilscopeHandoffsPerSecond > 0, `both sides handed off at ${at}`);
+      assert.equal(c.cpython.p50Ms, null);
+      continue;
+    }
+    assert.ok(c.cpython.rounds > 0 && c.gilscope.rounds > 0, `both sides completed rounds at ${at}`);
     assert.ok(c.cpython.p50Ms! >= 1 && c.gilscope.p50Ms! >= 1, 'a round includes its 1 ms sleep');
     assert.ok(c.cpython.p50Ms! <= c.cpython.p99Ms! && c.gilscope.p50Ms! <= c.gilscope.p99Ms!);
   }
@@ -94,7 +101,7 @@ test('the chart: one file with every data point, drawn in report.html', (t) => {
   const svg = readFileSync(join(out, r.chart.file), 'utf8');
   const marks = svg.slice(svg.indexOf('datapoints_marks'));
   const points = marks.slice(0, marks.indexOf('</g>')).match(/<path /g)?.length ?? 0;
-  const atDefault = r.convoy.filter((c) => c.intervalUs === results!.plan.switchIntervalUs).length;
+  const atDefault = r.convoy.filter((c) => c.io && c.intervalUs === results!.plan.switchIntervalUs).length;
   assert.equal(r.chart.marks, 4 * atDefault, 'p50 and p99 of each side at each CPU-thread count');
   assert.equal(points, r.chart.marks);
   assert.match(svg, /CPython p50/);

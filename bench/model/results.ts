@@ -584,9 +584,11 @@ const ConvoyFigures = Strict({ p50Ms: NumOrNull, p99Ms: NumOrNull, maxMs: NumOrN
 const ConvoyCase = Strict({
   cpuThreads: Count,
   intervalUs: Positive,
+  /** Whether the I/O thread ran: its convoy figures; without it (null figures) the hand-off rate alone. */
+  io: Bool,
   cpython: ConvoyFigures,
   gilscope: ConvoyFigures,
-  /** Medians over the runs; 0 with fewer than two CPU-bound threads. */
+  /** Medians over the runs; 0 with fewer than two CPU-bound threads; compared only without the I/O thread. */
   cpythonHandoffsPerSecond: Num,
   gilscopeHandoffsPerSecond: Num,
 });

@@ -1,12 +1,12 @@
 """The convoy and the hand-off rate under the real GIL.
 
 Each case runs, for duration_s: `cpu` CPU-bound threads (a pure-Python loop that also counts a
-hand-off each time it sees that the last thread to run was another one) and one I/O thread that,
-over and over, sleeps 1 ms and then does 20 us of Python work; a round's latency is from before the
-sleep to the end of the work (the sleep itself included). Cases are given as cpu:interval_us:seconds
-and each is run `runs` times; every run's raw figures are reported.
+hand-off each time it sees that the last thread to run was another one) and, when io is 1, one I/O
+thread that, over and over, sleeps 1 ms and then does 20 us of Python work; a round's latency is
+from before the sleep to the end of the work (the sleep itself included). Cases are given as
+cpu:interval_us:seconds:io and each is run `runs` times; every run's raw figures are reported.
 
-    python3 convoy.py --cases 0:5000:0.3,2:5000:0.5 --runs 3 --work-us 20 --wait-us 1000
+    python3 convoy.py --cases 0:5000:0.3:1,2:5000:0.5:0 --runs 3 --work-us 20 --wait-us 1000
 """
 import argparse
 import sys
@@ -16,7 +16,7 @@ import time
 from gilscope_common import calibrate_spin, emit, percentile, spin
 
 
-def run_case(cpu, interval_us, duration_s, work_iters, wait_s):
+def run_case(cpu, interval_us, duration_s, io_thread, work_iters, wait_s):
     sys.setswitchinterval(interval_us / 1e6)
     stop = False
     state = {"last": None, "handoffs": 0}
@@ -46,18 +46,21 @@ def run_case(cpu, interval_us, duration_s, work_iters, wait_s):
     time.sleep(0.005 if cpu else 0)  # the CPU-bound threads are running when the I/O thread starts
     h0 = state["handoffs"]
     started = time.perf_counter()
-    io.start()
+    if io_thread:
+        io.start()
     time.sleep(duration_s)
     h1 = state["handoffs"]
     wall_s = time.perf_counter() - started
     stop = True
-    io.join()
+    if io_thread:
+        io.join()
     for t in threads:
         t.join()
     lat = sorted(latencies_ns)
     return {
         "cpuThreads": cpu,
         "intervalUs": interval_us,
+        "io": io_thread,
         "wallS": wall_s,
         "rounds": len(lat),
         "p50Ns": percentile(lat, 0.5),
@@ -72,8 +75,8 @@ def run_case(cpu, interval_us, duration_s, work_iters, wait_s):
 def parse_cases(text):
     cases = []
     for item in text.split(","):
-        cpu, interval_us, seconds = item.split(":")
-        cases.append((int(cpu), int(interval_us), float(seconds)))
+        cpu, interval_us, seconds, io = item.split(":")
+        cases.append((int(cpu), int(interval_us), float(seconds), io == "1"))
     return cases
 
 
@@ -88,9 +91,10 @@ def main():
     default_interval = sys.getswitchinterval()
     work_iters = calibrate_spin(args.work_us / 1e6)
     results = []
-    for cpu, interval_us, seconds in cases:
-        runs = [run_case(cpu, interval_us, seconds, work_iters, args.wait_us / 1e6) for _ in range(args.runs)]
-        results.append({"cpuThreads": cpu, "intervalUs": interval_us, "durationS": seconds, "runs": runs})
+    for cpu, interval_us, seconds, io in cases:
+        runs = [run_case(cpu, interval_us, seconds, io, work_iters, args.wait_us / 1e6) for _ in range(args.runs)]
+        results.append({"cpuThreads": cpu, "intervalUs": interval_us, "io": io, "durationS": seconds,
+                        "runs": runs})
     sys.setswitchinterval(default_interval)
     emit("convoy", {"workUs": args.work_us, "waitUs": args.wait_us, "workIterations": work_iters,
                     "runs": args.runs}, results)

@@ -18,10 +18,13 @@ export interface ConvoyRun {
   readonly handoffsPerSecond: number;
 }
 
-/** One run of a convoy case: `cpuThreads` spin tasks sharing the run's duration, the probe beside them. */
+/**
+ * One run of a case: `cpuThreads` spin tasks sharing the run's duration, the probe beside them when
+ * the case has its I/O thread (figures null without it).
+ */
 export async function gilscopeConvoy(c: ConvoyCaseSpec, signal?: AbortSignal): Promise<ConvoyRun> {
   const durationUs = Math.round(c.seconds * 1e6);
-  const common = { mode: 'gil' as const, switchIntervalUs: c.intervalUs, forcedSwitching: true, convoyProbe: true };
+  const common = { mode: 'gil' as const, switchIntervalUs: c.intervalUs, forcedSwitching: true, convoyProbe: c.io };
   const r: BatchReport =
     c.cpuThreads === 0
       ? await batch({ ...common, kernel: 'sleep', params: { us: durationUs }, tasks: 1, ...(signal ? { signal } : {}) })

@@ -7,7 +7,7 @@ import type { KernelName, Mode } from '../../src/index.js';
 import { medianOf } from '../analysis/stats.js';
 import type { BenchPlan, ConvoyCase, PythonInterpreter, RealGilResult, RealGilRow } from '../model/results.js';
 import { convoyRow, minus, rateRow } from './agreement.js';
-import { casesArg, convoyCases, REAL_GIL_RUNS, taskCounts, type ConvoyCaseSpec } from './cases.js';
+import { caseKey, casesArg, convoyCases, REAL_GIL_RUNS, taskCounts, type ConvoyCaseSpec } from './cases.js';
 import { gilscopeConvoy, gilscopeTasks, type ConvoyRun } from './gilscope-side.js';
 import { runScript, type PythonDocument } from './scripts.js';
 import { CONVOY_WAIT_US, CONVOY_WORK_US } from '../../src/internal.js';
@@ -22,7 +22,6 @@ export interface RealGilInput {
 
 /** Every run of every case, per side. */
 type CaseRuns = Map<string, { spec: ConvoyCaseSpec; cpython: ConvoyRun[]; gilscope: ConvoyRun[] }>;
-const caseKey = (cpu: number, us: number): string => `${cpu}/${us}`;
 
 /** A hard bound for one script run: what it is asked to do, many times over, plus start-up. */
 const boundMs = (seconds: number): number => Math.round(seconds * 4000) + 60_000;
@@ -38,7 +37,7 @@ function pythonRuns(doc: PythonDocument): Map<string, ConvoyRun[]> {
       rounds: r['rounds'] ?? 0,
       handoffsPerSecond: r['handoffsPerSecond'] ?? 0,
     }));
-    out.set(caseKey(Number(c['cpuThreads']), Number(c['intervalUs'])), runs);
+    out.set(caseKey(Number(c['cpuThreads']), Number(c['intervalUs']), c['io'] === true), runs);
   }
   return out;
 }
@@ -46,7 +45,7 @@ function pythonRuns(doc: PythonDocument): Map<string, ConvoyRun[]> {
 async function convoyAll(input: RealGilInput, raw: PythonDocument[]): Promise<CaseRuns> {
   const cases = convoyCases(input.plan, input.cores);
   const runs: CaseRuns = new Map(
-    cases.map((c) => [caseKey(c.cpuThreads, c.intervalUs), { spec: c, cpython: [], gilscope: [] }]),
+    cases.map((c) => [caseKey(c.cpuThreads, c.intervalUs, c.io), { spec: c, cpython: [], gilscope: [] }]),
   );
   const seconds = cases.reduce((s, c) => s + c.seconds, 0);
   const args = [
@@ -65,7 +64,7 @@ async function convoyAll(input: RealGilInput, raw: PythonDocument[]): Promise<Ca
     for (const [k, r] of pythonRuns(doc)) runs.get(k)?.cpython.push(...r);
     input.onTick?.(`real GIL: CPython convoy run ${i + 1}`);
     for (const c of cases)
-      runs.get(caseKey(c.cpuThreads, c.intervalUs))!.gilscope.push(await gilscopeConvoy(c, input.signal));
+      runs.get(caseKey(c.cpuThreads, c.intervalUs, c.io))!.gilscope.push(await gilscopeConvoy(c, input.signal));
     input.onTick?.(`real GIL: gilscope convoy run ${i + 1}`);
   }
   return runs;
@@ -157,6 +156,7 @@ function convoyCaseOf(r: { spec: ConvoyCaseSpec; cpython: ConvoyRun[]; gilscope:
   return {
     cpuThreads: r.spec.cpuThreads,
     intervalUs: r.spec.intervalUs,
+    io: r.spec.io,
     cpython: figures(r.cpython),
     gilscope: figures(r.gilscope),
     cpythonHandoffsPerSecond: medianOf(r.cpython.map((x) => x.handoffsPerSecond)) ?? 0,
@@ -164,16 +164,14 @@ function convoyCaseOf(r: { spec: ConvoyCaseSpec; cpython: ConvoyRun[]; gilscope:
   };
 }
 
-/** Convoy rows (excess over the no-CPU-thread case) and hand-off rows; null-safe when a side is missing. */
-export function convoyRows(
-  cases: readonly ConvoyCase[],
-  specs: readonly ConvoyCaseSpec[],
-  intervalUs: number,
-  gilEnabled: boolean,
-): RealGilRow[] {
+/**
+ * Convoy rows (excess over the no-CPU-thread case) from the cases with the I/O thread, hand-off rows
+ * from those without it; null-safe when a side is missing.
+ */
+export function convoyRows(cases: readonly ConvoyCase[], intervalUs: number, gilEnabled: boolean): RealGilRow[] {
   const rows: RealGilRow[] = [];
-  const base = cases.find((c) => c.cpuThreads === 0 && c.intervalUs === intervalUs);
-  for (const c of cases) {
+  const base = cases.find((c) => c.io && c.cpuThreads === 0 && c.intervalUs === intervalUs);
+  for (const c of cases.filter((x) => x.io)) {
     const label = `${c.cpuThreads} CPU threads, ${c.intervalUs} us`;
     for (const which of ['p50', 'p99'] as const) {
       const k = `${which}Ms` as const;
@@ -191,8 +189,7 @@ export function convoyRows(
         );
     }
   }
-  for (const c of cases) {
-    if (!specs.find((s) => s.cpuThreads === c.cpuThreads && s.intervalUs === c.intervalUs)?.handoffs) continue;
+  for (const c of cases.filter((x) => !x.io && x.cpuThreads >= 2)) {
     rows.push(
       rateRow(
         'hand-offs',
@@ -218,10 +215,9 @@ export async function runRealGil(input: RealGilInput): Promise<RealGilResult> {
   const runs = await convoyAll(input, raw);
   const walls = await tasksAll(input, threadsMode, raw);
   const cases = [...runs.values()].map(convoyCaseOf);
-  const specs = [...runs.values()].map((r) => r.spec);
   const rows = [
     ...speedupRows(walls, taskCounts(input.plan, input.cores), threadsMode),
-    ...convoyRows(cases, specs, input.plan.switchIntervalUs, interpreter.gilEnabled),
+    ...convoyRows(cases, input.plan.switchIntervalUs, interpreter.gilEnabled),
   ];
   return {
     interpreter,

@@ -46,7 +46,7 @@ export function realGilSummary(r: RealGilResult): string {
 /** The convoy cases at the default interval, drawn as p50 and p99 against CPU-bound threads. */
 export function realGilChart(r: RealGilResult, intervalUs: number): ChartSpec {
   const rows: Record<string, string | number>[] = [];
-  for (const c of r.convoy.filter((x) => x.intervalUs === intervalUs)) {
+  for (const c of r.convoy.filter((x) => x.io && x.intervalUs === intervalUs)) {
     for (const [side, f] of [
       ['CPython', c.cpython],
       ['gilscope', c.gilscope],
