@@ -154,6 +154,48 @@ TEST(GilConvoy, AReleaseWakesTheLongestWaiter) {
   EXPECT_GE(longestFirst, kRounds - 1) << "the longest waiter went first in only " << longestFirst << " of " << kRounds;
 }
 
+// The lock passes through the I/O thread without being lost to the releaser: A holds; B's timed
+// wait expires (drop request, B waits again behind P, who arrived meanwhile); A drops and P takes
+// it; A asks again while P holds it, behind B. P's release then goes to B, not back to A: CPU-bound
+// threads still hand over once per interval with an I/O thread beside them. (The sliced waits woke
+// whichever re-entered its slice first, so A often took the lock back and B waited a further
+// interval.) A stall of over 15 ms can spoil a round on a loaded machine: one in eight may differ.
+TEST(GilConvoy, TheReleaseAfterTheIoThreadGoesToTheWaiterThatAskedFirst) {
+  constexpr uint64_t kIntervalUs = 20'000;
+  constexpr int kRounds = 8;
+  int waiterBeforeReleaser = 0;
+  for (int round = 0; round < kRounds; ++round) {
+    Gil gil;
+    Party a(gil), b(gil), p(gil);
+    ASSERT_TRUE(gil.acquire(a.id, kIntervalUs, a.token, a.stats, a.trace));
+    std::mutex orderMutex;
+    std::vector<uint64_t> order;
+    auto take = [&](Party& who, bool probe, uint64_t holdUs) {
+      EXPECT_TRUE(gil.acquire(who.id, kIntervalUs, who.token, who.stats, who.trace, probe));
+      {
+        std::lock_guard<std::mutex> g(orderMutex);
+        order.push_back(who.id);
+      }
+      burnCpuUs(holdUs);
+      gil.release(who.id, false, who.token, who.stats, who.trace, true);
+    };
+    std::thread tb(take, std::ref(b), false, 50);
+    ASSERT_TRUE(waitUntil([&] { return gil.waiting() == 1; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::thread tp(take, std::ref(p), true, 3000);
+    ASSERT_TRUE(waitUntil([&] { return gil.waiting() == 2; }));
+    ASSERT_TRUE(waitUntil([&] { return gil.dropRequested(); }));
+    gil.release(a.id, /*forcedWait=*/true, a.token, a.stats, a.trace);  // returns once P has it
+    take(a, false, 50);
+    tb.join();
+    tp.join();
+    ASSERT_EQ(order.size(), 3u);
+    if (order[0] == p.id && order[1] == b.id) ++waiterBeforeReleaser;
+  }
+  EXPECT_GE(waiterBeforeReleaser, kRounds - 1)
+      << "after the I/O thread the lock went to the waiter in only " << waiterBeforeReleaser << " of " << kRounds;
+}
+
 // Cancelling a waiter wakes it at once (no polling), even with a one-second interval, and leaves
 // the order of the others intact: the next release still wakes the longest waiter.
 TEST(GilConvoy, CancelWakesAWaiterAndKeepsTheOthersInOrder) {
