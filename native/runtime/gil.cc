@@ -78,7 +78,8 @@ bool Gil::acquire(uint64_t who, uint64_t switchIntervalUs, CancelToken& token, L
       const bool timedOut = timedWait(lock, self, intervalNs, token);
       // take_gil: timed out, still locked and no switch meanwhile: SET_GIL_DROP_REQUEST. A woken
       // waiter that finds the lock taken again (the GIL battle) just waits again.
-      if (timedOut && locked_ && switchNumber_ == savedSwitch) {
+      // A request already pending is not set (nor counted) again.
+      if (timedOut && locked_ && switchNumber_ == savedSwitch && !dropRequest_.load(std::memory_order_relaxed)) {
         dropRequest_.store(true, std::memory_order_relaxed);
         trace.record(EventKind::DropRequestSet);
         ++stats.dropRequests;
