@@ -4,7 +4,7 @@
 // gives for its own figures), and its chart (a file with every data point, in report.html). Speed is
 // never checked: the figures are whatever this machine measured.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -109,4 +109,41 @@ test('the chart: one file with every data point, drawn in report.html', (t) => {
   const html = readFileSync(join(out, 'report.html'), 'utf8');
   assert.match(html, /<section id="real-gil"><h2>The real GIL beside the emulation<\/h2>/);
   assert.match(html, new RegExp(`data-file="${r.chart.file}" data-marks="${r.chart.marks}"`));
+});
+
+function chromiumPath(): string | undefined {
+  return [process.env['CHROMIUM_PATH'], '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
+    (p): p is string => !!p && existsSync(p),
+  );
+}
+
+test('the chart in report.html, opened in headless Chromium, drew every data point inside it', async (t) => {
+  const r = section(t);
+  if (!r) return;
+  const executablePath = chromiumPath();
+  if (!executablePath) {
+    if (process.env['CI']) assert.fail('chromium is not installed (.ci/run installs it)');
+    t.skip('chromium is not installed');
+    return;
+  }
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({
+    executablePath,
+    timeout: 60_000,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`file://${join(out, 'report.html')}`, { timeout: 30_000 });
+    const drawn = await page.$eval(`#real-gil figure[data-file="${r.chart!.file}"]`, (f) => {
+      const svg = f.querySelector('svg')!.getBoundingClientRect();
+      return [...f.querySelectorAll('g.datapoints_marks > path')].filter((m) => {
+        const b = m.getBoundingClientRect();
+        return b.width > 0 && b.height > 0 && b.left >= svg.left - 1 && b.right <= svg.right + 1;
+      }).length;
+    });
+    assert.equal(drawn, r.chart!.marks);
+  } finally {
+    await browser.close();
+  }
 });
