@@ -26,6 +26,7 @@ import { resetRunner, runConfig, unitsOf, Unavailable, type Measured } from './r
 import { drawTimelines, runTimeline, timelineRuns, type TimelineRun } from './extras/timelines.js';
 import { measureTraceCost } from './extras/trace-cost.js';
 import { TraceWriter } from './extras/traces.js';
+import { REAL_GIL_RUNS } from './realgil/cases.js';
 import { runRealGil } from './realgil/run.js';
 import { REAL_GIL_CHART, realGilChart } from './report/realgil.js';
 import {
@@ -296,18 +297,26 @@ async function realGilPart(sweep: Sweep, choice: SweepOptions['realGil']): Promi
   }
   const { plan, cores } = sweep.ctx;
   const input = { plan, cores, interpreter: choice.interpreter, signal: sweep.signal };
-  const hooks = sweep.hooks;
-  const result = await extra(
-    sweep,
-    'realGil',
-    () => runRealGil({ ...input, onTick: (label) => hooks.onTick?.(label) }),
-    'The real-GIL comparison failed',
-  );
-  return result;
+  const { hooks } = sweep;
+  const run = (): Promise<RealGilResult> => runRealGil({ ...input, onTick: (label) => hooks.onTick?.(label) });
+  return extra(sweep, 'realGil', run, 'The real-GIL comparison failed');
+}
+
+/** The real-GIL chart, added to `rendered` when it has points to draw; the result then names it. */
+async function drawRealGil(
+  realGil: RealGilResult | null,
+  plan: BenchPlan,
+  rendered: RenderedChart[],
+): Promise<RealGilResult | null> {
+  if (!realGil) return null;
+  const chart = realGilChart(realGil, plan.switchIntervalUs);
+  if (chart.marks === 0) return realGil;
+  rendered.push({ ...(await render(chart, 4, 'chart')), kind: 'realGil' });
+  return { ...realGil, chart: { file: REAL_GIL_CHART, title: chart.title, marks: chart.marks } };
 }
 
 /** Units the real-GIL comparison ticks: two per convoy run, two for threads vs processes. */
-const REAL_GIL_UNITS = 2 * 3 + 2;
+const REAL_GIL_UNITS = 2 * REAL_GIL_RUNS + 2;
 
 /** Identity of a configuration apart from its task count: its tasks = 1 twin is the baseline. */
 function baselineIdentity(s: ConfigSpec): string {
@@ -413,14 +422,7 @@ export async function runSweep(
   const { unavailable } = measurements;
   const analysed = analyseExperiments(sweep, planned, configs, unavailable);
   const { rendered, timelines } = await renderCharts(analysed.charts, extras.traced);
-  let realGilDrawn: RealGilResult | null = realGil;
-  if (realGil) {
-    const chart = realGilChart(realGil, plan.switchIntervalUs);
-    if (chart.marks > 0) {
-      rendered.push({ ...(await render(chart, 4, 'chart')), kind: 'realGil' });
-      realGilDrawn = { ...realGil, chart: { file: REAL_GIL_CHART, title: chart.title, marks: chart.marks } };
-    }
-  }
+  const realGilDrawn = await drawRealGil(realGil, plan, rendered);
   const startup: StartupCostReport | null = [...measurements.measured.values()].find((m) => m.startup)?.startup ?? null;
   const results: BenchResults = {
     schema: SCHEMA_NAME,
