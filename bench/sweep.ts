@@ -26,6 +26,9 @@ import { resetRunner, runConfig, unitsOf, Unavailable, type Measured } from './r
 import { drawTimelines, runTimeline, timelineRuns, type TimelineRun } from './extras/timelines.js';
 import { measureTraceCost } from './extras/trace-cost.js';
 import { TraceWriter } from './extras/traces.js';
+import { REAL_GIL_RUNS } from './realgil/cases.js';
+import { runRealGil } from './realgil/run.js';
+import { REAL_GIL_CHART, realGilChart } from './report/realgil.js';
 import {
   SCHEMA_NAME,
   SCHEMA_VERSION,
@@ -39,6 +42,8 @@ import {
   type FitResult,
   type HazardsResult,
   type PartialInfo,
+  type PythonInterpreter,
+  type RealGilResult,
   type RenderedChart,
   type TimelineResult,
   type TraceCostResult,
@@ -63,6 +68,11 @@ export interface SweepOptions {
   readonly signal?: AbortSignal;
   /** Write one Chrome trace per traceable configuration here (from an extra traced run). */
   readonly traceDir?: string;
+  /**
+   * The section "The real GIL beside the emulation": the interpreter to run it in, or why it is
+   * skipped (one note). Absent: not part of this sweep, and nothing said.
+   */
+  readonly realGil?: { readonly interpreter: PythonInterpreter } | { readonly skipped: string };
 }
 
 /** After a failure, how long to wait for an interrupt that caused it to be seen (a child killed by Ctrl-C). */
@@ -278,6 +288,36 @@ async function runExtras(sweep: Sweep, timelinePlan: readonly TimelineRun[]): Pr
   return { hazards, traced, traceCost };
 }
 
+/** The real-GIL comparison, after everything else (it is not a measurement of gilscope alone). */
+async function realGilPart(sweep: Sweep, choice: SweepOptions['realGil']): Promise<RealGilResult | null> {
+  if (choice === undefined) return null;
+  if ('skipped' in choice) {
+    sweep.notes.push(`The real-GIL comparison was skipped: ${choice.skipped}.`);
+    return null;
+  }
+  const { plan, cores } = sweep.ctx;
+  const input = { plan, cores, interpreter: choice.interpreter, signal: sweep.signal };
+  const { hooks } = sweep;
+  const run = (): Promise<RealGilResult> => runRealGil({ ...input, onTick: (label) => hooks.onTick?.(label) });
+  return extra(sweep, 'realGil', run, 'The real-GIL comparison failed');
+}
+
+/** The real-GIL chart, added to `rendered` when it has points to draw; the result then names it. */
+async function drawRealGil(
+  realGil: RealGilResult | null,
+  plan: BenchPlan,
+  rendered: RenderedChart[],
+): Promise<RealGilResult | null> {
+  if (!realGil) return null;
+  const chart = realGilChart(realGil, plan.switchIntervalUs);
+  if (chart.marks === 0) return realGil;
+  rendered.push({ ...(await render(chart, 4, 'chart')), kind: 'realGil' });
+  return { ...realGil, chart: { file: REAL_GIL_CHART, title: chart.title, marks: chart.marks } };
+}
+
+/** Units the real-GIL comparison ticks: two per convoy run, two for threads vs processes. */
+const REAL_GIL_UNITS = 2 * REAL_GIL_RUNS + 2;
+
 /** Identity of a configuration apart from its task count: its tasks = 1 twin is the baseline. */
 function baselineIdentity(s: ConfigSpec): string {
   return JSON.stringify([s.kind, s.kernel, s.params, s.mode, s.threads, s.switchIntervalUs, s.forcedSwitching]);
@@ -373,13 +413,16 @@ export async function runSweep(
   const sweep = prepare(plan, hooks, options);
   const planned = collectSpecs(sweep);
   const timelinePlan = timelineRuns(sweep.ctx);
-  hooks.onStart?.(totalUnits(sweep, planned, timelinePlan));
+  const realGilUnits = options.realGil && 'interpreter' in options.realGil ? REAL_GIL_UNITS : 0;
+  hooks.onStart?.(totalUnits(sweep, planned, timelinePlan) + realGilUnits);
   const measurements = await measureAll(sweep, planned);
   const extras = await runExtras(sweep, timelinePlan);
+  const realGil = await realGilPart(sweep, options.realGil);
   const configs = analyseConfigs(sweep, planned, measurements);
   const { unavailable } = measurements;
   const analysed = analyseExperiments(sweep, planned, configs, unavailable);
   const { rendered, timelines } = await renderCharts(analysed.charts, extras.traced);
+  const realGilDrawn = await drawRealGil(realGil, plan, rendered);
   const startup: StartupCostReport | null = [...measurements.measured.values()].find((m) => m.startup)?.startup ?? null;
   const results: BenchResults = {
     schema: SCHEMA_NAME,
@@ -405,6 +448,7 @@ export async function runSweep(
     timelines,
     hazards: extras.hazards,
     traces: sweep.traces ? sweep.traces.result() : null,
+    ...(options.realGil === undefined ? {} : { realGil: realGilDrawn }),
   };
   return { results, charts: rendered };
 }

@@ -19,12 +19,40 @@ import { writeAtomic, killChildren, killChildrenNow } from '../../src/internal.j
 import { csvReport } from '../report/csv.js';
 import { htmlReport } from '../report/html.js';
 import { textReport } from '../report/text.js';
-import { runSweep, type SweepHooks, type SweepOutput } from '../sweep.js';
+import { detectPython, onPath } from '../realgil/interpreter.js';
+import { runSweep, type SweepHooks, type SweepOptions, type SweepOutput } from '../sweep.js';
 
 interface BenchCliOptions extends RawBenchOptions {
   out?: string;
   json?: boolean;
   trace?: string;
+  /** --python [PATH]: a path, or true for python3 on PATH; --no-python: false. */
+  python?: string | boolean;
+}
+
+/**
+ * Whether the section "The real GIL beside the emulation" runs, and in which interpreter: --python
+ * PATH (checked now: a PATH that is not Python 3 is a RangeError naming it); --python alone or a
+ * default run (no --experiments): python3 on PATH; --no-python, an --experiments subset without
+ * --python, or no python3 on PATH: skipped, with the reason.
+ */
+export function realGilChoice(options: BenchCliOptions): NonNullable<SweepOptions['realGil']> {
+  const { python } = options;
+  if (python === false) return { skipped: '--no-python' };
+  if (typeof python === 'string') return { interpreter: detectPython(python) };
+  if (python === undefined && options.experiments !== undefined)
+    return { skipped: 'not asked for (--experiments without --python)' };
+  const found = onPath('python3');
+  if (found === null) {
+    if (python === true) throw new RangeError('--python: no python3 on PATH; name an interpreter: --python PATH');
+    return { skipped: 'no python3 on PATH (--python PATH names an interpreter)' };
+  }
+  if (python === true) return { interpreter: detectPython(found) };
+  try {
+    return { interpreter: detectPython(found) };
+  } catch (err) {
+    return { skipped: (err as Error).message };
+  }
 }
 
 /** The longest an interrupted bench may take to stop and write what it has. */
@@ -105,13 +133,14 @@ function interrupts(outDir: string, onFirst: () => void) {
 
 async function bench(options: BenchCliOptions): Promise<void> {
   const plan = resolvePlan(options);
+  const realGil = realGilChoice(options);
   const outDir = options.out ? resolve(options.out) : defaultOutDir();
   const traceDir = options.trace === undefined ? undefined : resolve(options.trace);
   const bar = progress();
   const stop = interrupts(outDir, bar.suppress);
   try {
     process.stderr.write(`gilscope bench (${plan.preset} preset): calibrating kernels to ${plan.taskMs} ms tasks...\n`);
-    const sweepOptions = { signal: stop.signal, ...(traceDir === undefined ? {} : { traceDir }) };
+    const sweepOptions = { signal: stop.signal, realGil, ...(traceDir === undefined ? {} : { traceDir }) };
     const { results, charts } = await runSweep(plan, bar.hooks, sweepOptions).finally(bar.stop);
     writeOutputs(results, charts, outDir, options.json === true);
   } finally {
@@ -182,6 +211,12 @@ export function registerBench(program: Command): void {
       '--out <dir>',
       'where to write results.json, results.csv, the charts and report.html (default: bench-results/<timestamp>/)',
     )
+    .option(
+      '--python [path]',
+      'run the section "The real GIL beside the emulation" in this Python 3 (default: python3 on PATH, ' +
+        'in a run of every experiment)',
+    )
+    .option('--no-python', 'skip the real-GIL comparison')
     .option('--json', 'print the results document (results.json) on stdout instead of the tables')
     .action(bench);
 }

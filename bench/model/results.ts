@@ -496,7 +496,7 @@ const PartialInfo = Strict({
   /** The configuration that was running when the signal came (its runs were discarded); null if none. */
   interruptedConfiguration: StrOrNull,
   /** Parts of the run that did not run. */
-  skipped: Type.Array(OneOf(['hazards', 'timelines', 'traceCost'])),
+  skipped: Type.Array(OneOf(['hazards', 'timelines', 'traceCost', 'realGil'])),
 });
 export type PartialInfo = Of<typeof PartialInfo>;
 
@@ -590,6 +590,72 @@ const TracesResult = Strict({
 });
 export type TracesResult = Of<typeof TracesResult>;
 
+// ---- The real GIL beside the emulation (v4, issue 14)
+
+/**
+ * The interpreter the comparison ran in, as it described itself. gilEnabled: sys._is_gil_enabled()
+ * where it exists (3.13+), else true; a build without an enabled GIL is compared with `released`.
+ */
+const PythonInterpreter = Strict({
+  /** The --python PATH (or `python3`) as given. */
+  path: Str,
+  executable: Str,
+  version: Str,
+  implementation: Str,
+  gilEnabled: Bool,
+  freeThreadedBuild: Bool,
+  switchIntervalS: Num,
+});
+export type PythonInterpreter = Of<typeof PythonInterpreter>;
+
+/**
+ * One compared figure: CPython's and gilscope's (each the median of `runs` runs), gilscope / CPython,
+ * and the verdict of `rule` (agree / differ; `not compared` where a side has no figure).
+ */
+const RealGilRow = Strict({
+  group: OneOf(['speed-up', 'convoy', 'hand-offs']),
+  label: Str,
+  unit: Str,
+  cpython: NumOrNull,
+  gilscope: NumOrNull,
+  ratio: NumOrNull,
+  rule: Str,
+  verdict: OneOf(['agree', 'differ', 'not compared']),
+});
+export type RealGilRow = Of<typeof RealGilRow>;
+
+/** One convoy case on one side: medians over the runs of the I/O thread's round latency (ms, the sleep included). */
+const ConvoyFigures = Strict({ p50Ms: NumOrNull, p99Ms: NumOrNull, maxMs: NumOrNull, rounds: Count });
+const ConvoyCase = Strict({
+  cpuThreads: Count,
+  intervalUs: Positive,
+  /** Whether the I/O thread ran: its convoy figures; without it (null figures) the hand-off rate alone. */
+  io: Bool,
+  cpython: ConvoyFigures,
+  gilscope: ConvoyFigures,
+  /** Medians over the runs; 0 with fewer than two CPU-bound threads; compared only without the I/O thread. */
+  cpythonHandoffsPerSecond: Num,
+  gilscopeHandoffsPerSecond: Num,
+});
+export type ConvoyCase = Of<typeof ConvoyCase>;
+
+/** The section "The real GIL beside the emulation": `gilscope bench --python [PATH]`. */
+const RealGilResult = Strict({
+  interpreter: PythonInterpreter,
+  /** The gilscope mode CPython's threads are compared with: gil, or released for a free-threaded build. */
+  threadsComparedWith: OneOf(['gil', 'released']),
+  runs: Positive,
+  rows: Type.Array(RealGilRow),
+  convoy: Type.Array(ConvoyCase),
+  /** The documents the scripts printed (bench/python/*.py), one per script run, as printed. */
+  raw: Type.Array(Type.Unknown()),
+  /** The chart of convoy latency against CPU-bound threads, both sides on one axis; null if not drawn. */
+  chart: Nullable(ChartRef),
+  /** Wall time the whole comparison took, both sides. */
+  durationS: Num,
+});
+export type RealGilResult = Of<typeof RealGilResult>;
+
 // ---- The document
 
 const BenchResults = Type.Object(
@@ -620,6 +686,8 @@ const BenchResults = Type.Object(
     hazards: Type.Optional(Nullable(HazardsResult)),
     /** v2: the Chrome traces written (`--trace DIR`); null when not asked for. */
     traces: Type.Optional(Nullable(TracesResult)),
+    /** v4: the real GIL beside the emulation (`--python`); null when skipped (results.notes says why). */
+    realGil: Type.Optional(Nullable(RealGilResult)),
   },
   {
     $id: `https://gilscope.invalid/schema/${SCHEMA_NAME}/v${SCHEMA_VERSION}.json`,
@@ -642,6 +710,9 @@ export interface RenderedChart {
   readonly marks: number;
   readonly svg: string;
   readonly experiment: ExperimentId;
-  /** `timeline`: drawn in the report's Timelines section, not with its experiment's charts. */
-  readonly kind: 'chart' | 'timeline';
+  /**
+   * `timeline`: drawn in the report's Timelines section, not with its experiment's charts;
+   * `realGil`: drawn in the section "The real GIL beside the emulation" (its experiment: 4).
+   */
+  readonly kind: 'chart' | 'timeline' | 'realGil';
 }

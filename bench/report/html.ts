@@ -7,6 +7,7 @@ import { goalFigure } from './goal-figure.js';
 import { fmtDuration, sig } from './format.js';
 import { fitNote, fitsTable, hazardsHtml, partialHtml, timelineFigure, timelinesHtml, tracesHtml } from './sections.js';
 import { esc, htmlTable } from './tables.js';
+import { realGilHtml } from './realgil.js';
 import type { BenchResults, ExperimentResult, GoalResult, RenderedChart } from '../model/results.js';
 
 /**
@@ -178,6 +179,7 @@ export function htmlReport(results: BenchResults, charts: readonly RenderedChart
     goalsSection(results.goals),
     contextSection(results),
     results.experiments.map((e) => experimentSection(e, charts)).join('\n'),
+    realGilHtml(results, charts, svgOf),
     timelinesHtml(results, timelineFigures),
     hazardsHtml(results),
     fitsSection(results),

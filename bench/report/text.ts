@@ -1,6 +1,7 @@
 /** The terminal report: each experiment's table and reading, the fits, the extras, the goals, the notes. */
 import { goalFigure } from './goal-figure.js';
 import { sig } from './format.js';
+import { realGilText } from './realgil.js';
 import { extrasText, fitNote, fitsTable, partialText } from './sections.js';
 import { textTable } from './tables.js';
 import type { BenchResults, GoalResult, Table } from '../model/results.js';
@@ -70,7 +71,7 @@ function wallTimeCheck(results: BenchResults): string | null {
 export function textReport(results: BenchResults, files: readonly string[]): string {
   const out: string[] = [];
   if (results.partial) out.push(partialText(results.partial));
-  out.push(...experimentsText(results), ...extrasText(results));
+  out.push(...experimentsText(results), ...realGilText(results), ...extrasText(results));
   const check = wallTimeCheck(results);
   if (check) out.push('', check);
   out.push(...goalsText(results));

@@ -9,44 +9,82 @@
 namespace gilscope::runtime {
 namespace {
 
-constexpr uint64_t kSliceNs = 1'000'000;  // longest single wait: bounds how late cancellation is seen
+// The longest single wait when the token has an external flag, which cannot wake a wait. Slicing
+// a wait does not move the waiter in the queue (runtime/cond_queue.h), so it changes nothing else.
+constexpr uint64_t kExternalSliceNs = 1'000'000;
+
+// Registers the lock as the token's waker for the life of a wait (taken before the lock's mutex,
+// released after it: the token's mutex always comes first).
+class CancelWaking {
+ public:
+  CancelWaking(CancelToken& token, CancelToken::Waker& waker) : token_(token) { token_.setWaker(&waker); }
+  ~CancelWaking() { token_.setWaker(nullptr); }
+  CancelWaking(const CancelWaking&) = delete;
+  CancelWaking& operator=(const CancelWaking&) = delete;
+
+ private:
+  CancelToken& token_;
+};
+
+// Waits on cv until pred() holds or deadline passes; returns pred(). Sliced only for an external flag.
+template <typename Pred>
+bool waitUntil(std::condition_variable& cv, std::unique_lock<std::mutex>& lock,
+               std::chrono::steady_clock::time_point deadline, const CancelToken& token, Pred pred) {
+  if (token.cancelWakes()) return cv.wait_until(lock, deadline, pred);
+  while (!pred()) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) return false;
+    cv.wait_until(lock, std::min(deadline, now + std::chrono::nanoseconds(kExternalSliceNs)), pred);
+  }
+  return true;
+}
 
 }  // namespace
+
+bool Gil::timedWait(std::unique_lock<std::mutex>& lock, CondWaiter& self, uint64_t intervalNs,
+                    const CancelToken& token) {
+  // take_gil: COND_TIMED_WAIT(gil->cond, gil->mutex, interval, timed_out). Each wait is a fresh
+  // arrival on the condition, and its interval runs from entering it.
+  cond_.enter(self);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::nanoseconds(intervalNs);
+  waitUntil(self.cv, lock, deadline, token, [&] { return self.signalled || token.cancelled(); });
+  cond_.leave(self);  // no-op when a signal took it off
+  return !self.signalled && !token.cancelled();
+}
 
 bool Gil::acquire(uint64_t who, uint64_t switchIntervalUs, CancelToken& token, LockStats& stats, TraceBuffer& trace,
                   bool probe) {
   trace.record(EventKind::LockWaitStart);
   const uint64_t waitStartNs = common::monotonicNs();
-  const uint64_t intervalNs = common::usToNs(switchIntervalUs);
+  const uint64_t intervalNs = common::usToNs(std::max<uint64_t>(switchIntervalUs, 1));
+  CancelWaking waking(token, *this);
   std::unique_lock<std::mutex> lock(mutex_);
   if (locked_) {
     ++waiters_;
-    uint64_t intervalStartNs = waitStartNs;
-    uint64_t savedSwitch = switchNumber_;
+    CondWaiter self;
+    // take_gil: while (gil->locked) { saved_switchnum = gil->switch_number; timed wait; ... }
     while (locked_) {
       if (token.cancelled()) {
         --waiters_;
+        // A signal this waiter consumed is passed on, as a thread leaving the wait would have
+        // left it to the next (else the lock would stay free until someone's wait expires).
+        if (self.signalled && !locked_) cond_.signalOne();
         stats.waitNs += common::monotonicNs() - waitStartNs;
         trace.record(EventKind::LockWaitCancelled);
         switched_.notify_all();  // a forced releaser may be waiting for us
         return false;
       }
-      const uint64_t now = common::monotonicNs();
-      const uint64_t intervalEnd = intervalStartNs + intervalNs;
-      if (now >= intervalEnd) {
-        // Timed out: if no switch happened during the whole interval, ask the holder to drop.
-        if (switchNumber_ == savedSwitch && !dropRequest_.load(std::memory_order_relaxed)) {
-          dropRequest_.store(true, std::memory_order_relaxed);
-          trace.record(EventKind::DropRequestSet);
-          ++stats.dropRequests;
-          ++counters_.dropRequests;
-        }
-        intervalStartNs = now;
-        savedSwitch = switchNumber_;
-        continue;
+      const uint64_t savedSwitch = switchNumber_;
+      const bool timedOut = timedWait(lock, self, intervalNs, token);
+      // take_gil: timed out, still locked and no switch meanwhile: SET_GIL_DROP_REQUEST. A woken
+      // waiter that finds the lock taken again (the GIL battle) just waits again.
+      // A request already pending is not set (nor counted) again.
+      if (timedOut && locked_ && switchNumber_ == savedSwitch && !dropRequest_.load(std::memory_order_relaxed)) {
+        dropRequest_.store(true, std::memory_order_relaxed);
+        trace.record(EventKind::DropRequestSet);
+        ++stats.dropRequests;
+        ++counters_.dropRequests;
       }
-      const uint64_t waitNs = std::min(intervalEnd - now, kSliceNs);
-      released_.wait_for(lock, std::chrono::nanoseconds(waitNs));
     }
     --waiters_;
   }
@@ -55,34 +93,50 @@ bool Gil::acquire(uint64_t who, uint64_t switchIntervalUs, CancelToken& token, L
     if (lastTaskHolder_ != 0 && lastTaskHolder_ != who) ++counters_.handoffs;
     lastTaskHolder_ = who;
   }
+  // take_gil (_ready): a new holder bumps switch_number; the same one taking it back does not.
+  if (lastHolder_ != who) ++switchNumber_;
   lastHolder_ = who;
-  ++switchNumber_;
   ++counters_.acquisitions;
-  // The thread that takes the lock clears the pending drop request (as take_gil does).
+  // take_gil: the thread that takes the lock clears the pending drop request (RESET_GIL_DROP_REQUEST).
   dropRequest_.store(false, std::memory_order_relaxed);
   acquiredNs_ = common::monotonicNs();
   trace.record(EventKind::LockAcquired);
   stats.waitNs += acquiredNs_ - waitStartNs;
   ++stats.acquisitions;
-  switched_.notify_all();
+  switched_.notify_all();  // take_gil: COND_SIGNAL(gil->switch_cond) (FORCE_SWITCHING)
   return true;
 }
 
 void Gil::release(uint64_t who, bool forcedWait, CancelToken& token, LockStats& stats, TraceBuffer& trace,
                   bool finished) {
+  CancelWaking waking(token, *this);
   std::unique_lock<std::mutex> lock(mutex_);
   if (finished && lastTaskHolder_ == who) lastTaskHolder_ = 0;
   trace.record(EventKind::LockReleased);
   const uint64_t held = common::monotonicNs() - acquiredNs_;
   stats.holdNs += held;
   counters_.holdNs += held;
+  // drop_gil: gil->locked = 0; COND_SIGNAL(gil->cond): the longest-waiting waiter wakes.
   locked_ = false;
-  released_.notify_one();
+  cond_.signalOne();
   if (!forcedWait) return;
-  // Forced switching: do not come back for the lock until somebody else has had it.
-  while (lastHolder_ == who && waiters_ > 0 && !token.cancelled()) {
-    switched_.wait_for(lock, std::chrono::nanoseconds(kSliceNs));
+  // drop_gil (FORCE_SWITCHING): released on a drop request and not switched yet: reset the request
+  // and wait on switch_cond until another thread has taken the lock (or nobody waits any more: a
+  // waiter that set the request was cancelled; or this task is).
+  if (lastHolder_ != who) return;
+  dropRequest_.store(false, std::memory_order_relaxed);
+  const auto switched = [&] { return lastHolder_ != who || waiters_ == 0 || token.cancelled(); };
+  if (token.cancelWakes()) {
+    switched_.wait(lock, switched);
+  } else {
+    while (!switched()) switched_.wait_for(lock, std::chrono::nanoseconds(kExternalSliceNs));
   }
+}
+
+void Gil::wakeForCancel() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  cond_.wakeAll();
+  switched_.notify_all();
 }
 
 Gil::Counters Gil::counters() const {

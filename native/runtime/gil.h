@@ -1,14 +1,16 @@
-// The emulated interpreter lock, following CPython 3.2+ (Python/ceval_gil.c):
-//  - a thread that wants the lock waits up to the switch interval; if no switch happened meanwhile
-//    it sets the drop request;
+// The emulated interpreter lock, following CPython 3.2+ (Python/ceval_gil.c, take_gil/drop_gil)
+// and the glibc condition variable it waits on (runtime/cond_queue.h):
+//  - a thread that wants the lock waits on the lock's condition in timed waits of one switch
+//    interval each, counted from entering the wait; if one expires with the lock still held and no
+//    switch meanwhile, it sets the drop request, then waits again as a new arrival;
+//  - a release signals the condition: the waiter that (re-)entered its wait longest ago wakes;
 //  - the holder polls the drop request at its kernel checkpoints (every ~10 us of work at most) and
 //    then releases and re-requests the lock;
 //  - with forced switching, a holder releasing because of a drop request waits until another thread
 //    has actually taken the lock, so it cannot grab it straight back; without it, the releaser
 //    usually wins again (the pre-3.2 "GIL battle");
 //  - blocking phases release the lock (as CPython does around I/O) without the forced-switch wait.
-// All waiting blocks on condition variables. Every wait is sliced to at most 1 ms so cancellation
-// is noticed within about a millisecond; no wait is unbounded.
+// No wait is sliced or polled: cancelling a task's token wakes it wherever it waits on the lock.
 #pragma once
 
 #include <atomic>
@@ -18,6 +20,7 @@
 
 #include "kernels/kernels.h"
 #include "runtime/cancel.h"
+#include "runtime/cond_queue.h"
 #include "runtime/trace.h"
 
 namespace gilscope::runtime {
@@ -30,7 +33,7 @@ struct LockStats {
   uint64_t dropRequests = 0;  // drop requests this task set while waiting
 };
 
-class Gil {
+class Gil final : public CancelToken::Waker {
  public:
   // Blocks until the calling task holds the lock. Returns false (lock not held) when token is
   // cancelled while waiting. `who` identifies the task: an id from newHolderId(), never 0.
@@ -49,6 +52,12 @@ class Gil {
   // A fresh holder id (unique for this lock's lifetime).
   uint64_t newHolderId() { return nextId_.fetch_add(1, std::memory_order_relaxed); }
 
+  // Threads now waiting to acquire (for tests and diagnostics).
+  int waiting() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return waiters_;
+  }
+
   // Cheap poll for the holder's checkpoints.
   bool dropRequested() const { return dropRequest_.load(std::memory_order_relaxed); }
 
@@ -62,15 +71,21 @@ class Gil {
   };
   Counters counters() const;
 
+  // Wakes every thread waiting on this lock so that a cancelled one sees it (CancelToken::cancel).
+  void wakeForCancel() override;
+
  private:
+  // One timed wait of take_gil's loop; returns true when it timed out (no signal, not cancelled).
+  bool timedWait(std::unique_lock<std::mutex>& lock, CondWaiter& self, uint64_t intervalNs, const CancelToken& token);
+
   mutable std::mutex mutex_;
-  std::condition_variable released_;  // signalled when the lock is released
-  std::condition_variable switched_;  // signalled when the lock is taken (forced switching)
+  CondQueue cond_;                    // gil->cond: the threads waiting for the lock
+  std::condition_variable switched_;  // gil->switch_cond: signalled when the lock is taken
   bool locked_ = false;
-  uint64_t lastHolder_ = 0;      // forced switching compares against any holder
+  uint64_t lastHolder_ = 0;      // gil->last_holder: forced switching compares against any holder
   uint64_t lastTaskHolder_ = 0;  // hand-offs are counted between tasks only
   std::atomic<uint64_t> nextId_{1};
-  uint64_t switchNumber_ = 0;
+  uint64_t switchNumber_ = 0;  // gil->switch_number: counts changes of holder
   uint64_t acquiredNs_ = 0;
   int waiters_ = 0;
   std::atomic<bool> dropRequest_{false};

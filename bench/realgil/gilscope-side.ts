@@ -1,0 +1,67 @@
+/**
+ * gilscope's side of the comparison, through the library's public entry: the convoy probe beside
+ * `spin` tasks in mode 'gil' (the probe alone beside a task that only blocks, for no CPU-bound
+ * thread), the lock's hand-off rate, and the threads-vs-processes task list (`spin` sized to the
+ * task duration in thread CPU time, and `sleep`) in the mode CPython's threads are compared with and
+ * in mode 'process'.
+ */
+import { batch, type BatchReport, type KernelName, type KernelParams, type Mode } from '../../src/index.js';
+import { CONVOY_WAIT_US } from '../../src/internal.js';
+import type { ConvoyCaseSpec } from './cases.js';
+
+/** One run of one convoy case: the probe's round latency with its wait (ns), the hand-off rate. */
+export interface ConvoyRun {
+  readonly p50Ns: number | null;
+  readonly p99Ns: number | null;
+  readonly maxNs: number | null;
+  readonly rounds: number;
+  readonly handoffsPerSecond: number;
+}
+
+/**
+ * One run of a case: `cpuThreads` spin tasks sharing the run's duration, the probe beside them when
+ * the case has its I/O thread (figures null without it).
+ */
+export async function gilscopeConvoy(c: ConvoyCaseSpec, signal?: AbortSignal): Promise<ConvoyRun> {
+  const durationUs = Math.round(c.seconds * 1e6);
+  const common = { mode: 'gil' as const, switchIntervalUs: c.intervalUs, forcedSwitching: true, convoyProbe: c.io };
+  const r: BatchReport =
+    c.cpuThreads === 0
+      ? await batch({ ...common, kernel: 'sleep', params: { us: durationUs }, tasks: 1, ...(signal ? { signal } : {}) })
+      : await batch({
+          ...common,
+          kernel: 'spin',
+          params: { cpuUs: Math.round(durationUs / c.cpuThreads) },
+          tasks: c.cpuThreads,
+          ...(signal ? { signal } : {}),
+        });
+  const convoy = r.probe.convoy;
+  // The Python I/O thread's round includes its sleep; the probe's latency starts after its wait.
+  const withWait = (ns: number | null | undefined): number | null => (ns == null ? null : ns + CONVOY_WAIT_US * 1000);
+  return {
+    p50Ns: withWait(convoy?.p50Ns),
+    p99Ns: withWait(convoy?.p99Ns),
+    maxNs: withWait(convoy?.maxNs),
+    rounds: convoy?.samples ?? 0,
+    handoffsPerSecond: c.cpuThreads >= 2 ? (r.lock?.handoffsPerSecond ?? 0) : 0,
+  };
+}
+
+/** One run of the task list: wall time of `tasks` tasks of `kernel` in `mode` (s). */
+export async function gilscopeTasks(
+  kernel: KernelName,
+  params: Record<string, number>,
+  mode: Mode,
+  tasks: number,
+  signal?: AbortSignal,
+): Promise<number> {
+  const r = await batch({
+    kernel,
+    params: params as KernelParams[KernelName],
+    mode,
+    tasks,
+    convoyProbe: false,
+    ...(signal ? { signal } : {}),
+  });
+  return r.wallNs / 1e9;
+}

@@ -1,0 +1,248 @@
+// The model of glibc's condition variable that the emulated GIL waits on (runtime/cond_queue.h):
+// a signal wakes the waiter that (re-)entered the wait longest ago; a waiter that leaves and
+// re-enters goes to the back; a signal with nobody waiting is lost. Then the same rule seen through
+// the lock: at a drop the freshly arrived waiter goes before a CPU-bound waiter whose timed wait
+// has just expired (the convoy with two CPU-bound threads, as CPython shows it).
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "common/clock.h"
+#include "helpers.h"
+#include "runtime/cancel.h"
+#include "runtime/cond_queue.h"
+#include "runtime/gil.h"
+#include "runtime/trace.h"
+
+namespace gilscope::runtime {
+namespace {
+
+using tests::burnCpuUs;
+using tests::kHangGuardNs;
+using tests::waitUntil;
+
+TEST(CondQueue, SignalWakesTheLongestWaitingFirst) {
+  CondQueue q;
+  CondWaiter a, b, c;
+  q.enter(a);
+  q.enter(b);
+  q.enter(c);
+  EXPECT_EQ(q.front(), &a);
+  ASSERT_TRUE(q.signalOne());
+  EXPECT_TRUE(a.signalled);
+  EXPECT_FALSE(b.signalled);
+  EXPECT_EQ(q.front(), &b);
+  ASSERT_TRUE(q.signalOne());
+  EXPECT_TRUE(b.signalled);
+  EXPECT_EQ(q.size(), 1u);
+}
+
+// take_gil's timed wait expires: the waiter leaves and waits again as a new arrival, behind
+// everyone who was already waiting.
+TEST(CondQueue, AWaiterThatReentersGoesToTheBack) {
+  CondQueue q;
+  CondWaiter cpu, io;
+  q.enter(cpu);
+  q.enter(io);
+  q.leave(cpu);  // its timed wait expired
+  q.enter(cpu);  // back in the loop
+  ASSERT_TRUE(q.signalOne());
+  EXPECT_TRUE(io.signalled);
+  EXPECT_FALSE(cpu.signalled);
+  EXPECT_EQ(q.front(), &cpu);
+}
+
+TEST(CondQueue, LeaveAfterASignalAndASignalWithNobodyWaiting) {
+  CondQueue q;
+  CondWaiter a;
+  EXPECT_FALSE(q.signalOne());  // lost: nobody waits
+  q.enter(a);
+  ASSERT_TRUE(q.signalOne());
+  q.leave(a);  // the signal already took it off: no-op
+  EXPECT_EQ(q.size(), 0u);
+  q.enter(a);
+  EXPECT_FALSE(a.signalled) << "re-entering clears an old signal";
+  q.wakeAll();  // wakes without signalling, keeps the place
+  EXPECT_FALSE(a.signalled);
+  EXPECT_EQ(q.front(), &a);
+}
+
+struct Party {
+  explicit Party(Gil& gil) : id(gil.newHolderId()) {}
+  uint64_t id;
+  CancelToken token;
+  LockStats stats;
+  TraceBuffer trace;
+};
+
+// A holds; B (CPU-bound) starts waiting; later P (the I/O thread) starts waiting. B's timed wait
+// expires first: it sets the drop request and waits again, now behind P, so the drop hands the lock
+// to P, not to B. A scheduling hiccup (P's own wait expiring before A drops) can spoil one round on
+// a loaded machine, so the rule must hold in at least one of a few rounds; it holds in every round
+// on a quiet one. (Intervals here are long so that only a stall of tens of ms can spoil a round.)
+TEST(GilConvoy, AFreshWaiterGoesBeforeAWaiterWhoseWaitExpired) {
+  constexpr uint64_t kIntervalUs = 60'000;
+  int probeFirst = 0;
+  for (int round = 0; round < 5 && probeFirst == 0; ++round) {
+    Gil gil;
+    Party a(gil), b(gil), p(gil);
+    ASSERT_TRUE(gil.acquire(a.id, kIntervalUs, a.token, a.stats, a.trace));
+    std::mutex orderMutex;
+    std::vector<uint64_t> order;
+    auto waitFor = [&](Party& who, bool probe) {
+      EXPECT_TRUE(gil.acquire(who.id, kIntervalUs, who.token, who.stats, who.trace, probe));
+      {
+        std::lock_guard<std::mutex> g(orderMutex);
+        order.push_back(who.id);
+      }
+      burnCpuUs(50);
+      gil.release(who.id, false, who.token, who.stats, who.trace, true);
+    };
+    std::thread tb(waitFor, std::ref(b), false);
+    ASSERT_TRUE(waitUntil([&] { return gil.waiting() == 1; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::thread tp(waitFor, std::ref(p), true);
+    ASSERT_TRUE(waitUntil([&] { return gil.waiting() == 2; }));
+    ASSERT_TRUE(waitUntil([&] { return gil.dropRequested(); }));
+    gil.release(a.id, /*forcedWait=*/true, a.token, a.stats, a.trace, true);
+    tb.join();
+    tp.join();
+    ASSERT_EQ(order.size(), 2u);
+    EXPECT_EQ(b.stats.dropRequests, 1u);
+    if (order[0] == p.id) ++probeFirst;
+  }
+  EXPECT_EQ(probeFirst, 1) << "the fresh waiter never went before the CPU-bound one whose wait expired";
+}
+
+// Without any timed wait expiring, a release goes to the thread that has waited longest: B, which
+// began waiting before P. (With waits sliced into 1 ms re-entries, the old emulation woke whichever
+// had re-entered its slice first: about half the time P.) Only a stall of over 190 ms (P's wait
+// expiring before B runs) can change the order, so one round in eight may differ.
+TEST(GilConvoy, AReleaseWakesTheLongestWaiter) {
+  constexpr uint64_t kIntervalUs = 200'000;
+  constexpr int kRounds = 8;
+  int longestFirst = 0;
+  for (int round = 0; round < kRounds; ++round) {
+    Gil gil;
+    Party a(gil), b(gil), p(gil);
+    ASSERT_TRUE(gil.acquire(a.id, kIntervalUs, a.token, a.stats, a.trace));
+    std::mutex orderMutex;
+    std::vector<uint64_t> order;
+    auto waitFor = [&](Party& who) {
+      EXPECT_TRUE(gil.acquire(who.id, kIntervalUs, who.token, who.stats, who.trace));
+      {
+        std::lock_guard<std::mutex> g(orderMutex);
+        order.push_back(who.id);
+      }
+      gil.release(who.id, false, who.token, who.stats, who.trace, true);
+    };
+    std::thread tb(waitFor, std::ref(b));
+    ASSERT_TRUE(waitUntil([&] { return gil.waiting() == 1; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    std::thread tp(waitFor, std::ref(p));
+    ASSERT_TRUE(waitUntil([&] { return gil.waiting() == 2; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(3));
+    gil.release(a.id, false, a.token, a.stats, a.trace, true);
+    tb.join();
+    tp.join();
+    ASSERT_EQ(order.size(), 2u);
+    if (order[0] == b.id) ++longestFirst;
+  }
+  EXPECT_GE(longestFirst, kRounds - 1) << "the longest waiter went first in only " << longestFirst << " of " << kRounds;
+}
+
+// The lock passes through the I/O thread without being lost to the releaser: A holds; B's timed
+// wait expires (drop request, B waits again behind P, who arrived meanwhile); A drops and P takes
+// it; A asks again while P holds it, behind B. P's release then goes to B, not back to A: CPU-bound
+// threads still hand over once per interval with an I/O thread beside them. (The sliced waits woke
+// whichever re-entered its slice first, so A often took the lock back and B waited a further
+// interval.) A stall of tens of ms can spoil a round on a loaded machine: one in eight may differ.
+TEST(GilConvoy, TheReleaseAfterTheIoThreadGoesToTheWaiterThatAskedFirst) {
+  constexpr uint64_t kIntervalUs = 100'000;
+  constexpr int kRounds = 8;
+  int waiterBeforeReleaser = 0;
+  for (int round = 0; round < kRounds; ++round) {
+    Gil gil;
+    Party a(gil), b(gil), p(gil);
+    ASSERT_TRUE(gil.acquire(a.id, kIntervalUs, a.token, a.stats, a.trace));
+    std::mutex orderMutex;
+    std::vector<uint64_t> order;
+    auto take = [&](Party& who, bool probe, uint64_t holdUs) {
+      EXPECT_TRUE(gil.acquire(who.id, kIntervalUs, who.token, who.stats, who.trace, probe));
+      {
+        std::lock_guard<std::mutex> g(orderMutex);
+        order.push_back(who.id);
+      }
+      burnCpuUs(holdUs);
+      gil.release(who.id, false, who.token, who.stats, who.trace, true);
+    };
+    std::thread tb(take, std::ref(b), false, 50);
+    ASSERT_TRUE(waitUntil([&] { return gil.waiting() == 1; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::thread tp(take, std::ref(p), true, 10'000);
+    ASSERT_TRUE(waitUntil([&] { return gil.waiting() == 2; }));
+    ASSERT_TRUE(waitUntil([&] { return gil.dropRequested(); }));
+    gil.release(a.id, /*forcedWait=*/true, a.token, a.stats, a.trace);  // returns once P has it
+    take(a, false, 50);
+    tb.join();
+    tp.join();
+    ASSERT_EQ(order.size(), 3u);
+    if (order[0] == p.id && order[1] == b.id) ++waiterBeforeReleaser;
+  }
+  EXPECT_GE(waiterBeforeReleaser, kRounds - 1)
+      << "after the I/O thread the lock went to the waiter in only " << waiterBeforeReleaser << " of " << kRounds;
+}
+
+// Cancelling a waiter wakes it at once (no polling), even with a one-second interval, and leaves
+// the order of the others intact: the next release still wakes the longest waiter.
+TEST(GilConvoy, CancelWakesAWaiterAndKeepsTheOthersInOrder) {
+  Gil gil;
+  Party holder(gil), first(gil), second(gil);
+  ASSERT_TRUE(gil.acquire(holder.id, 1'000'000, holder.token, holder.stats, holder.trace));
+  std::atomic<int> firstResult{-1};
+  std::atomic<uint64_t> secondGotNs{0};
+  std::thread t1(
+      [&] { firstResult = gil.acquire(first.id, 1'000'000, first.token, first.stats, first.trace) ? 1 : 0; });
+  ASSERT_TRUE(waitUntil([&] { return gil.waiting() == 1; }));
+  std::thread t2([&] {
+    EXPECT_TRUE(gil.acquire(second.id, 1'000'000, second.token, second.stats, second.trace));
+    secondGotNs = common::monotonicNs();
+    gil.release(second.id, false, second.token, second.stats, second.trace, true);
+  });
+  ASSERT_TRUE(waitUntil([&] { return gil.waiting() == 2; }));
+  const uint64_t cancelNs = common::monotonicNs();
+  first.token.cancel();
+  ASSERT_TRUE(waitUntil([&] { return firstResult.load() != -1; }));
+  EXPECT_LT(common::monotonicNs() - cancelNs, kHangGuardNs);
+  EXPECT_EQ(firstResult.load(), 0);
+  t1.join();
+  EXPECT_EQ(gil.waiting(), 1);
+  gil.release(holder.id, false, holder.token, holder.stats, holder.trace, true);
+  t2.join();
+  EXPECT_NE(secondGotNs.load(), 0u);
+  EXPECT_EQ(second.stats.dropRequests, 0u);
+}
+
+// A releaser whose task is cancelled does not wait for the switch (forced switching).
+TEST(GilConvoy, ACancelledReleaserDoesNotWaitForTheSwitch) {
+  Gil gil;
+  Party holder(gil), waiter(gil);
+  ASSERT_TRUE(gil.acquire(holder.id, 1000, holder.token, holder.stats, holder.trace));
+  std::thread w([&] {
+    EXPECT_TRUE(gil.acquire(waiter.id, 1000, waiter.token, waiter.stats, waiter.trace));
+    gil.release(waiter.id, false, waiter.token, waiter.stats, waiter.trace, true);
+  });
+  ASSERT_TRUE(waitUntil([&] { return gil.dropRequested(); }));
+  holder.token.cancel();
+  const uint64_t t0 = common::monotonicNs();
+  gil.release(holder.id, /*forcedWait=*/true, holder.token, holder.stats, holder.trace);
+  EXPECT_LT(common::monotonicNs() - t0, kHangGuardNs);
+  w.join();
+  EXPECT_EQ(gil.counters().acquisitions, 2u);
+}
+
+}  // namespace
+}  // namespace gilscope::runtime
