@@ -47,6 +47,8 @@ export interface Measured {
   readonly startup?: StartupCostReport;
   /** One extra run with tracing on, after the measured ones (when asked for; never measured). */
   readonly traced?: BatchReport;
+  /** With rounds (plan.rounds >= 2): each round's median, in order; `samples` holds them one after another. */
+  readonly rounds?: number[];
 }
 
 /** Called once per finished unit of work (one run, one micro-benchmark). */
@@ -60,12 +62,14 @@ export interface RunOptions {
   readonly trace?: boolean;
 }
 
-/** Units of work a configuration counts for the progress bar (its traced run is one more). */
+/**
+ * Units of work a configuration counts for the progress bar over all its rounds (a warm-up before
+ * each; start-up is measured once; its traced run is one more).
+ */
 export function unitsOf(spec: ConfigSpec, plan: BenchPlan, trace = false): number {
-  return (
-    (spec.kind === 'startup' || spec.kind === 'micro' ? 1 : plan.warmup + plan.repeat) +
-    (trace && traceable(spec) ? 1 : 0)
-  );
+  const rounds = plan.rounds ?? 1;
+  const runs = spec.kind === 'startup' ? 1 : spec.kind === 'micro' ? rounds : rounds * plan.warmup + plan.repeat;
+  return runs + (trace && traceable(spec) ? 1 : 0);
 }
 
 /**

@@ -21,8 +21,8 @@ import type { HazardSuiteReport, KernelName, Mode, StartupCostReport } from '../
  * the v3 files written before them still read).
  */
 export const SCHEMA_NAME = 'gilscope-bench-results';
-export const SCHEMA_VERSION = 3;
-export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2, 3];
+export const SCHEMA_VERSION = 4;
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2, 3, 4];
 
 export type ExperimentId = 1 | 2 | 3 | 4 | 5 | 6 | 7;
 export const EXPERIMENT_IDS: readonly ExperimentId[] = [1, 2, 3, 4, 5, 6, 7];
@@ -175,6 +175,17 @@ const BenchPlan = Strict({
   microMaxTimeS: Num,
   /** Run the concurrency-hazard suite (`runHazardSuite()`) too (v2). @default false */
   hazards: Type.Optional(Bool),
+  /**
+   * v4 (issue 17): each configuration's `repeat` runs are split over this many interleaved rounds of
+   * the sweep (round 1 of every configuration, then round 2 of every one...), each round after its
+   * own warm-up, so that `configs[].rounds` holds one median per round. Absent: one round.
+   */
+  rounds: Type.Optional(Positive),
+  /**
+   * v4 (issue 17): the results file whose `calibrated` kernel sizes this run used instead of
+   * calibrating (`--sizes-from`), so that every configuration runs the same work as in that file.
+   */
+  sizesFrom: Type.Optional(Str),
 });
 export type BenchPlan = Of<typeof BenchPlan>;
 
@@ -356,6 +367,12 @@ const figures = {
   reading: Type.Optional(Nullable(Reading)),
   /** Extra figures of one configuration (resident memory for start-up, benchmark.js's rme...). */
   extra: Dict(NumOrNull),
+  /**
+   * v4 (issue 17): the median of each round's samples, in round order (plan.rounds >= 2; `samples`
+   * holds the rounds' samples one round after another). Their spread is the noise between rounds that
+   * `compare` judges a change against. Absent with one round, and for start-up (measured once).
+   */
+  rounds: Type.Optional(Type.Array(Num, { minItems: 2 })),
 };
 
 function measured<P extends TProperties>(spec: TObject<P>) {
