@@ -160,8 +160,12 @@ function prepare(plan: BenchPlan, hooks: SweepHooks, options: SweepOptions): Swe
   }
   const calibrated: Record<string, Record<string, number>> = {};
   const earlier = plan.sizesFrom === undefined ? null : sizesFrom(plan.sizesFrom, notes);
-  const params = (kernel: KernelName): Record<string, number> =>
-    (calibrated[kernel] ??= earlier?.[kernel] ? { ...earlier[kernel] } : roundKnob(calibrate(kernel, plan.taskMs)));
+  const params = (kernel: KernelName): Record<string, number> => {
+    if (calibrated[kernel]) return calibrated[kernel];
+    const given = earlier?.[kernel];
+    if (earlier && !given) notes.push(`${plan.sizesFrom} has no size for kernel ${kernel}: it was calibrated here.`);
+    return (calibrated[kernel] = given ? { ...given } : roundKnob(calibrate(kernel, plan.taskMs)));
+  };
   const traces = options.traceDir === undefined ? null : new TraceWriter(options.traceDir);
   const ctx: ExpContext = { plan, cores, params };
   return { plan, ctx, context, calibrated, hooks, signal: options.signal, traces, notes, skipped: [] };
