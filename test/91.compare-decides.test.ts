@@ -137,6 +137,10 @@ test('compare a1 a2 -- b1 b2: the files on each side of --, or exactly two witho
   );
   assert.throws(() => splitSides(['a', 'b', 'c'], argv('a', 'b', 'c')), { name: 'RangeError', message: /without --/ });
   assert.throws(() => splitSides(['a', 'b'], argv('a', 'b', '--')), { name: 'RangeError', message: /each side of --/ });
+  assert.throws(() => splitSides(['a', 'b', '--json'], argv('a', '--', 'b', '--json')), {
+    name: 'RangeError',
+    message: /options go before --, received --json/,
+  });
 });
 
 test('recorded A/A pairs (one build, b with the sizes of a) flag nothing and pair every row', () => {

@@ -236,7 +236,7 @@ export function comparisonTable(c: Comparison): Table {
       `${sig(r.ci.lo)}–${sig(r.ci.hi)}`,
       sig(r.p),
       r.verdict === 'not comparable' ? null : sig(r.q),
-      noiseLabel(r),
+      r.verdict === 'not comparable' ? null : noiseLabel(r),
       r.verdict === 'no significant change'
         ? r.note
           ? `same (${r.note})`

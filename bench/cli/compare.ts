@@ -40,6 +40,9 @@ export function splitSides(files: readonly string[], rawArgs: readonly string[])
       );
     return { a: [files[0]!], b: [files[1]!] };
   }
+  const option = rawArgs.slice(dash + 1).find((x) => x.startsWith('--'));
+  if (option !== undefined)
+    throw new RangeError(`compare: options go before --, received ${option} after it (where only b files go)`);
   const after = rawArgs.length - dash - 1;
   const a = files.slice(0, files.length - after);
   const b = files.slice(files.length - after);
