@@ -63,12 +63,13 @@ export interface RunOptions {
 }
 
 /**
- * Units of work a configuration counts for the progress bar over all its rounds (a warm-up before
- * each; start-up is measured once; its traced run is one more).
+ * Units of work a configuration counts for the progress bar over all its rounds (the warm-up runs
+ * before the first only; one unit a round for start-up and micro-benchmarks; its traced run is one
+ * more).
  */
 export function unitsOf(spec: ConfigSpec, plan: BenchPlan, trace = false): number {
   const rounds = plan.rounds ?? 1;
-  const runs = spec.kind === 'startup' ? 1 : spec.kind === 'micro' ? rounds : rounds * plan.warmup + plan.repeat;
+  const runs = spec.kind === 'startup' || spec.kind === 'micro' ? rounds : plan.warmup + plan.repeat;
   return runs + (trace && traceable(spec) ? 1 : 0);
 }
 

@@ -218,8 +218,8 @@ function writeTrace(sweep: Sweep, spec: ConfigSpec, slug: string, report: BatchR
 
 /**
  * Measures every configuration in order, round after round (see rounds.ts), until the end or an
- * abort; then ends every pool and child. Start-up is measured once, in the first round; the traced
- * run is taken in the last. A configuration that fails in any round is left out whole.
+ * abort; then ends every pool and child. The traced run is taken in the last round. A configuration
+ * that fails in any round is left out whole.
  */
 async function measureAll(sweep: Sweep, planned: Planned): Promise<Measurements> {
   const { signal, notes } = sweep;
@@ -230,12 +230,11 @@ async function measureAll(sweep: Sweep, planned: Planned): Promise<Measurements>
   const plans = roundPlans(sweep.plan);
   try {
     rounds: for (const [r, plan] of plans.entries()) {
+      if (r > 0) resetRunner(); // each round measures start-up afresh
       for (const { spec, experiments } of planned.specs.values()) {
         if (signal?.aborted) break rounds;
-        if (unavailable.has(spec.key) || failed.has(spec.key) || (spec.kind === 'startup' && r > 0)) continue;
-        const m = await measureOne(sweep, planned, spec, experiments, spec.kind === 'startup' ? sweep.plan : plan, {
-          trace: r === plans.length - 1,
-        });
+        if (unavailable.has(spec.key) || failed.has(spec.key)) continue;
+        const m = await measureOne(sweep, planned, spec, experiments, plan, { trace: r === plans.length - 1 });
         if (m instanceof Unavailable) {
           unavailable.set(spec.key, m.message);
           notes.push(`${spec.label} (${spec.key}) was not run: ${m.message}`);

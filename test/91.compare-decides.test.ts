@@ -100,7 +100,12 @@ test('rounds: repeats split evenly over interleaved rounds, merged back with one
     plans.map((p) => p.repeat),
     [4, 3, 3],
   );
-  assert.ok(plans.every((p) => p.warmup === plan.warmup && Math.abs(p.microMaxTimeS * 3 - plan.microMaxTimeS) < 1e-12));
+  assert.deepEqual(
+    plans.map((p) => p.warmup),
+    [plan.warmup, 0, 0],
+    'one warm-up, before the first round',
+  );
+  assert.ok(plans.every((p) => Math.abs(p.microMaxTimeS * 3 - plan.microMaxTimeS) < 1e-12));
   assert.deepEqual(roundPlans({ ...plan, rounds: 1 }), [{ ...plan, rounds: 1 }]);
   const part = (samples: number[]): Measured =>
     ({ spec: {}, metric: {}, samples, reports: [], extra: { rme: samples[0]! } }) as unknown as Measured;
@@ -109,6 +114,20 @@ test('rounds: repeats split evenly over interleaved rounds, merged back with one
   assert.deepEqual(m.rounds, [2, 15, 5]);
   assert.equal(m.extra['rme'], 5, 'extra figures: the median over the rounds');
   assert.equal(mergeRounds([part([4])]).rounds, undefined, 'one round carries no rounds');
+  // Start-up: each round's report, merged into one with every sample.
+  const unit = (createNs: number[], rssBytesMedian: number) => ({ createNsMedian: 0, createNs, rssBytesMedian });
+  const report = (ns: number[], rss: number) => ({
+    samples: ns.length,
+    thread: unit(ns, rss),
+    worker: unit(ns, rss),
+    process: unit(ns, rss),
+  });
+  const started = mergeRounds([
+    { ...part([3, 1]), startup: report([3, 1], 10) },
+    { ...part([2, 8]), startup: report([2, 8], 30) },
+  ]);
+  assert.deepEqual(started.startup?.worker, { createNsMedian: 2.5, createNs: [3, 1, 2, 8], rssBytesMedian: 20 });
+  assert.equal(started.startup?.samples, 4);
   assert.throws(() => mergeRounds([]), RangeError);
 });
 

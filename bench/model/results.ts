@@ -177,8 +177,8 @@ const BenchPlan = Strict({
   hazards: Type.Optional(Bool),
   /**
    * v4 (issue 17): each configuration's `repeat` runs are split over this many interleaved rounds of
-   * the sweep (round 1 of every configuration, then round 2 of every one...), each round after its
-   * own warm-up, so that `configs[].rounds` holds one median per round. Absent: one round.
+   * the sweep (round 1 of every configuration, then round 2 of every one...), after one warm-up
+   * before the first, so that `configs[].rounds` holds one median per round. Absent: one round.
    */
   rounds: Type.Optional(Positive),
   /**
@@ -370,7 +370,7 @@ const figures = {
   /**
    * v4 (issue 17): the median of each round's samples, in round order (plan.rounds >= 2; `samples`
    * holds the rounds' samples one round after another). Their spread is the noise between rounds that
-   * `compare` judges a change against. Absent with one round, and for start-up (measured once).
+   * `compare` judges a change against. Absent with one round.
    */
   rounds: Type.Optional(Type.Array(Num, { minItems: 2 })),
 };
