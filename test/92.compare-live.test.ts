@@ -98,17 +98,22 @@ test(
 );
 
 /** Attempts at a slowdown the load really caused, each one bounded; the test's own hard limit is below. */
-const SLOW_ATTEMPTS = 3;
-/** A held row's median b / a at which the load counts as having slowed b down for real. */
-const REAL_SLOWDOWN = 1.6;
+const SLOW_ATTEMPTS = 5;
+/**
+ * A held row's median b / a at which the busy process counts as having slowed b down for real (on
+ * a loaded machine the other processes on the pinned core can make it bite less than 2x).
+ */
+const REAL_SLOWDOWN = 1.5;
 
 test(
   'a live pair whose b side shares its core with a busy process is flagged slower on the held rows',
-  { skip: SKIP, timeout: 900_000 },
+  { skip: SKIP, timeout: 600_000 },
   async (t) => {
-    // Ten rounds of one run each: the t-test then has about 18 degrees of freedom, not 4.
+    // Forty rounds of one run each (about a second of work a side): the t-test then has about 78
+    // degrees of freedom, not 4, and a 2x change stands out of round medians that differ by 5x on
+    // a machine loaded 15 deep.
     const args = ['--experiments', '1', '--modes', 'held', '--tasks', '1,2', '--task-ms', '10'];
-    args.push('--repeat', '10', '--rounds', '10');
+    args.push('--repeat', '40', '--rounds', '40');
     const cpu = firstCpu();
     for (let attempt = 1; attempt <= SLOW_ATTEMPTS; attempt++) {
       const a = await pinnedBench(cpu, `slow-a${attempt}`, args);
