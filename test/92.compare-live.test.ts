@@ -110,7 +110,7 @@ test(
   { skip: SKIP, timeout: 600_000 },
   async (t) => {
     // Forty rounds of one run each (about a second of work a side): the t-test then has about 78
-    // degrees of freedom, not 4, and a 2x change stands out of round medians that differ by 5x on
+    // degrees of freedom, not 4, and a 2x change stands out of round medians that differ by 10x on
     // a machine loaded 15 deep.
     const args = ['--experiments', '1', '--modes', 'held', '--tasks', '1,2', '--task-ms', '10'];
     args.push('--repeat', '40', '--rounds', '40');
