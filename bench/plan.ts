@@ -67,6 +67,23 @@ export interface RawBenchOptions {
   experiments?: string;
   flood?: string;
   hazards?: boolean;
+  rounds?: string;
+  sizesFrom?: string;
+}
+
+/** Interleaved rounds each configuration's repeats are split into, unless --rounds says otherwise. */
+export const DEFAULT_ROUNDS = 3;
+
+/**
+ * --rounds: explicit, it must not exceed --repeat (each round needs a run); by default
+ * DEFAULT_ROUNDS, or fewer when there are fewer repeats.
+ */
+function rounds(raw: RawBenchOptions, repeat: number): number {
+  if (raw.rounds === undefined) return Math.min(DEFAULT_ROUNDS, repeat);
+  const n = int(raw.rounds, '--rounds', 1, 100);
+  if (n > repeat)
+    throw new RangeError(`--rounds must not exceed --repeat (${repeat}): each round needs a run, received ${n}`);
+  return n;
 }
 
 /** Flood sizes from the released one: the slower runners get proportionally fewer tasks. */
@@ -159,7 +176,16 @@ export function resolvePlan(raw: RawBenchOptions, cores = availableParallelism()
     taskMs: raw.taskMs === undefined ? base.taskMs : int(raw.taskMs, '--task-ms', 1, 10_000),
     flood: raw.flood === undefined ? base.flood : floodSizes(int(raw.flood, '--flood', 1, 100_000)),
     hazards: raw.hazards === undefined ? base.hazards : flag(raw.hazards, '--hazards'),
+    rounds: rounds(raw, raw.repeat === undefined ? base.repeat : int(raw.repeat, '--repeat', 1, 1000)),
+    ...(raw.sizesFrom === undefined ? {} : { sizesFrom: sizesFrom(raw.sizesFrom) }),
   };
+}
+
+/** --sizes-from: a path (read when the sweep starts; loadResults names what is wrong with the file). */
+function sizesFrom(value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new TypeError(`--sizes-from must be the path of a results.json, received ${describe(value)}`);
+  return resolve(value);
 }
 
 /** bench-results/<timestamp>/ under `cwd`, the timestamp safe in file names (2026-11-25T08-30-00Z). */

@@ -16,6 +16,7 @@ import { dispatchBaselines, throwIfAborted } from '../src/internal.js';
 import { traceable } from './model/traceable.js';
 import { nodeWorkRuns, resetNodeWork } from './extras/node-work.js';
 import { starvationSample } from './extras/starvation.js';
+import { roundPlans } from './rounds.js';
 import type {
   BatchSpec,
   BenchPlan,
@@ -51,6 +52,8 @@ export interface Measured {
   readonly startup?: StartupCostReport;
   /** One extra run with tracing on, after the measured ones (when asked for; never measured). */
   readonly traced?: BatchReport;
+  /** With rounds (plan.rounds >= 2): each round's median, in order; `samples` holds them one after another. */
+  readonly rounds?: number[];
 }
 
 /** Called once per finished unit of work (one run, one micro-benchmark). */
@@ -64,15 +67,20 @@ export interface RunOptions {
   readonly trace?: boolean;
 }
 
-/** Units of work a configuration counts for the progress bar (its traced run is one more). */
+/**
+ * Units of work a configuration counts for the progress bar over all its rounds (the warm-up runs
+ * before the first only; one unit a round for start-up and micro-benchmarks; its traced run is one
+ * more).
+ */
 export function unitsOf(spec: ConfigSpec, plan: BenchPlan, trace = false): number {
-  return (
-    (spec.kind === 'startup' || spec.kind === 'micro'
-      ? 1
+  const rounds = plan.rounds ?? 1;
+  const runs =
+    spec.kind === 'startup' || spec.kind === 'micro'
+      ? rounds
       : spec.kind === 'node-work' || spec.kind === 'starvation'
-        ? NODE_WORK_RUNS(plan)
-        : plan.warmup + plan.repeat) + (trace && traceable(spec) ? 1 : 0)
-  );
+        ? roundPlans(plan).reduce((n, p) => n + NODE_WORK_RUNS(p), 0)
+        : plan.warmup + plan.repeat;
+  return runs + (trace && traceable(spec) ? 1 : 0);
 }
 
 /**

@@ -16,6 +16,7 @@ import { shutdownPools } from '../src/index.js';
 import { abortError, killChildren, throwIfAborted } from '../src/internal.js';
 import type { BatchReport, KernelName, StartupCostReport } from '../src/index.js';
 import { analyse } from './analysis/analyse.js';
+import { loadResults } from './analysis/load.js';
 import { calibrate } from './calibrate.js';
 import { renderSvg, type ChartSpec } from './report/charts.js';
 import { collectContext } from './context.js';
@@ -23,6 +24,7 @@ import { EXPERIMENTS, type Experiment, type ExpContext } from './experiments/ind
 import { checkGoals, goalSpecs, REFERENCE_KERNELS } from './analysis/goals.js';
 import { runHazards } from './extras/hazards.js';
 import { resetRunner, runConfig, unitsOf, Unavailable, type Measured } from './runner.js';
+import { mergeRounds, roundPlans } from './rounds.js';
 import { drawTimelines, runTimeline, timelineRuns, type TimelineRun } from './extras/timelines.js';
 import { measureTraceCost } from './extras/trace-cost.js';
 import { TraceWriter } from './extras/traces.js';
@@ -139,7 +141,21 @@ function roundKnob(params: Record<string, number>): Record<string, number> {
   return out;
 }
 
-/** The machine, its load, and kernel sizes calibrated on first use. */
+/**
+ * The kernel sizes of an earlier results file (--sizes-from), so that this run does the same work
+ * per task and every configuration compares with that file's. A kernel the file has no size for is
+ * calibrated (and noted when it is used).
+ */
+function sizesFrom(path: string, notes: string[]): Readonly<Record<string, Readonly<Record<string, number>>>> {
+  const earlier = loadResults(path);
+  notes.push(
+    `Kernel sizes are those of ${path} (--sizes-from, calibrated there to ${earlier.plan.taskMs} ms tasks), ` +
+      'not calibrated in this run.',
+  );
+  return earlier.calibrated;
+}
+
+/** The machine, its load, and kernel sizes calibrated on first use (or taken from --sizes-from). */
 function prepare(plan: BenchPlan, hooks: SweepHooks, options: SweepOptions): Sweep {
   const cores = availableParallelism();
   const context = collectContext();
@@ -153,8 +169,13 @@ function prepare(plan: BenchPlan, hooks: SweepHooks, options: SweepOptions): Swe
     );
   }
   const calibrated: Record<string, Record<string, number>> = {};
-  const params = (kernel: KernelName): Record<string, number> =>
-    (calibrated[kernel] ??= roundKnob(calibrate(kernel, plan.taskMs)));
+  const earlier = plan.sizesFrom === undefined ? null : sizesFrom(plan.sizesFrom, notes);
+  const params = (kernel: KernelName): Record<string, number> => {
+    if (calibrated[kernel]) return calibrated[kernel];
+    const given = earlier?.[kernel];
+    if (earlier && !given) notes.push(`${plan.sizesFrom} has no size for kernel ${kernel}: it was calibrated here.`);
+    return (calibrated[kernel] = given ? { ...given } : roundKnob(calibrate(kernel, plan.taskMs)));
+  };
   const traces = options.traceDir === undefined ? null : new TraceWriter(options.traceDir);
   const ctx: ExpContext = { plan, cores, params };
   return { plan, ctx, context, calibrated, hooks, signal: options.signal, traces, notes, skipped: [] };
@@ -205,42 +226,73 @@ function writeTrace(sweep: Sweep, spec: ConfigSpec, slug: string, report: BatchR
   }
 }
 
-/** Measures every configuration in order, until the end or an abort; then ends every pool and child. */
+/**
+ * Measures every configuration in order, round after round (see rounds.ts), until the end or an
+ * abort; then ends every pool and child. The traced run is taken in the last round. A configuration
+ * that fails in any round is left out whole.
+ */
 async function measureAll(sweep: Sweep, planned: Planned): Promise<Measurements> {
-  const { plan, hooks, signal, traces, notes } = sweep;
-  const measured = new Map<string, Measured>();
+  const { signal, notes } = sweep;
+  const parts = new Map<string, Measured[]>();
   const unavailable = new Map<string, string>();
+  const failed = new Set<string>();
   let interrupted: string | null = null;
+  const plans = roundPlans(sweep.plan);
   try {
-    for (const { spec, experiments } of planned.specs.values()) {
-      if (signal?.aborted) break;
-      try {
-        const m = await runConfig(spec, plan, (label) => hooks.onTick?.(label), { signal, trace: traces !== null });
-        measured.set(spec.key, m);
-        const slug = planned.experiments.find((e) => e.id === experiments[0])?.slug ?? 'goals';
-        if (traces && m.traced) writeTrace(sweep, spec, slug, m.traced);
-      } catch (err) {
-        if (err instanceof Unavailable) {
-          unavailable.set(spec.key, err.message);
-          notes.push(`${spec.label} (${spec.key}) was not run: ${err.message}`);
-          continue;
-        }
-        // A failure that an interrupt caused (a child process killed by Ctrl-C) is not a failure.
-        if (signal && !signal.aborted) await new Promise((r) => setTimeout(r, INTERRUPT_GRACE_MS));
-        if (signal?.aborted) {
+    rounds: for (const [r, plan] of plans.entries()) {
+      if (r > 0) resetRunner(); // each round measures start-up afresh
+      for (const { spec, experiments } of planned.specs.values()) {
+        if (signal?.aborted) break rounds;
+        if (unavailable.has(spec.key) || failed.has(spec.key)) continue;
+        const m = await measureOne(sweep, planned, spec, experiments, plan, { trace: r === plans.length - 1 });
+        if (m instanceof Unavailable) {
+          unavailable.set(spec.key, m.message);
+          notes.push(`${spec.label} (${spec.key}) was not run: ${m.message}`);
+        } else if (m === 'interrupted') {
           interrupted = spec.key;
-          break;
-        }
-        const e = err instanceof Error ? err : new Error(String(err));
-        notes.push(`${spec.label} (${spec.key}) did not run: ${firstLine(e)}`);
-        hooks.onError?.(spec, e);
+          break rounds;
+        } else if (m === 'failed') {
+          failed.add(spec.key);
+          parts.delete(spec.key);
+        } else parts.set(spec.key, [...(parts.get(spec.key) ?? []), m]);
       }
     }
   } finally {
     shutdownPools(); // worker and process hosts: the sweep is their only user
     if (signal?.aborted) await killChildren(); // and wait until every child process has gone
   }
+  const measured = new Map([...parts].map(([key, ms]) => [key, mergeRounds(ms)]));
   return { measured, unavailable, interrupted };
+}
+
+/** One round of one configuration: its runs, or why there are none (a failure is noted and reported). */
+async function measureOne(
+  sweep: Sweep,
+  planned: Planned,
+  spec: ConfigSpec,
+  experiments: readonly ExperimentId[],
+  plan: BenchPlan,
+  { trace }: { trace: boolean },
+): Promise<Measured | Unavailable | 'interrupted' | 'failed'> {
+  const { hooks, signal, traces, notes } = sweep;
+  try {
+    const m = await runConfig(spec, plan, (label) => hooks.onTick?.(label), {
+      signal,
+      trace: trace && traces !== null,
+    });
+    const slug = planned.experiments.find((e) => e.id === experiments[0])?.slug ?? 'goals';
+    if (traces && m.traced) writeTrace(sweep, spec, slug, m.traced);
+    return m;
+  } catch (err) {
+    if (err instanceof Unavailable) return err;
+    // A failure that an interrupt caused (a child process killed by Ctrl-C) is not a failure.
+    if (signal && !signal.aborted) await new Promise((r) => setTimeout(r, INTERRUPT_GRACE_MS));
+    if (signal?.aborted) return 'interrupted';
+    const e = err instanceof Error ? err : new Error(String(err));
+    notes.push(`${spec.label} (${spec.key}) did not run: ${firstLine(e)}`);
+    hooks.onError?.(spec, e);
+    return 'failed';
+  }
 }
 
 /** Runs one extra part: after an abort it is skipped (and named in `skipped`); a failure leaves a note. */

@@ -109,6 +109,9 @@ test(
       '0',
       '--task-ms',
       '5',
+      // One round: the batches run in the order this test counts them.
+      '--rounds',
+      '1',
     ]);
     const cli = bench.child.pid!;
     const seen = new Set<number>();
@@ -162,6 +165,9 @@ test(
       '0',
       '--task-ms',
       '5',
+      // One round: the batches run in the order this test counts them.
+      '--rounds',
+      '1',
     ]);
     const cli = bench.child.pid!;
     const seen = new Set<number>();

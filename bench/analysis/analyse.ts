@@ -26,7 +26,7 @@ export type BatchFigures = Pick<
 >;
 
 /** What the analysis reads of a configuration's runs (every Measured is one). */
-export interface Runs extends Pick<Measured, 'spec' | 'metric' | 'samples' | 'extra'> {
+export interface Runs extends Pick<Measured, 'spec' | 'metric' | 'samples' | 'extra' | 'rounds'> {
   /** The batch reports of the measured runs (batch kind only). */
   readonly reports: readonly BatchFigures[];
 }
@@ -148,5 +148,6 @@ export function analyse(
       ? { ...batchFigures(m.reports), reading: medianRunReading(m.reports, gains.speedup, spec.tasks) }
       : NOT_A_BATCH),
     extra: m.extra,
+    ...(m.rounds && m.rounds.length >= 2 ? { rounds: [...m.rounds] } : {}),
   };
 }

@@ -198,6 +198,15 @@ export function registerBench(program: Command): void {
     .option('--interval <us>', 'GIL switch interval for the gil mode (default 5000, as CPython)')
     .option('--task-ms <ms>', 'target duration of one task; kernel sizes are calibrated to it')
     .option('--flood <n>', 'empty tasks per flood in experiment 6 (worker, process and piscina get fewer)')
+    .option(
+      '--rounds <n>',
+      "split each configuration's repeats over n interleaved rounds of the sweep (default 3): " +
+        'the spread of the round medians is the noise between runs that compare judges against',
+    )
+    .option(
+      '--sizes-from <results.json>',
+      "use an earlier run's calibrated kernel sizes instead of calibrating, so that compare can pair every row",
+    )
     .option('--experiments <ids>', 'run only these experiments, e.g. 1,6 (default: all)')
     .option(
       '--hazards',

@@ -175,6 +175,17 @@ const BenchPlan = Strict({
   microMaxTimeS: Num,
   /** Run the concurrency-hazard suite (`runHazardSuite()`) too (v2). @default false */
   hazards: Type.Optional(Bool),
+  /**
+   * v4 (issue 17): each configuration's `repeat` runs are split over this many interleaved rounds of
+   * the sweep (round 1 of every configuration, then round 2 of every one...), after one warm-up
+   * before the first, so that `configs[].rounds` holds one median per round. Absent: one round.
+   */
+  rounds: Type.Optional(Positive),
+  /**
+   * v4 (issue 17): the results file whose `calibrated` kernel sizes this run used instead of
+   * calibrating (`--sizes-from`), so that every configuration runs the same work as in that file.
+   */
+  sizesFrom: Type.Optional(Str),
 });
 export type BenchPlan = Of<typeof BenchPlan>;
 
@@ -397,6 +408,12 @@ const figures = {
   reading: Type.Optional(Nullable(Reading)),
   /** Extra figures of one configuration (resident memory for start-up, benchmark.js's rme...). */
   extra: Dict(NumOrNull),
+  /**
+   * v4 (issue 17): the median of each round's samples, in round order (plan.rounds >= 2; `samples`
+   * holds the rounds' samples one round after another). Their spread is the noise between rounds that
+   * `compare` judges a change against. Absent with one round.
+   */
+  rounds: Type.Optional(Type.Array(Num, { minItems: 2 })),
 };
 
 function measured<P extends TProperties>(spec: TObject<P>) {

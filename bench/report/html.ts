@@ -96,8 +96,9 @@ function contextRows(results: BenchResults): [string, string][] {
     ['commit', `${c.gitCommit ?? 'unknown'}${c.gitDirty ? ' (with uncommitted changes)' : ''}`],
     [
       'preset',
-      `${plan.preset}: tasks ${plan.tasks.join(',')}, ${plan.repeat} repeats after ${plan.warmup} warm-up, ` +
-        `task about ${plan.taskMs} ms`,
+      `${plan.preset}: tasks ${plan.tasks.join(',')}, ${plan.repeat} repeats in ${plan.rounds ?? 1} ` +
+        `interleaved round(s), each after ${plan.warmup} warm-up, task about ${plan.taskMs} ms` +
+        (plan.sizesFrom === undefined ? '' : `, kernel sizes from ${plan.sizesFrom}`),
     ],
     ['calibrated', pairs(results.calibrated, (p) => ` ${JSON.stringify(p)}`)],
     ['run', `${results.createdAt}, took ${sig(results.durationS)} s`],
