@@ -58,7 +58,8 @@ export function hostStartError(
 ): Error & { code: string } {
   const limit =
     cause.code === 'EAGAIN' || cause.code === 'ENOMEM'
-      ? '; the OS refused a new process or thread (see ulimit -u, /proc/sys/kernel/threads-max and free memory): pass a smaller options.threads'
+      ? '; the OS refused a new process or thread (see ulimit -u, /proc/sys/kernel/threads-max and free memory): ' +
+        'pass a smaller options.threads'
       : '';
   const err = new Error(
     `mode '${kind}': could not start ${wanted} ${kind} hosts: ${cause.code} (${cause.detail}); ` +

@@ -28,8 +28,8 @@ std::vector<TaskRecord> runOnRawThreads(const kernels::Call& call, uint32_t task
       const auto* sys = dynamic_cast<const std::system_error*>(&e);
       const char* name = sys != nullptr ? strerrorname_np(sys->code().value()) : nullptr;
       const std::string error = std::string("could not start thread ") + std::to_string(i + 1) + " of " +
-                                std::to_string(tasks) + ": " + (name != nullptr ? name : "error") + " (" +
-                                e.what() + "); the " + std::to_string(i) + " started were stopped and joined";
+                                std::to_string(tasks) + ": " + (name != nullptr ? name : "error") + " (" + e.what() +
+                                "); the " + std::to_string(i) + " started were stopped and joined";
       for (uint32_t j = i; j < tasks; ++j) {
         records[j].kernel = call.id;
         records[j].cancelled = true;

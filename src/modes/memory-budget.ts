@@ -103,7 +103,8 @@ export function checkMemory(
   const hostsBytes = hosts ? hosts.toStart * hosts.bytesEach : 0;
   const budget = Math.floor(available.bytes * MEMORY_BUDGET_FRACTION);
   if (buffersBytes + hostsBytes <= budget) return;
-  const of = `more than ${MEMORY_BUDGET_FRACTION * 100}% of the ${gib(available.bytes)} available (${available.source})`;
+  const share = `${MEMORY_BUDGET_FRACTION * 100}%`;
+  const of = `more than ${share} of the ${gib(available.bytes)} available (${available.source})`;
   if (hostsBytes === 0 || buffersBytes > budget) {
     throw new RangeError(
       `options.tasks: ${concurrent} ${kernel} tasks at once with params.bytes = ${bytes} need ${gib(buffersBytes)}, ` +
@@ -114,7 +115,8 @@ export function checkMemory(
   throw new RangeError(
     `${h.sizedBy}: ${h.total} ${h.kind} hosts` +
       (h.sizedBy === 'options.tasks' ? ' (one per task, as options.threads was not given)' : '') +
-      ` would need an estimated ${gib(hostsBytes + buffersBytes)} (${h.toStart} to start at ${mib(h.bytesEach)} each, ` +
+      ` would need an estimated ${gib(hostsBytes + buffersBytes)} ` +
+      `(${h.toStart} to start at ${mib(h.bytesEach)} each, ` +
       `the PSS of a first host${buffersBytes > 0 ? `, plus ${gib(buffersBytes)} of task buffers` : ''}), ${of}; ` +
       `nothing was started; ${hostAdvice(h, budget, buffersBytes)}`,
   );

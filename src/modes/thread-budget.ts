@@ -49,13 +49,15 @@ export function threadBoundPassed(tasks: number): string | undefined {
   const asLimit = softLimit(limits, 'Max address space');
   const vmBytes = kbField(status, 'VmSize') ?? 0;
   if (asLimit !== undefined && vmBytes + reserveBytes > asLimit) {
-    return `their stacks reserve ${mib(reserveBytes)} (${mib(stackBytes)} each) and RLIMIT_AS leaves ${mib(Math.max(0, asLimit - vmBytes))}`;
+    const left = mib(Math.max(0, asLimit - vmBytes));
+    return `their stacks reserve ${mib(reserveBytes)} (${mib(stackBytes)} each) and RLIMIT_AS leaves ${left}`;
   }
   const meminfo = readText('/proc/meminfo');
   if (readText('/proc/sys/vm/overcommit_memory')?.trim() === '2') {
     const room = (kbField(meminfo, 'CommitLimit') ?? 0) - (kbField(meminfo, 'Committed_AS') ?? 0);
     if (reserveBytes > room) {
-      return `their stacks reserve ${mib(reserveBytes)} (${mib(stackBytes)} each) and strict overcommit leaves ${mib(Math.max(0, room))} to commit`;
+      const left = mib(Math.max(0, room));
+      return `their stacks reserve ${mib(reserveBytes)} (${mib(stackBytes)} each), strict overcommit leaves ${left}`;
     }
   }
   return undefined;

@@ -87,7 +87,8 @@ function hostPromises(): { ready: Promise<void>; exited: Promise<void>; settlers
 /** Why a host that had not said it was ready ended. */
 function earlyExitCause(code: number | null, signal: NodeJS.Signals | null): HostStartCause {
   if (signal === 'SIGABRT') {
-    return { code: 'SIGABRT', detail: 'the host aborted while starting, as node does when it cannot create its own threads' };
+    const detail = 'the host aborted while starting, as node does when it cannot create its own threads';
+    return { code: 'SIGABRT', detail };
   }
   if (signal) return { code: signal, detail: `the host was killed by ${signal} before it was ready` };
   return { code: `exit ${code}`, detail: `the host exited with code ${code} before it was ready` };
@@ -108,12 +109,14 @@ function earlyProcessExitCause(code: number | null, signal: NodeJS.Signals | nul
   const how = signal ? `died of ${signal}` : `exited with code ${code}`;
   const m = /(\w+): (Resource temporarily unavailable|Cannot allocate memory)/.exec(stderr);
   if (m) {
-    return { code: STRERROR_NAMES[m[2]!]!, detail: `a host ${how} while starting: its own ${m[1]} failed with "${m[2]}"` };
+    const detail = `a host ${how} while starting: its own ${m[1]} failed with "${m[2]}"`;
+    return { code: STRERROR_NAMES[m[2]!]!, detail };
   }
   // Node asserts that uv_thread_create succeeded; pthread_create's one failure there is EAGAIN
   // (no resources or a thread limit: pthread_create(3)).
   if (/Assertion failed: \(0\) == \(uv_thread_create/.test(stderr)) {
-    return { code: 'EAGAIN', detail: `a host ${how} while starting: node's own uv_thread_create (pthread_create) failed` };
+    const detail = `a host ${how} while starting: node's own uv_thread_create (pthread_create) failed`;
+    return { code: 'EAGAIN', detail };
   }
   return earlyExitCause(code, signal);
 }
@@ -336,7 +339,8 @@ export class HostPool {
     this.hosts.splice(i, 1);
     if (this.hosts.length > 0) return;
     for (const job of this.queue.splice(0)) {
-      this.settle(job, new Error(`${this.kind} task ${job.id} (${job.kernel}) failed: no ${this.kind} host could start`));
+      const why = `${this.kind} task ${job.id} (${job.kernel}) failed: no ${this.kind} host could start`;
+      this.settle(job, new Error(why));
     }
   }
 
