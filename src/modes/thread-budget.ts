@@ -5,7 +5,7 @@
  * the commit limit). A batch that is sure to exceed one is refused with a RangeError; one that
  * fails anyway (other processes take threads meanwhile) is rejected cleanly by the addon.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 import { kbField } from './memory-budget.js';
 
@@ -71,4 +71,21 @@ export function checkThreads(tasks: number): void {
     `options.tasks: mode 'native' starts one thread per task, and ${tasks} threads will not fit: ${bound}; ` +
       'nothing was started; use fewer tasks, or mode released with options.threads',
   );
+}
+
+/**
+ * The threads this user has now (what RLIMIT_NPROC counts), with that limit; undefined when the
+ * limit does not apply (unlimited, or root). Scans /proc, so it is for an error path only.
+ */
+export function userThreads(): { threads: number; limit: number } | undefined {
+  const limit = softLimit(readText('/proc/self/limits'), 'Max processes');
+  const uid = process.getuid?.();
+  if (limit === undefined || uid === undefined || uid === 0) return undefined;
+  let threads = 0;
+  for (const name of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    const status = readText(`/proc/${name}/status`);
+    if (!status || Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]) !== uid) continue;
+    threads += Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+  }
+  return { threads, limit };
 }

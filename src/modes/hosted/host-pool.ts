@@ -7,12 +7,14 @@
  * the batch ends the pool (closeAndReap) before it rejects.
  */
 import type { ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 
 import { native } from '../../addon/loader.js';
 import type { NativeRecord } from '../../addon/types.js';
 import { abortError, reviveError, type HostStartCause } from '../../errors.js';
 import { atExit } from '../../lifecycle.js';
 import { pssBytes } from '../memory-budget.js';
+import { userThreads } from '../thread-budget.js';
 import { forkHost, newHostWorker, type HostReply, type HostRequest } from './protocol.js';
 
 export type HostKind = 'worker' | 'process';
@@ -39,6 +41,15 @@ export class HostStartFailure extends Error {
   }
 }
 
+/** Hosts started at once while a pool grows: two per core. */
+function startsInFlight(): number {
+  return 2 * availableParallelism();
+}
+
+function sleepMs(ms: number): Promise<void> {
+  return new Promise<void>((r) => setTimeout(r, ms).unref());
+}
+
 /** How long a pool's hosts may take to become ready, in ms: a base plus a share per host. */
 export function startTimeoutMs(hosts: number): number {
   return 20_000 + 250 * hosts;
@@ -52,6 +63,8 @@ interface Host {
   readonly exited: Promise<void>;
   /** It said it was ready. */
   started: boolean;
+  /** The OS refused to create it (no pid, no thread): it has ended already. */
+  readonly refused?: boolean;
   /** The task the host runs now, if any. */
   job: Job | undefined;
   /** Worker only: set to 1 to cancel the running task (the kernel polls it); unused by a process. */
@@ -94,6 +107,9 @@ function earlyExitCause(code: number | null, signal: NodeJS.Signals | null): Hos
   return { code: `exit ${code}`, detail: `the host exited with code ${code} before it was ready` };
 }
 
+/** A user with this share of RLIMIT_NPROC in use is at its limit (threads come and go meanwhile). */
+const NEAR_LIMIT = 0.9;
+
 /** The errno names of the strerror texts node prints when it aborts in its own start-up. */
 const STRERROR_NAMES: Readonly<Record<string, string>> = {
   'Resource temporarily unavailable': 'EAGAIN',
@@ -107,6 +123,9 @@ const STRERROR_NAMES: Readonly<Record<string, string>> = {
  */
 function earlyProcessExitCause(code: number | null, signal: NodeJS.Signals | null, stderr: string): HostStartCause {
   const how = signal ? `died of ${signal}` : `exited with code ${code}`;
+  // A JS error thrown while node loads (e.g. a loader's worker: "Error: EAGAIN", ERR_WORKER_INIT_FAILED).
+  const thrown = /^Error: (EAGAIN|ENOMEM)$/m.exec(stderr);
+  if (thrown) return { code: thrown[1]!, detail: `a host ${how} while starting: node threw "Error: ${thrown[1]}"` };
   const m = /(\w+): (Resource temporarily unavailable|Cannot allocate memory)/.exec(stderr);
   if (m) {
     const detail = `a host ${how} while starting: its own ${m[1]} failed with "${m[2]}"`;
@@ -116,6 +135,14 @@ function earlyProcessExitCause(code: number | null, signal: NodeJS.Signals | nul
   // (no resources or a thread limit: pthread_create(3)).
   if (/Assertion failed: \(0\) == \(uv_thread_create/.test(stderr)) {
     const detail = `a host ${how} while starting: node's own uv_thread_create (pthread_create) failed`;
+    return { code: 'EAGAIN', detail };
+  }
+  // An abort that said nothing, with this user at its thread limit: the limit refused a thread.
+  const used = signal === 'SIGABRT' ? userThreads() : undefined;
+  if (used && used.threads >= NEAR_LIMIT * used.limit) {
+    const detail =
+      `a host ${how} while starting, silently, when this user had ${used.threads} threads ` +
+      `of the ${used.limit} RLIMIT_NPROC allows (pthread_create's EAGAIN)`;
     return { code: 'EAGAIN', detail };
   }
   return earlyExitCause(code, signal);
@@ -149,13 +176,45 @@ export class HostPool {
 
   /** Grows the pool to `size` hosts, or shrinks it by ending idle hosts (a busy one is never cut). */
   resize(size: number): void {
-    while (this.hosts.length < size) this.hosts.push(this.spawn());
+    while (this.hosts.length < size) {
+      const h = this.spawn();
+      this.hosts.push(h);
+      if (h.refused) break; // the OS refused this one: the rest would be refused too
+    }
     while (this.hosts.length > size) {
       const idle = this.hosts.findIndex((h) => !h.job);
       if (idle < 0) break;
       const [h] = this.hosts.splice(idle, 1);
       h!.kill();
     }
+  }
+
+  /**
+   * Grows the pool to `size` hosts, with at most startsInFlight() starting at once (hosts that
+   * start all together starve each other, and this process, of CPU), and stops starting more as
+   * soon as one host could not start. Then waits as ready() does: the whole start is bounded by
+   * startTimeoutMs.
+   */
+  async grow(size: number): Promise<void> {
+    const deadline = Date.now() + startTimeoutMs(size);
+    const failuresBefore = this.startFailures.length;
+    const starting = new Set<Host>();
+    while (this.hosts.length < size && this.startFailures.length === 0 && !this.closed) {
+      const h = this.spawn();
+      this.hosts.push(h);
+      if (h.refused) break;
+      starting.add(h);
+      const done = (): boolean => starting.delete(h);
+      h.ready.then(done, done);
+      if (starting.size >= startsInFlight()) {
+        const left = deadline - Date.now();
+        if (left <= 0) break;
+        await Promise.race([...[...starting].map((x) => x.ready.catch(() => {})), sleepMs(left)]);
+      }
+    }
+    await this.ready();
+    // A host that failed has left the pool, so ready() no longer waits for it: the grow failed all the same.
+    if (this.startFailures.length > failuresBefore) throw new HostStartFailure(this.startFailure()!);
   }
 
   /**
@@ -395,6 +454,7 @@ export class HostPool {
         ready,
         exited,
         started: false,
+        refused: true,
         job: undefined,
         flag: new Int32Array(1),
         pid: undefined,
@@ -460,6 +520,7 @@ export class HostPool {
       ready,
       exited,
       started: false,
+      refused: child.pid === undefined, // uv_spawn failed at once (EAGAIN...); 'error' follows
       job: undefined,
       flag: new Int32Array(1),
       pid: child.pid,

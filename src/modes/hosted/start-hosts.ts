@@ -32,8 +32,8 @@ export async function startHosts(plan: BatchPlan, kind: HostKind, size: number):
         });
       }
     }
-    pool.resize(size); // grows, or ends idle hosts beyond `size`
-    await pool.ready();
+    if (pool.size > size) pool.resize(size); // ends idle hosts beyond `size`
+    await pool.grow(size);
     return pool;
   } catch (err) {
     if (!(err instanceof HostStartFailure)) throw err;
