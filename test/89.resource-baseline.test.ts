@@ -23,8 +23,9 @@ async function round(kind: HostKind, i: number): Promise<number> {
   const options = { kernel: 'primes', params: { n: 2000 }, mode: kind, tasks: 20, threads: HOSTS_PER_ROUND } as const;
   let hosts = HOSTS_PER_ROUND;
   if (i % 5 === 4) {
-    // A busy host killed mid-batch: the batch fails by name, and the host is replaced.
-    const p = batch({ ...options, kernel: 'spin', params: { cpuUs: 2_000_000 } });
+    // A busy host killed mid-batch: the batch fails by name, and the host is replaced; then an abort.
+    const ac = new AbortController();
+    const p = batch({ ...options, kernel: 'spin', params: { cpuUs: 2_000_000 }, signal: ac.signal });
     // Once a host runs a task (the hosts may still be starting on a loaded machine), kill it.
     for (let tries = 0; tries < 100; tries++, await sleep(50)) {
       if (hostPool(kind).killBusyHost()) {
@@ -32,6 +33,7 @@ async function round(kind: HostKind, i: number): Promise<number> {
         break;
       }
     }
+    ac.abort(); // and the rest aborted: running process hosts are killed and replaced too
     await p.catch(() => undefined);
   } else {
     const r = await batch({ ...options, trace: i % 2 === 0 });

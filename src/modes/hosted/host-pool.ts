@@ -634,3 +634,8 @@ export function shutdownPools(): void {
     delete pools[kind];
   }
 }
+
+/** Kills a host of this kind's pool that runs a task now (fault injection); false when none does. */
+export function killBusyHost(kind: HostKind): boolean {
+  return pools[kind]?.killBusyHost() ?? false;
+}
