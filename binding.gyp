@@ -22,6 +22,13 @@
       "include_dirs": ["native"],
       "cflags_cc!": ["-std=gnu++17", "-std=gnu++20"],
       "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-Werror", "-O2"]
+    },
+    {
+      "target_name": "gilscope-host",
+      "type": "executable",
+      "sources": ["native/helper/host.cc"],
+      "cflags_cc!": ["-std=gnu++17", "-std=gnu++20"],
+      "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-Werror", "-O2"]
     }
   ]
 }

@@ -38,3 +38,33 @@ export function reviveError(e: ErrorMessage): Error {
   const Ctor = e.name === 'RangeError' ? RangeError : e.name === 'TypeError' ? TypeError : Error;
   return new Ctor(e.message);
 }
+
+/** Why one host could not start: the errno name when the OS refused it, else how it ended. */
+export interface HostStartCause {
+  /** e.g. 'EAGAIN' (a fork or thread creation refused), 'ERR_WORKER_INIT_FAILED', 'ETIMEDOUT'. */
+  readonly code: string;
+  readonly detail: string;
+}
+
+/**
+ * The error a batch rejects with when its hosts could not all start: it names the cause (the errno
+ * name first), the mode, and how many hosts had started (all of which were ended and reaped).
+ */
+export function hostStartError(
+  kind: 'worker' | 'process',
+  cause: HostStartCause,
+  started: number,
+  wanted: number,
+): Error & { code: string } {
+  const limit =
+    cause.code === 'EAGAIN' || cause.code === 'ENOMEM'
+      ? '; the OS refused a new process or thread (see ulimit -u, /proc/sys/kernel/threads-max and free memory): ' +
+        'pass a smaller options.threads'
+      : '';
+  const err = new Error(
+    `mode '${kind}': could not start ${wanted} ${kind} hosts: ${cause.code} (${cause.detail}); ` +
+      `${started} had started and were ended${limit}`,
+  ) as Error & { code: string };
+  err.code = cause.code;
+  return err;
+}

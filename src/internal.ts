@@ -44,3 +44,5 @@ export { killChildren, killChildrenNow, liveChildPids } from './modes/children.j
 export { registerTime } from './time/cli.js';
 /** The convoy probe's work under the lock and its wait between rounds: the bench's readings describe them. */
 export { CONVOY_WORK_US, CONVOY_WAIT_US } from './modes/gil.js';
+/** Fault injection and clean-up of the host pools, for the soak (bench/soak). */
+export { endPool, killBusyHost } from './modes/hosted/host-pool.js';

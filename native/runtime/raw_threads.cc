@@ -1,7 +1,9 @@
 #include "runtime/raw_threads.h"
 
+#include <cstring>
 #include <exception>
 #include <string>
+#include <system_error>
 #include <thread>
 
 #include "common/clock.h"
@@ -22,12 +24,18 @@ std::vector<TaskRecord> runOnRawThreads(const kernels::Call& call, uint32_t task
         records[i] = executeTask(call, token, submitNs, nullptr, traceCapacity);
       });
     } catch (const std::exception& e) {
-      // The OS refused a thread: stop the ones started and report it on the first missing task.
+      // The OS refused a thread: stop the ones started and report it on every missing task, with
+      // the errno's name and how many had started (all of them are joined before this returns).
       token.cancel();
+      const auto* sys = dynamic_cast<const std::system_error*>(&e);
+      const char* name = sys != nullptr ? strerrorname_np(sys->code().value()) : nullptr;
+      const std::string error = std::string("could not start thread ") + std::to_string(i + 1) + " of " +
+                                std::to_string(tasks) + ": " + (name != nullptr ? name : "error") + " (" + e.what() +
+                                "); the " + std::to_string(i) + " started were stopped and joined";
       for (uint32_t j = i; j < tasks; ++j) {
         records[j].kernel = call.id;
         records[j].cancelled = true;
-        records[j].error = std::string("could not start thread: ") + e.what();
+        records[j].error = error;
       }
       break;
     }

@@ -76,7 +76,19 @@ export function addonPath(): string {
  * the same build as the addon in use.
  */
 export function waitHelperPath(): string {
-  const path = join(dirname(addonPath()), 'gilscope-wait');
+  return helperPath('gilscope-wait');
+}
+
+/**
+ * gilscope-host, the small executable that process hosts are started through: it sets the kernel's
+ * parent-death signal before exec'ing node, so no host outlives this process (native/helper/host.cc).
+ */
+export function hostLauncherPath(): string {
+  return helperPath('gilscope-host');
+}
+
+function helperPath(name: string): string {
+  const path = join(dirname(addonPath()), name);
   if (!existsSync(path)) {
     throw new Error(
       `gilscope: the helper ${path} is not built (it comes with the addon).\n` +

@@ -15,12 +15,14 @@ import type { BatchOptions, BatchReport, KernelName, Measurement, TaskReport } f
 import { runBatchInChild } from './child-batch.js';
 import { gilCounters, lockReport, startConvoy, type ConvoyResult, type GilCounters } from './gil.js';
 import { heldTasks } from './held.js';
-import { hostPool, type HostPool } from './hosted/host-pool.js';
+import { type HostPool } from './hosted/host-pool.js';
+import { startHosts } from './hosted/start-hosts.js';
 import { hostedTasks, type HostedOutcome } from './hosted/tasks.js';
 import { checkMemory } from './memory-budget.js';
 import { checkBatch, type BatchPlan } from './options.js';
 import { poolSize } from './pool-size.js';
 import { runOnRawThreads } from './raw-threads.js';
+import { checkThreads } from './thread-budget.js';
 import { pooledTasks } from './released.js';
 
 /** batch()'s one pool census waits at most this long (the pool is idle in all but odd cases). */
@@ -118,17 +120,22 @@ function assembleReport(f: Finished): BatchReport {
   };
 }
 
-/** Sizes the pool for the plan (starting hosts is not part of the batch) and checks memory. */
+/**
+ * Sizes the pool for the plan and checks that the batch fits in memory (starting hosts is not part
+ * of the batch); in mode 'native', that its threads fit under the thread limits.
+ */
 async function preparePool(plan: BatchPlan): Promise<{ size: number; hosts: HostPool | undefined }> {
   const size = threadsInForce(plan);
-  checkMemory(plan.kernel, plan.args, Math.min(plan.tasks, size));
   // The report's attribution names the pool's threads once a census has learned them: at most one
   // census per process from batch() (bounded by BATCH_CENSUS_TIMEOUT_MS), and only in the modes that
   // use the pool (a census starts it).
-  if (plan.mode === 'released' || plan.mode === 'gil') await learnPoolOnce(BATCH_CENSUS_TIMEOUT_MS);
-  if (plan.mode !== 'worker' && plan.mode !== 'process') return { size, hosts: undefined };
-  const hosts = hostPool(plan.mode, size);
-  await hosts.ready();
+  if (plan.mode !== 'worker' && plan.mode !== 'process') {
+    checkMemory(plan.kernel, plan.args, Math.min(plan.tasks, size));
+    if (plan.mode === 'native') checkThreads(plan.tasks);
+    if (plan.mode === 'released' || plan.mode === 'gil') await learnPoolOnce(BATCH_CENSUS_TIMEOUT_MS);
+    return { size, hosts: undefined };
+  }
+  const hosts = await startHosts(plan, plan.mode, size);
   // Larger than asked only while another batch still uses the extra hosts.
   return { size: hosts.size, hosts };
 }

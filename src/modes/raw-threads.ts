@@ -27,10 +27,24 @@ export async function runOnRawThreads(
   const onAbort = (): void => addon.cancel(cancelId);
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const records = await promise;
+    const records = await promise.catch(nameThreadFailure);
     throwIfAborted(signal);
     return records.map((r) => toReport(r, 'native'));
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/**
+ * Rethrows a thread the OS refused ("could not start thread 37 of 1000: EAGAIN (...)", from the
+ * addon, which has stopped and joined the threads that did start) with the mode named and the
+ * errno name as its `code`; any other error as it is.
+ */
+function nameThreadFailure(err: unknown): never {
+  const message = err instanceof Error ? err.message : '';
+  if (!message.startsWith('could not start thread')) throw err;
+  const named = new Error(`mode 'native': ${message}`, { cause: err }) as Error & { code?: string };
+  const code = /: (E[A-Z0-9]+) \(/.exec(message)?.[1];
+  if (code) named.code = code;
+  throw named;
 }

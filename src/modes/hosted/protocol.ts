@@ -2,6 +2,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 
+import { hostLauncherPath } from '../../addon/loader.js';
 import type { NativeRecord } from '../../addon/types.js';
 import { trackChild } from '../children.js';
 import type { BatchOptions, BatchReport } from '../../types.js';
@@ -63,9 +64,23 @@ export function hostFile(name: keyof typeof HOST_FILES): URL {
 /**
  * Forks a host child process (tracked until it is reaped, see children.ts): IPC with the advanced
  * serialization (bigints and typed arrays cross it), stdout and stderr shared with this process.
+ * It is started through gilscope-host, which sets the kernel's parent-death signal before node
+ * runs: the host is killed when this process dies, however it dies and whatever the host is doing.
+ * A fork the OS refuses surfaces as the child's 'error' event (or, for some errnos, a throw). With
+ * `stderr: 'pipe'` the caller reads the host's stderr (to name why a host died while starting).
  */
-export function forkHost(name: 'process-host' | 'batch-host', env: NodeJS.ProcessEnv = process.env): ChildProcess {
+export function forkHost(
+  name: 'process-host' | 'batch-host',
+  env: NodeJS.ProcessEnv = process.env,
+  stderr: 'inherit' | 'pipe' = 'inherit',
+): ChildProcess {
   return trackChild(
-    fork(hostFile(name), [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env }),
+    fork(hostFile(name), [], {
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', stderr, 'ipc'],
+      env,
+      execPath: hostLauncherPath(),
+      execArgv: [String(process.pid), process.execPath, ...process.execArgv],
+    }),
   );
 }
