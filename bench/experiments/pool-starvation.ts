@@ -74,6 +74,9 @@ function chartRows(get: Lookup, stat: 'P50' | 'P99'): Record<string, string | nu
   return out;
 }
 
+/** The jump counts as clear when the tiny task's median at k = pool size is this many times k = 0's. */
+export const CLEAR_JUMP = 2;
+
 function reading(get: Lookup): string {
   const size = poolSize();
   const p50 = (occupier: Occupier, k: number, op: string): number | null =>
@@ -85,13 +88,21 @@ function reading(get: Lookup): string {
     return `${name} ${fmtDuration(below)} at k = ${size - 1}, ${fmtDuration(at)} at k = ${size}${ratio}`;
   });
   const pb = p50('pbkdf2', size, 'tiny');
+  const idle = p50('spin', 0, 'tiny');
+  const at = p50('spin', size, 'tiny');
+  const clear = idle !== null && at !== null && at >= CLEAR_JUMP * Math.max(idle, p50('spin', size - 1, 'tiny') ?? 0);
+  const finding = clear
+    ? `From k = ${size} long tasks on, every small operation that needs the pool (fs, dns.lookup, crypto, zlib, ` +
+      'any addon) waits in its queue for a long task to end'
+    : `In this run the latency did not jump clearly at k = ${size}: below the pool size the small operations ` +
+      'already waited for a core (run-queue wait from the long tasks and other load on the machine), which hides ' +
+      'the queue wait; with the pool full they still must wait for a long task to end';
   return (
-    `The pool has ${size} threads. Median latency: ${parts.join('; ')}. From k = ${size} long tasks on, every ` +
-    'small operation that needs the pool (fs, dns.lookup, crypto, zlib, any addon) waits in its queue for a long ' +
-    `task to end; with crypto.pbkdf2 as the long work the tiny task took ${fmtDuration(pb)} at k = ${size}. ` +
-    'Below the pool size the small operations get a thread at once and wait only for a core. What moves the jump: ' +
-    'a bigger pool (UV_THREADPOOL_SIZE before the pool starts) moves it to a larger k; the long work in a worker or ' +
-    'a process (its own threads) takes it off the pool.'
+    `The pool has ${size} threads. Median latency: ${parts.join('; ')}. ${finding}; with crypto.pbkdf2 as the ` +
+    `long work the tiny task took ${fmtDuration(pb)} at k = ${size}. Below the pool size the small operations get ` +
+    'a thread at once and wait only for a core. What moves the jump: a bigger pool (UV_THREADPOOL_SIZE before the ' +
+    'pool starts) moves it to a larger k; the long work in a worker or a process (its own threads) takes it off ' +
+    'the pool.'
   );
 }
 
