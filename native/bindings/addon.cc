@@ -16,6 +16,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   registerProbes(env, exports);
   registerThreads(env, exports);
   registerHazards(env, exports);
+  registerDispatch(env, exports);
   exports.Set("napiVersion", Napi::Number::New(env, NAPI_VERSION));
   return exports;
 }

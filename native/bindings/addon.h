@@ -14,6 +14,8 @@
 
 namespace gilscope::bindings {
 
+struct DispatchState;  // bindings/dispatch.cc
+
 struct AddonState {
   // This environment's emulated interpreter lock. Shared with in-flight tasks so it outlives the
   // environment if a worker is terminated while tasks still run on the pool.
@@ -22,6 +24,9 @@ struct AddonState {
   // added at submission and removed when the task settles. The TypeScript gives every task it
   // submits an id (cancelAll() at exit reaches them all); a call without one (id 0) is not entered.
   std::unordered_map<double, std::weak_ptr<runtime::CancelToken>> cancellable;
+  // The dispatcher of released and gil tasks (runtime/dispatch.h) and what it needs of N-API; made
+  // by dispatchInit(), once per environment.
+  std::shared_ptr<DispatchState> dispatch;
 };
 
 // This environment's state; valid from init() until the environment is torn down.
@@ -45,5 +50,9 @@ void registerTables(Napi::Env env, Napi::Object exports);
 void registerProbes(Napi::Env env, Napi::Object exports);
 void registerThreads(Napi::Env env, Napi::Object exports);
 void registerHazards(Napi::Env env, Napi::Object exports);
+void registerDispatch(Napi::Env env, Napi::Object exports);
+
+// Cancels every task of this environment's dispatcher still unfinished (no-op before dispatchInit).
+void cancelAllDispatched(Napi::Env env);
 
 }  // namespace gilscope::bindings

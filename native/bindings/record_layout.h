@@ -31,6 +31,12 @@ enum class RecordField : size_t {
 // How many slots a record has.
 constexpr size_t kRecordFields = static_cast<size_t>(RecordField::DropRequests) + 1;
 
+// The dispatcher's rows (dispatch.cc): a Float64Array, one row of kRowStride doubles per task: the
+// RecordField slots in order (the three ns fields relative to the environment's epoch, so that a
+// double holds them exactly), then the tag of the run() or batch the task belongs to.
+constexpr size_t kRowTag = kRecordFields;
+constexpr size_t kRowStride = kRecordFields + 1;
+
 // Each slot's JS name (camelCase), by slot: what recordLayout() returns.
 inline constexpr const char* kRecordFieldNames[] = {
     "kernel",               // Kernel

@@ -102,6 +102,45 @@ export interface NativeAddon {
     cancelId?: number,
   ): Promise<NativeRecord>;
   cancel(cancelId: number): void;
+  /** The dispatcher (src/modes/dispatcher.ts); returns its epoch (CLOCK_MONOTONIC ns). Once per environment. */
+  dispatchInit(
+    onSettled: (rows: Float64Array, batchTags: Float64Array, errors: [number, number, string][] | undefined) => void,
+    poolSize: number,
+    heldRow: Float64Array,
+  ): bigint;
+  /** One held task, its row into dispatchInit's heldRow; throws the kernel's error. */
+  runHeld(kernelId: number, a0: number, a1: number, a2: number): void;
+  dispatchRun(
+    kernelId: number,
+    a0: number,
+    a1: number,
+    a2: number,
+    tag: number,
+    switchIntervalUs: number,
+    forcedSwitching: number,
+  ): void;
+  dispatchBatch(
+    kernelId: number,
+    a0: number,
+    a1: number,
+    a2: number,
+    tasks: number,
+    rows: Float64Array,
+    tag: number,
+    switchIntervalUs: number,
+    forcedSwitching: number,
+  ): void;
+  dispatchCancel(tag: number): void;
+  /** Doubles per dispatcher row (ROW_STRIDE must equal it). */
+  readonly recordRowStride: number;
+  /** Each raw reading's cost on this thread, ns per call, over `calls` calls. */
+  readingCosts(calls: number): {
+    monotonicNs: number;
+    threadCpuNs: number;
+    rusageNs: number;
+    schedstatNs: number;
+    readingNs: number;
+  };
   /** Cancels every task of this environment submitted with a cancel id and still in flight. */
   cancelAll(): void;
   kernelTable(): { name: string; params: { name: string; min: number; max: number }[] }[];
