@@ -1,6 +1,6 @@
 // The dispatcher's N-API side (runtime/dispatch.h): one per environment, made by dispatchInit().
-//   dispatchInit(onSettled, poolSize, heldRow) -> epochNs: bigint
-//   runHeld(kernelId, a0, a1, a2): runs a task on the JS thread, its row into heldRow; throws its error
+//   dispatchInit(onSettled, poolSize, heldRow)
+//   runHeld(): runs the task requested in heldRow on the JS thread, its row into heldRow; throws its error
 //   dispatchRun(kernelId, a0, a1, a2, tag, switchIntervalUs, forcedSwitching): one task (0: no gil)
 //   dispatchBatch(kernelId, a0, a1, a2, count, rows, tag, switchIntervalUs, forcedSwitching)
 //   dispatchCancel(tag)
@@ -34,7 +34,6 @@ struct DispatchState {
   napi_ref onSettled = nullptr;
   napi_ref heldRowRef = nullptr;
   double* heldRow = nullptr;
-  uint64_t epochNs = 0;
   std::unique_ptr<runtime::Dispatcher> dispatcher;
 };
 
@@ -42,17 +41,19 @@ namespace {
 
 using runtime::Group;
 
+static_assert(kRowStride <= Group::kInlineRow, "a single task's row fits in Group::inlineRow");
+
 void writeRow(const runtime::TaskRecord& r, Group& g, uint32_t index) {
   double* row = g.rows + static_cast<size_t>(index) * kRowStride;
   auto set = [row](RecordField f, double v) { row[static_cast<size_t>(f)] = v; };
-  auto rel = [&g](uint64_t ns) { return static_cast<double>(ns - g.epochNs); };
+  auto rel = [row](RecordField f, uint64_t ns) { std::memcpy(&row[static_cast<size_t>(f)], &ns, sizeof ns); };
   set(RecordField::Kernel, static_cast<double>(r.kernel));
   set(RecordField::Result, static_cast<double>(r.result));
   set(RecordField::Flags, (r.started ? 1 : 0) | (r.cancelled ? 2 : 0));
   set(RecordField::ThreadId, static_cast<double>(r.threadId));
-  set(RecordField::SubmitNs, rel(r.submitNs));
-  set(RecordField::StartNs, rel(r.startNs));
-  set(RecordField::EndNs, rel(r.endNs));
+  rel(RecordField::SubmitNs, r.submitNs);
+  rel(RecordField::StartNs, r.startNs);
+  rel(RecordField::EndNs, r.endNs);
   set(RecordField::CpuNs, static_cast<double>(r.cpuNs));
   set(RecordField::UserUs, static_cast<double>(r.userUs));
   set(RecordField::SystemUs, static_cast<double>(r.systemUs));
@@ -64,6 +65,8 @@ void writeRow(const runtime::TaskRecord& r, Group& g, uint32_t index) {
   set(RecordField::LockAcquisitions, static_cast<double>(r.lock.acquisitions));
   set(RecordField::DropRequests, static_cast<double>(r.lock.dropRequests));
   row[kRowTag] = g.tag;
+  row[kRowWallNs] = static_cast<double>(r.endNs - r.startNs);
+  row[kRowQueueNs] = static_cast<double>(r.startNs - r.submitNs);
 }
 
 // Pool thread: ask the JS thread to settle (never blocks; fails only while the environment closes).
@@ -75,7 +78,7 @@ napi_value newFloat64Array(napi_env env, size_t length, double** data) {
   napi_value buffer = nullptr;
   napi_value array = nullptr;
   void* raw = nullptr;
-  napi_create_arraybuffer(env, length * sizeof(double), &raw, &buffer);
+  napi_create_arraybuffer(env, length * sizeof(double), &raw, &buffer);  // (the rows' int64 slots too)
   napi_create_typedarray(env, napi_float64_array, length, buffer, 0, &array);
   *data = static_cast<double*>(raw);
   return array;
@@ -238,7 +241,6 @@ void gilOf(napi_env env, double intervalUs, double forced, Group& g) {
 }
 
 void queueGroup(napi_env env, DispatchState& s, Group* g) {
-  g->epochNs = s.epochNs;
   g->submitNs = common::monotonicNs();
   startDrainers(env, s, s.dispatcher->submit(g));
 }
@@ -255,8 +257,7 @@ napi_value dispatchRun(napi_env env, napi_callback_info info) {
   }
   g->tag = v[4];
   gilOf(env, v[5], v[6], *g);
-  g->ownRows = std::make_unique<double[]>(kRowStride);
-  g->rows = g->ownRows.get();
+  g->rows = g->inlineRow;
   queueGroup(env, *s, g);
   return nullptr;
 }
@@ -300,18 +301,20 @@ napi_value dispatchCancel(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-napi_value runHeld(napi_env env, napi_callback_info info) {
-  double v[4];
+// runHeld(): the request is in heldRow itself (slots 0-3: kernel id, three arguments), so that
+// the call passes no arguments at all (unpacking four numbers costs about a third of what the
+// call adds to its readings); the record replaces it.
+napi_value runHeld(napi_env env, napi_callback_info) {
   DispatchState* s = dispatchState(env);
   kernels::Call call;
-  if (s == nullptr || !numbers(env, info, 4, v) || !callOf(env, v, call)) return nullptr;
+  if (s == nullptr || !callOf(env, s->heldRow, call)) return nullptr;
   runtime::CancelToken token;
-  const runtime::TaskRecord r = runtime::executeTask(call, token, 0, nullptr, 0);
   Group g;  // only as writeRow's view of the held row
-  g.epochNs = s->epochNs;
   g.rows = s->heldRow;
+  runtime::Reading end;
+  const runtime::TaskRecord r =
+      runtime::executeBetween(call, token, common::monotonicNs(), nullptr, runtime::readThread(), end);
   writeRow(r, g, 0);
-  s->heldRow[static_cast<size_t>(RecordField::SubmitNs)] = s->heldRow[static_cast<size_t>(RecordField::StartNs)];
   if (!r.error.empty()) napi_throw_error(env, nullptr, r.error.c_str());
   return nullptr;
 }
@@ -323,6 +326,7 @@ void closeDispatch(void* arg) {
   s->dispatcher->cancelAll();
 }
 
+// dispatchInit(onSettled, poolSize, heldRow): see the file's header.
 Napi::Value dispatchInit(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   AddonState& st = state(env);
@@ -335,7 +339,6 @@ Napi::Value dispatchInit(const Napi::CallbackInfo& info) {
   }
   auto s = std::make_shared<DispatchState>();
   s->env = env;
-  s->epochNs = common::monotonicNs();
   s->heldRow = info[2].As<Napi::Float64Array>().Data();
   NAPI_THROW_IF_FAILED(env, napi_create_reference(env, info[2], 1, &s->heldRowRef), Napi::Value());
   NAPI_THROW_IF_FAILED(env, napi_create_reference(env, info[0], 1, &s->onSettled), Napi::Value());
@@ -348,7 +351,7 @@ Napi::Value dispatchInit(const Napi::CallbackInfo& info) {
   s->dispatcher = std::make_unique<runtime::Dispatcher>(pool, wakeJs, writeRow, s.get());
   st.dispatch = s;
   napi_add_env_cleanup_hook(env, closeDispatch, s.get());
-  return Napi::BigInt::New(env, s->epochNs);
+  return env.Undefined();
 }
 
 Napi::Value readingCosts(const Napi::CallbackInfo& info) {

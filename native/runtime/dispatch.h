@@ -45,10 +45,10 @@ struct Group {
   uint64_t submitNs = 0;
   double tag = 0;  // JS's name for it
   uint32_t count = 1;
-  uint64_t epochNs = 0;    // the rows' ns fields count from here
-  double* rows = nullptr;  // the rows WriteRow fills, one per task: ownRows, or the bindings' (owner)
-  std::unique_ptr<double[]> ownRows;
-  void* owner = nullptr;  // the bindings' handle on rows (JS thread only)
+  double* rows = nullptr;  // the rows WriteRow fills, one per task: inlineRow, or the bindings' (owner)
+  static constexpr size_t kInlineRow = 24;
+  double inlineRow[kInlineRow] = {};  // a single task's row (count 1), without an allocation of its own
+  void* owner = nullptr;              // the bindings' handle on rows (JS thread only)
   // Set under the dispatcher's lock.
   uint32_t next = 0;      // next unclaimed index
   uint32_t finished = 0;  // tasks done

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 
 #include "common/clock.h"
 
@@ -41,11 +42,11 @@ int64_t readRunQueueNs() {
   char buf[128];
   const ssize_t n = pread(file.fd, buf, sizeof(buf), 0);
   if (n <= 0) return -1;
-  const char* p = buf;
   const char* end = buf + n;
-  uint64_t onCpu = 0;  // on-CPU ns: we take CPU from the thread clock instead
+  // Field 1 (on-CPU ns) is skipped unparsed: CPU comes from the thread clock instead.
+  const char* p = static_cast<const char*>(std::memchr(buf, ' ', static_cast<size_t>(n)));
   uint64_t wait = 0;
-  if (!parseDecimal(&p, end, &onCpu) || !parseDecimal(&p, end, &wait)) return -1;
+  if (p == nullptr || p == buf || !parseDecimal(&p, end, &wait)) return -1;
   return static_cast<int64_t>(wait);
 }
 

@@ -102,14 +102,14 @@ export interface NativeAddon {
     cancelId?: number,
   ): Promise<NativeRecord>;
   cancel(cancelId: number): void;
-  /** The dispatcher (src/modes/dispatcher.ts); returns its epoch (CLOCK_MONOTONIC ns). Once per environment. */
+  /** Makes this environment's dispatcher (src/modes/dispatcher.ts); once per environment. */
   dispatchInit(
     onSettled: (rows: Float64Array, batchTags: Float64Array, errors: [number, number, string][] | undefined) => void,
     poolSize: number,
     heldRow: Float64Array,
-  ): bigint;
-  /** One held task, its row into dispatchInit's heldRow; throws the kernel's error. */
-  runHeld(kernelId: number, a0: number, a1: number, a2: number): void;
+  ): void;
+  /** One held task, asked for in heldRow's first four slots (kernel id, arguments), its record then written there; throws the kernel's error. */
+  runHeld(): void;
   dispatchRun(
     kernelId: number,
     a0: number,
