@@ -69,6 +69,15 @@ export interface RawBenchOptions {
   hazards?: boolean;
 }
 
+/** One --experiments entry: a number of EXPERIMENT_IDS. */
+function experimentId(e: string): ExperimentId {
+  const n = int(e, '--experiments', 1, Math.max(...EXPERIMENT_IDS));
+  if (!(EXPERIMENT_IDS as readonly number[]).includes(n)) {
+    throw new RangeError(`--experiments must be one of ${EXPERIMENT_IDS.join(', ')}, received "${e}"`);
+  }
+  return n as ExperimentId;
+}
+
 /** Flood sizes from the released one: the slower runners get proportionally fewer tasks. */
 export function floodSizes(asyncWork: number): BenchPlan['flood'] {
   return {
@@ -139,9 +148,7 @@ export function resolvePlan(raw: RawBenchOptions, cores = availableParallelism()
   const experiments =
     raw.experiments === undefined
       ? base.experiments
-      : [
-          ...new Set(list(raw.experiments, '--experiments').map((e) => int(e, '--experiments', 1, 7) as ExperimentId)),
-        ].sort();
+      : [...new Set(list(raw.experiments, '--experiments').map(experimentId))].sort((a, b) => a - b);
   const switchIntervalUs =
     raw.interval === undefined ? base.switchIntervalUs : int(raw.interval, '--interval', 1, 1_000_000);
   return {

@@ -169,7 +169,7 @@ export function registerBench(program: Command): void {
     .option('--interval <us>', 'GIL switch interval for the gil mode (default 5000, as CPython)')
     .option('--task-ms <ms>', 'target duration of one task; kernel sizes are calibrated to it')
     .option('--flood <n>', 'empty tasks per flood in experiment 6 (worker, process and piscina get fewer)')
-    .option('--experiments <ids>', 'run only these experiments, e.g. 1,6 (default: all seven)')
+    .option('--experiments <ids>', 'run only these experiments, e.g. 1,6 (default: all)')
     .option(
       '--hazards',
       'also run the concurrency-hazard suite (race, deadlock, starvation, livelock, each next to its remedy)',

@@ -1,9 +1,10 @@
-/** The seven experiments, in report order. */
+/** The experiments, in report order. */
 import type { Experiment } from './common.js';
 import { cpuModes } from './cpu-modes.js';
 import { dispatch } from './dispatch.js';
 import { eventLoop } from './event-loop.js';
 import { mixedWait } from './mixed-wait.js';
+import { payoff } from './payoff.js';
 import { sleepModes } from './sleep-modes.js';
 import { startup } from './startup.js';
 import { switchInterval } from './switch-interval.js';
@@ -16,5 +17,6 @@ export const EXPERIMENTS: readonly Experiment[] = [
   eventLoop,
   dispatch,
   startup,
+  payoff,
 ];
 export type { Experiment, ExpContext } from './common.js';

@@ -404,6 +404,19 @@ const ChartRef = Strict({
 });
 export type ChartRef = Of<typeof ChartRef>;
 
+/**
+ * v4, experiment 10: from what task size `mode` beats `over` by `factor` (and keeps doing so at
+ * every larger size measured), for `kernel`; fromUs null where no measured size did.
+ */
+const Crossover = Strict({
+  kernel: Name<KernelName>(),
+  mode: Name<Mode>(),
+  over: Name<Mode>(),
+  factor: Num,
+  fromUs: NumOrNull,
+});
+export type Crossover = Of<typeof Crossover>;
+
 const ExperimentResult = Strict({
   id: Experiment,
   slug: Str,
@@ -413,6 +426,8 @@ const ExperimentResult = Strict({
   table: Table,
   reading: Str,
   charts: Type.Array(ChartRef),
+  /** v4: the crossover sizes an experiment names (experiment 10); absent elsewhere. */
+  crossovers: Type.Optional(Type.Array(Crossover)),
 });
 export type ExperimentResult = Of<typeof ExperimentResult>;
 
