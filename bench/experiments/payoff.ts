@@ -171,6 +171,22 @@ function sentence(c: readonly Crossover[], kernel: KernelName, sizes: readonly n
   return parts.join(', ');
 }
 
+/** The practical answer for someone writing an addon, from released's crossover over held. */
+function plainWords(fromUs: number | null, tasks: number): string {
+  if (fromUs === null) {
+    return (
+      ' In plain words: on this machine, at this load, no task size up to 10 ms made an async ' +
+      `(released) call worth it for ${tasks} calls at once.`
+    );
+  }
+  const size = fmtDuration(fromUs * 1000);
+  return (
+    ' In plain words, for someone writing an addon: a call that does less than about ' +
+    `${size} of work is better made synchronously (held); from about ${size} on, making it async ` +
+    '(released: an AsyncWorker on the libuv pool) pays off, when several calls can run at once.'
+  );
+}
+
 function reading(ctx: ExpContext, get: Lookup, c: readonly Crossover[]): string {
   if (c.length === 0) return 'held or the other modes did not run.';
   const lat = ctx.plan.modes
@@ -178,12 +194,7 @@ function reading(ctx: ExpContext, get: Lookup, c: readonly Crossover[]): string 
     .filter((x): x is [Mode, number] => x[1] !== undefined)
     .map(([m, ns]) => `${m} ${fmtDuration(ns)}`);
   const rel = c.find((x) => x.kernel === 'spin' && x.mode === 'released')?.fromUs;
-  const advice =
-    rel === undefined
-      ? ''
-      : rel === null
-        ? ` In plain words: on this machine no task size up to 10 ms made an async (released) call worth it for ${tasksOf(ctx)} tasks at once.`
-        : ` In plain words, for someone writing an addon: a call that does less than about ${fmtDuration(rel * 1000)} of work is better made synchronously (held); from about ${fmtDuration(rel * 1000)} on, making it async (released: an AsyncWorker on the libuv pool) pays off, when several calls can run at once.`;
+  const advice = rel === undefined ? '' : plainWords(rel, tasksOf(ctx));
   return (
     `With ${tasksOf(ctx)} tasks at once on ${ctx.cores} cores, a mode beats held by ${PAYOFF_FACTOR}x ` +
     `(and keeps doing so at every larger size) — spin: ${sentence(c, 'spin', SPIN_SIZES_US)}; ` +
