@@ -13,7 +13,7 @@ export function helpWidth(toStderr = false): number {
   return stream.isTTY && stream.columns > 0 ? stream.columns : 80;
 }
 
-/** `text` (paragraphs separated by newlines) wrapped at `width` columns; lines indented by two spaces stay as they are. */
+/** `text` (paragraphs separated by newlines) wrapped at `width` columns; lines indented by two spaces stay. */
 export function wrapHelp(text: string, width: number): string {
   const help = new Help();
   return text
