@@ -42,6 +42,17 @@ export function readingCosts(calls: number): {
   return native().readingCosts(calls);
 }
 
+/** What this environment's dispatcher did so far (tests check that completions are coalesced). */
+export function dispatchCounters(): {
+  tasks: number;
+  wakeups: number;
+  drainers: number;
+  sharedReadings: number;
+  live: number;
+} {
+  return native().dispatchCounters();
+}
+
 /** What recording `events` trace events costs, per event, on and off (the bench's trace-cost row). */
 export function traceCost(events: number): { nsPerEvent: number; nsPerEventOff: number } {
   return native().traceCost(events);

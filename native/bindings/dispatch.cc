@@ -4,6 +4,7 @@
 //   dispatchRun(kernelId, a0, a1, a2, tag, switchIntervalUs, forcedSwitching): one task (0: no gil)
 //   dispatchBatch(kernelId, a0, a1, a2, count, rows, tag, switchIntervalUs, forcedSwitching)
 //   dispatchCancel(tag)
+//   dispatchCounters() -> { tasks, wakeups, drainers, sharedReadings, live }
 //   readingCosts(calls) -> { monotonicNs, threadCpuNs, rusageNs, schedstatNs, readingNs }
 // onSettled(rows, batchTags, errors) is called on the JS thread once per wake-up: rows holds the
 // finished run() tasks (kRowStride doubles each), batchTags the tags of finished batches (whose
@@ -74,18 +75,25 @@ void wakeJs(void* ctx) {
   napi_call_threadsafe_function(static_cast<DispatchState*>(ctx)->wake, nullptr, napi_tsfn_nonblocking);
 }
 
+// A new Float64Array of `length` and its data; nullptr when it cannot be made (the environment is
+// being torn down and JS values can no longer be created).
 napi_value newFloat64Array(napi_env env, size_t length, double** data) {
   napi_value buffer = nullptr;
   napi_value array = nullptr;
   void* raw = nullptr;
-  napi_create_arraybuffer(env, length * sizeof(double), &raw, &buffer);  // (the rows' int64 slots too)
-  napi_create_typedarray(env, napi_float64_array, length, buffer, 0, &array);
+  // (the buffer holds the rows' int64 slots too)
+  if (napi_create_arraybuffer(env, length * sizeof(double), &raw, &buffer) != napi_ok ||
+      napi_create_typedarray(env, napi_float64_array, length, buffer, 0, &array) != napi_ok ||
+      (raw == nullptr && length > 0)) {
+    return nullptr;
+  }
   *data = static_cast<double*>(raw);
   return array;
 }
 
-// The finished groups' settlement arguments: rows of the run() tasks, tags of the batches, errors.
-void settleArgs(napi_env env, const std::vector<Group*>& groups, napi_value argv[3]) {
+// The finished groups' settlement arguments: rows of the run() tasks, tags of the batches, errors;
+// false when they cannot be made (the environment is being torn down).
+bool settleArgs(napi_env env, const std::vector<Group*>& groups, napi_value argv[3]) {
   size_t singles = 0;
   size_t batches = 0;
   bool errors = false;
@@ -97,6 +105,7 @@ void settleArgs(napi_env env, const std::vector<Group*>& groups, napi_value argv
   double* tags = nullptr;
   argv[0] = newFloat64Array(env, singles * kRowStride, &rows);
   argv[1] = newFloat64Array(env, batches, &tags);
+  if (argv[0] == nullptr || argv[1] == nullptr) return false;
   napi_get_undefined(env, &argv[2]);
   if (errors) napi_create_array(env, &argv[2]);
   uint32_t errorCount = 0;
@@ -119,6 +128,7 @@ void settleArgs(napi_env env, const std::vector<Group*>& groups, napi_value argv
     napi_set_element(env, triple, 2, v);
     napi_set_element(env, argv[2], errorCount++, triple);
   }
+  return true;
 }
 
 // JS thread: settles every group finished so far with one call of onSettled.
@@ -128,20 +138,22 @@ void settle(napi_env env, DispatchState& s) {
   napi_handle_scope scope = nullptr;
   napi_open_handle_scope(env, &scope);
   napi_value argv[3];
-  settleArgs(env, groups, argv);
+  const bool ok = settleArgs(env, groups, argv);
   for (Group* g : groups) {
     if (g->owner != nullptr) napi_delete_reference(env, static_cast<napi_ref>(g->owner));
     delete g;
   }
   napi_value fn = nullptr;
   napi_value global = nullptr;
-  napi_get_reference_value(env, s.onSettled, &fn);
-  napi_get_global(env, &global);
-  if (napi_call_function(env, global, fn, 3, argv, nullptr) == napi_pending_exception) {
-    napi_value error = nullptr;
-    napi_get_and_clear_last_exception(env, &error);
-    napi_fatal_exception(env, error);
+  if (!ok || napi_get_reference_value(env, s.onSettled, &fn) != napi_ok || fn == nullptr ||
+      napi_get_global(env, &global) != napi_ok) {
+    napi_close_handle_scope(env, scope);
+    return;
   }
+  // An exception stays pending: Node reports it as uncaught when this callback (a threadsafe
+  // function's or an async work's completion) returns. While the environment is torn down, JS
+  // cannot run and the call fails: the promises it would settle are gone with it.
+  napi_call_function(env, global, fn, 3, argv, nullptr);
   napi_close_handle_scope(env, scope);
 }
 
@@ -366,6 +378,20 @@ Napi::Value readingCosts(const Napi::CallbackInfo& info) {
   return o;
 }
 
+// dispatchCounters() -> { tasks, wakeups, drainers, sharedReadings, live } (see Dispatcher::Counters).
+Napi::Value dispatchCounters(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object o = Napi::Object::New(env);
+  const auto& d = state(env).dispatch;
+  const runtime::Dispatcher::Counters c = d ? d->dispatcher->counters() : runtime::Dispatcher::Counters{};
+  o.Set("tasks", static_cast<double>(c.tasks));
+  o.Set("wakeups", static_cast<double>(c.wakeups));
+  o.Set("drainers", static_cast<double>(c.drainers));
+  o.Set("sharedReadings", static_cast<double>(c.sharedReadings));
+  o.Set("live", static_cast<double>(d ? d->dispatcher->live() : 0));
+  return o;
+}
+
 void exportRaw(Napi::Env env, Napi::Object exports, const char* name, napi_callback cb) {
   napi_value fn = nullptr;
   NAPI_THROW_IF_FAILED_VOID(env, napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, nullptr, &fn));
@@ -379,7 +405,9 @@ void cancelAllDispatched(Napi::Env env) {
 }
 
 void registerDispatch(Napi::Env env, Napi::Object exports) {
-  exportFunctions(env, exports, {{"dispatchInit", dispatchInit}, {"readingCosts", readingCosts}});
+  exportFunctions(
+      env, exports,
+      {{"dispatchInit", dispatchInit}, {"readingCosts", readingCosts}, {"dispatchCounters", dispatchCounters}});
   exportRaw(env, exports, "runHeld", runHeld);
   exportRaw(env, exports, "dispatchRun", dispatchRun);
   exportRaw(env, exports, "dispatchBatch", dispatchBatch);

@@ -21,6 +21,7 @@ size_t Dispatcher::submit(Group* g) {
   const size_t room = maxDrainers_ - drainers_;
   const size_t start = unclaimed - idle < room ? unclaimed - idle : room;
   drainers_ += start;
+  counters_.drainers += start;
   return start;
 }
 
@@ -61,6 +62,7 @@ bool Dispatcher::finish(Group* g, uint32_t index, const TaskRecord& r) {
   writeRow_(r, *g, index);
   std::lock_guard<std::mutex> guard(mutex_);
   --busy_;
+  ++counters_.tasks;
   if (!r.error.empty() && g->errorIndex < 0) {
     g->errorIndex = index;
     g->error = r.error;
@@ -73,6 +75,7 @@ bool Dispatcher::finish(Group* g, uint32_t index, const TaskRecord& r) {
   done_.push_back(g);
   if (woken_) return false;
   woken_ = true;
+  ++counters_.wakeups;
   wake_(ctx_);  // under the lock: takeDone() cannot run between the push and the wake
   return true;
 }
@@ -89,6 +92,7 @@ void Dispatcher::drain() {
       continue;
     }
     Group* g = c.group;
+    if (haveReading) sharedReadings_.fetch_add(1, std::memory_order_relaxed);
     if (!haveReading) carried = readThread();
     Reading end;
     const TaskRecord r = executeBetween(g->call, g->token, g->submitNs, g->gil ? &*g->gil : nullptr, carried, end);
@@ -115,6 +119,13 @@ void Dispatcher::cancel(double tag) {
 void Dispatcher::cancelAll() {
   std::lock_guard<std::mutex> guard(mutex_);
   for (Group* g = live_; g != nullptr; g = g->nextLive) g->token.cancel();
+}
+
+Dispatcher::Counters Dispatcher::counters() {
+  std::lock_guard<std::mutex> guard(mutex_);
+  Counters c = counters_;
+  c.sharedReadings = sharedReadings_.load(std::memory_order_relaxed);
+  return c;
 }
 
 size_t Dispatcher::live() {

@@ -81,6 +81,15 @@ class Dispatcher {
   // Groups not finished yet.
   size_t live();
 
+  // What the dispatcher did since it was made (for tests and the bench; read under its lock).
+  struct Counters {
+    uint64_t tasks = 0;           // tasks finished
+    uint64_t wakeups = 0;         // wake() calls: one per batch of settled groups, however many
+    uint64_t drainers = 0;        // drainers started
+    uint64_t sharedReadings = 0;  // tasks whose start reading was the previous task's end reading
+  };
+  Counters counters();
+
  private:
   struct Claim {
     Group* group = nullptr;
@@ -105,6 +114,8 @@ class Dispatcher {
   bool woken_ = false;  // wake() called since the last takeDone()
   Group* live_ = nullptr;
   size_t liveCount_ = 0;
+  Counters counters_;  // sharedReadings aside: counted lock-free in sharedReadings_
+  std::atomic<uint64_t> sharedReadings_{0};
 };
 
 }  // namespace gilscope::runtime

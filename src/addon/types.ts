@@ -131,6 +131,8 @@ export interface NativeAddon {
     forcedSwitching: number,
   ): void;
   dispatchCancel(tag: number): void;
+  /** What this environment's dispatcher did since it was made (all 0 before its first task). */
+  dispatchCounters(): { tasks: number; wakeups: number; drainers: number; sharedReadings: number; live: number };
   /** Doubles per dispatcher row (ROW_STRIDE must equal it). */
   readonly recordRowStride: number;
   /** Each raw reading's cost on this thread, ns per call, over `calls` calls. */
