@@ -88,7 +88,8 @@ test('a worker terminated with dispatched tasks in flight leaves the process and
   // Loader hooks do not reach workers on Node 20: the worker registers tsx itself (as newHostWorker does).
   const url = new URL('./fixtures/dispatch-worker.ts', import.meta.url).href;
   const tsx = import.meta.resolve('tsx/esm/api');
-  const code = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(url)}); })`;
+  const code =
+    `import(${JSON.stringify(tsx)})` + `.then((api) => { api.register(); return import(${JSON.stringify(url)}); })`;
   const w = new Worker(code, { eval: true });
   await bounded(
     new Promise<void>((resolve, reject) => {
