@@ -65,7 +65,7 @@ function synthetic(): Map<string, ConfigResult> {
   out.set(latencyKey('released'), {
     ...result(latencyKey('released'), 'noop', 'released', 30_000, null),
     kind: 'latency',
-  });
+  } as ConfigResult);
   return out;
 }
 
