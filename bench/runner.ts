@@ -152,6 +152,30 @@ interface FloodRunner {
   readonly run: Flood;
   readonly close: () => Promise<void>;
   readonly traced?: () => Promise<BatchReport>;
+  /** Figures beside the `measured` last samples (the paired baseline's median over them). */
+  readonly extra?: (measured: number) => Record<string, number | null>;
+}
+
+const median = (xs: readonly number[]): number | null =>
+  xs.length ? [...xs].sort((a, b) => a - b)[xs.length >> 1]! : null;
+
+/**
+ * Floods of single run('noop', {}, { mode: 'released' }) calls, each right after a bare
+ * napi_async_work flood of the same size: the two see the same load, and extra.pairedBareNs is the
+ * bare floods' median (ns per task), the baseline of the run() flood goal.
+ */
+function pairedRunFlood(tasks: number): FloodRunner {
+  const { bareAsyncWork } = dispatchBaselines();
+  const one = (): Promise<unknown> => run('noop', {}, { mode: 'released' });
+  const bare: number[] = [];
+  return {
+    run: async () => {
+      bare.push(await flood(tasks, bareAsyncWork));
+      return flood(tasks, one);
+    },
+    close: none,
+    extra: (measured) => ({ pairedBareNs: median(bare.slice(-measured)) }),
+  };
 }
 
 const none = async (): Promise<void> => {};
@@ -163,10 +187,7 @@ async function floodRunner(spec: FloodSpec): Promise<FloodRunner> {
     const pool = new Piscina({ filename: piscinaTaskFile(), minThreads: threads, maxThreads: threads });
     return { run: () => flood(spec.tasks, () => pool.run(null)), close: () => pool.destroy() };
   }
-  if (spec.kernel === null && spec.mode === 'run-released') {
-    const one = (): Promise<unknown> => run('noop', {}, { mode: 'released' });
-    return { run: () => flood(spec.tasks, one), close: none };
-  }
+  if (spec.kernel === null && spec.mode === 'run-released') return pairedRunFlood(spec.tasks);
   if (spec.kernel === null) {
     const { bareAsyncWork } = dispatchBaselines();
     return { run: () => flood(spec.tasks, bareAsyncWork), close: none };
@@ -182,7 +203,7 @@ async function floodRunner(spec: FloodSpec): Promise<FloodRunner> {
 }
 
 async function runFlood(spec: FloodSpec, plan: BenchPlan, tick: Tick, opts: RunOptions): Promise<Measured> {
-  const { run, close, traced: traceRun } = await floodRunner(spec);
+  const { run, close, traced: traceRun, extra } = await floodRunner(spec);
   const samples: number[] = [];
   let traced: BatchReport | undefined;
   try {
@@ -208,7 +229,7 @@ async function runFlood(spec: FloodSpec, plan: BenchPlan, tick: Tick, opts: RunO
     metric: { name: 'nsPerTask', unit: 'ns', lowerIsBetter: true },
     samples,
     reports: [],
-    extra: {},
+    extra: extra?.(samples.length) ?? {},
     ...(traced ? { traced } : {}),
   };
 }
@@ -235,20 +256,28 @@ const READING_SAMPLES = 25;
 
 /**
  * The raw readings a held task makes, each timed alone in a native loop on the JS thread: sample =
- * 2 x (monotonic clock + thread CPU clock + getrusage + schedstat), twice since a task takes a
- * reading at each end; extra = each one's median ns per call.
+ * 2 x (2 x monotonic clock + thread CPU clock + getrusage + schedstat), two readings per task;
+ * extra = each one's median ns per call, and pairedRunSyncNs: runSync('noop') timed the same way
+ * (a loop of as many calls) right after each sample, its median.
  */
 function runReadings(spec: MicroSpec, tick: Tick): Measured {
   const samples: number[] = [];
   const parts: Record<string, number[]> = { monotonicNs: [], threadCpuNs: [], rusageNs: [], schedstatNs: [] };
+  const held: number[] = [];
   for (let i = 0; i < READING_SAMPLES; i++) {
     const c = readingCosts(READING_CALLS);
     samples.push(2 * (2 * c.monotonicNs + c.threadCpuNs + c.rusageNs + c.schedstatNs));
     for (const k of Object.keys(parts)) parts[k]!.push(c[k as keyof typeof c]);
+    // runSync('noop') timed the same way right after: the pair sees the same load.
+    const t0 = process.hrtime.bigint();
+    for (let j = 0; j < READING_CALLS; j++) runSync('noop', {});
+    held.push(NS(t0) / READING_CALLS);
   }
   tick(spec.label);
-  const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
-  const extra = Object.fromEntries(Object.entries(parts).map(([k, xs]) => [k, med(xs)]));
+  const extra: Record<string, number | null> = Object.fromEntries(
+    Object.entries(parts).map(([k, xs]) => [k, median(xs)]),
+  );
+  extra['pairedRunSyncNs'] = median(held);
   return { spec, metric: { name: 'nsPerCall', unit: 'ns', lowerIsBetter: true }, samples, reports: [], extra };
 }
 

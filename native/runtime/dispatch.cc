@@ -1,6 +1,6 @@
 #include "runtime/dispatch.h"
 
-#include <thread>
+#include <chrono>
 
 #include "common/clock.h"
 
@@ -17,6 +17,7 @@ size_t Dispatcher::submit(Group* g) {
   unclaimed_.store(unclaimed, std::memory_order_release);
   // Idle drainers (spinning for work) take tasks first; each task beyond them wants a drainer of its own.
   const size_t idle = drainers_ - busy_;
+  if (parked_ > 0) workCv_.notify_one();
   if (unclaimed <= idle || drainers_ >= maxDrainers_) return 0;
   const size_t room = maxDrainers_ - drainers_;
   const size_t start = unclaimed - idle < room ? unclaimed - idle : room;
@@ -27,6 +28,10 @@ size_t Dispatcher::submit(Group* g) {
 
 bool Dispatcher::claim(Claim& c) {
   std::lock_guard<std::mutex> guard(mutex_);
+  return claimLocked(c);
+}
+
+bool Dispatcher::claimLocked(Claim& c) {
   if (queue_.empty()) return false;
   Group* g = queue_.front();
   c.group = g;
@@ -38,16 +43,29 @@ bool Dispatcher::claim(Claim& c) {
 }
 
 bool Dispatcher::spinForWork() {
+  // A plain spin, no yield: on a busy machine a yielding thread can wait long for its core back,
+  // while submit() counts it as idle and starts no drainer for the task it left waiting.
   const uint64_t until = common::monotonicNs() + kSpinNs;
   do {
-    if (unclaimed_.load(std::memory_order_acquire) > 0) return true;
-    std::this_thread::yield();  // on a busy machine, let a thread with work run
+    for (int i = 0; i < 64; ++i) {
+      if (unclaimed_.load(std::memory_order_acquire) > 0) return true;
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+    }
   } while (common::monotonicNs() < until);
   return false;
 }
 
 bool Dispatcher::exitIfIdle() {
-  std::lock_guard<std::mutex> guard(mutex_);
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (queue_.empty()) {
+    // Parked, not spinning: submit() wakes it (the one syscall a task then costs); past kParkNs
+    // with nothing to do, the drainer gives its pool thread back.
+    ++parked_;
+    workCv_.wait_for(lock, std::chrono::nanoseconds(kParkNs), [this] { return !queue_.empty(); });
+    --parked_;
+  }
   if (!queue_.empty()) return false;
   --drainers_;
   return true;
@@ -58,9 +76,18 @@ void Dispatcher::drainerLost() {
   --drainers_;
 }
 
-bool Dispatcher::finish(Group* g, uint32_t index, const TaskRecord& r) {
+bool Dispatcher::finish(Group* g, uint32_t index, const TaskRecord& r, Claim& next) {
   writeRow_(r, *g, index);
   std::lock_guard<std::mutex> guard(mutex_);
+  // The next task is claimed under the same lock: one acquisition per task, not two, so that the
+  // JS thread's submissions contend less with the drainers.
+  const bool woke = finishLocked(g, index, r);
+  next = Claim{};
+  claimLocked(next);
+  return woke;
+}
+
+bool Dispatcher::finishLocked(Group* g, uint32_t index, const TaskRecord& r) {
   --busy_;
   ++counters_.tasks;
   if (!r.error.empty() && g->errorIndex < 0) {
@@ -83,9 +110,9 @@ bool Dispatcher::finish(Group* g, uint32_t index, const TaskRecord& r) {
 void Dispatcher::drain() {
   Reading carried;
   bool haveReading = false;  // carried ends the previous task, with nothing but bookkeeping since
+  Claim c;
   for (;;) {
-    Claim c;
-    if (!claim(c)) {
+    if (c.group == nullptr && !claim(c)) {
       haveReading = false;
       if (spinForWork()) continue;
       if (exitIfIdle()) return;
@@ -97,7 +124,7 @@ void Dispatcher::drain() {
     Reading end;
     const TaskRecord r = executeBetween(g->call, g->token, g->submitNs, g->gil ? &*g->gil : nullptr, carried, end);
     carried = end;
-    haveReading = !finish(g, c.index, r);  // a wake-up is a syscall: not the next task's
+    haveReading = !finish(g, c.index, r, c);  // a wake-up is a syscall: not the next task's
   }
 }
 

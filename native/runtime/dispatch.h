@@ -7,15 +7,16 @@
 //    the caller must start, so that every unclaimed task has a drainer (a running or an idle one),
 //    up to the pool size;
 //  - drain() (pool thread) claims tasks one at a time and runs them; a drainer that finds nothing
-//    spins up to kSpinNs for more before it exits, so that a flood of single submissions is not
-//    one pool round trip each; consecutive tasks on one drainer share a reading (the end of one
-//    is the start of the next) unless the drainer waited or woke the JS thread in between;
+//    spins up to kSpinNs for more, then parks up to kParkNs (submit() wakes it), then exits, so
+//    that a flood of single submissions is not one pool round trip each; consecutive tasks on one drainer share a
+//    reading (the end of one is the start of the next) unless the drainer waited or woke the JS thread in between;
 //  - a finished group goes to the done list; the first one after takeDone() calls wake() once, so
 //    one wake-up of the JS thread settles every group finished meanwhile (coalesced completions);
 //  - takeDone() (JS thread) hands over the finished groups; the caller owns and deletes them.
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -62,6 +63,7 @@ class Dispatcher {
  public:
   using Wake = void (*)(void* ctx);
   static constexpr uint64_t kSpinNs = 20'000;
+  static constexpr uint64_t kParkNs = 500'000;  // then parked this long before the drainer exits
 
   Dispatcher(size_t maxDrainers, Wake wake, WriteRow writeRow, void* ctx)
       : maxDrainers_(maxDrainers == 0 ? 1 : maxDrainers), wake_(wake), writeRow_(writeRow), ctx_(ctx) {}
@@ -69,7 +71,7 @@ class Dispatcher {
   // JS thread. Queues g (the dispatcher holds it until takeDone() returns it); returns how many
   // drainers the caller must start now.
   size_t submit(Group* g);
-  // Pool thread: runs tasks until none came within kSpinNs.
+  // Pool thread: runs tasks until none came within kSpinNs and then kParkNs.
   void drain();
   // JS thread: the groups finished since the last call (the caller deletes them).
   std::vector<Group*> takeDone();
@@ -96,10 +98,13 @@ class Dispatcher {
     uint32_t index = 0;
   };
   bool claim(Claim& c);
+  bool claimLocked(Claim& c);  // under mutex_
   bool spinForWork();
   bool exitIfIdle();
-  // Records the finished task; true when this call woke the JS thread.
-  bool finish(Group* g, uint32_t index, const TaskRecord& r);
+  // Records the finished task and claims the next one into `next` (group nullptr: none); true when
+  // this call woke the JS thread.
+  bool finish(Group* g, uint32_t index, const TaskRecord& r, Claim& next);
+  bool finishLocked(Group* g, uint32_t index, const TaskRecord& r);  // under mutex_
 
   const size_t maxDrainers_;
   const Wake wake_;
@@ -110,6 +115,8 @@ class Dispatcher {
   std::atomic<size_t> unclaimed_{0};  // written under mutex_; read outside it as a hint
   size_t drainers_ = 0;               // started and not yet exited
   size_t busy_ = 0;                   // drainers running a task
+  size_t parked_ = 0;                 // drainers waiting on workCv_
+  std::condition_variable workCv_;
   std::vector<Group*> done_;
   bool woken_ = false;  // wake() called since the last takeDone()
   Group* live_ = nullptr;
