@@ -108,7 +108,10 @@ export interface NativeAddon {
     poolSize: number,
     heldRow: Float64Array,
   ): void;
-  /** One held task, asked for in heldRow's first four slots (kernel id, arguments), its record then written there; throws the kernel's error. */
+  /**
+   * One held task, asked for in heldRow's first four slots (kernel id, arguments), its record then
+   * written there; throws the kernel's error.
+   */
   runHeld(): void;
   dispatchRun(
     kernelId: number,
