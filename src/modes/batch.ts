@@ -46,8 +46,15 @@ function threadsInForce(plan: BatchPlan): number {
 async function runTasks(plan: BatchPlan, hosts: HostPool | undefined): Promise<Outcome> {
   const pooled = plan.mode === 'released' || plan.mode === 'gil';
   if (pooled && plan.traceCapacity === 0) {
-    const rows = await dispatchMany(plan.kernel, plan.args, plan.tasks, plan.gil, plan.signal);
-    return { reports: () => rowReports(rows, plan.mode), childUserUs: 0, childSystemUs: 0 };
+    // A failed task (its kernel threw) rejects the batch, but only after the meter stopped.
+    const rows = await dispatchMany(plan.kernel, plan.args, plan.tasks, plan.gil, plan.signal).catch(
+      (err: unknown) => err as Error,
+    );
+    const reports = (): TaskReport[] => {
+      if (rows instanceof Error) throw rows;
+      return rowReports(rows, plan.mode);
+    };
+    return { reports, childUserUs: 0, childSystemUs: 0 };
   }
   const outcome = await settledTasks(plan, hosts);
   return { ...outcome, reports: () => fulfilledReports(outcome.settled) };
