@@ -1,7 +1,8 @@
 // The dispatcher's N-API side (runtime/dispatch.h): one per environment, made by dispatchInit().
 //   dispatchInit(onSettled, poolSize, heldRow)
 //   runHeld(): runs the task requested in heldRow on the JS thread, its row into heldRow; throws its error
-//   dispatchRun(kernelId, a0, a1, a2, tag, switchIntervalUs, forcedSwitching): one task (0: no gil)
+//   dispatchRun(): one task, asked for in heldRow: kernelId, a0, a1, a2, tag, switchIntervalUs (0: no gil),
+//     forcedSwitching
 //   dispatchBatch(kernelId, a0, a1, a2, count, rows, tag, switchIntervalUs, forcedSwitching)
 //   dispatchCancel(tag)
 //   dispatchCounters() -> { tasks, wakeups, drainers, sharedReadings, live }
@@ -257,10 +258,13 @@ void queueGroup(napi_env env, DispatchState& s, Group* g) {
   startDrainers(env, s, s.dispatcher->submit(g));
 }
 
-napi_value dispatchRun(napi_env env, napi_callback_info info) {
-  double v[7];
+// dispatchRun(): the request is in heldRow's first seven slots (kernel id, three arguments, tag,
+// switchIntervalUs, forcedSwitching), as runHeld's is: unpacking seven numbers from a call costs
+// more than the rest of a submission's native side.
+napi_value dispatchRun(napi_env env, napi_callback_info) {
   DispatchState* s = dispatchState(env);
-  if (s == nullptr || !numbers(env, info, 7, v)) return nullptr;
+  if (s == nullptr) return nullptr;
+  const double* v = s->heldRow;
   auto* g = new Group();
   if (!callOf(env, v, g->call) || v[5] < 0 || v[5] > 1'000'000) {
     if (v[5] < 0 || v[5] > 1'000'000) napi_throw_range_error(env, nullptr, "switchIntervalUs is out of range");

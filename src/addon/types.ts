@@ -113,15 +113,8 @@ export interface NativeAddon {
    * written there; throws the kernel's error.
    */
   runHeld(): void;
-  dispatchRun(
-    kernelId: number,
-    a0: number,
-    a1: number,
-    a2: number,
-    tag: number,
-    switchIntervalUs: number,
-    forcedSwitching: number,
-  ): void;
+  /** One released or gil task, asked for in heldRow: kernel id, a0, a1, a2, tag, switchIntervalUs (0: none), forced. */
+  dispatchRun(): void;
   dispatchBatch(
     kernelId: number,
     a0: number,

@@ -41,6 +41,8 @@ const LOCK_WAIT = at('lockWaitNs');
 const LOCK_HOLD = at('lockHoldNs');
 const ACQUISITIONS = at('lockAcquisitions');
 const DROPS = at('dropRequests');
+/** This process's id (a worker_thread shares it; a child process loads this module anew). */
+const PID = process.pid;
 const KERNEL_IDS = new Map<string, number>(KERNEL_TABLE.map((k, i) => [k.name, i]));
 
 /** A submission waiting to settle: a single run() (settled with its report) or a batch (with its rows). */
@@ -125,7 +127,7 @@ export function reportFromRow(rows: Float64Array, ns: BigInt64Array, o: number, 
     lockHoldNs: rows[o + LOCK_HOLD]!,
     lockAcquisitions: rows[o + ACQUISITIONS]!,
     dropRequests: rows[o + DROPS]!,
-    pid: process.pid,
+    pid: PID,
   };
 }
 
@@ -171,8 +173,19 @@ function submit<T>(
   const a0 = args[0] ?? 0;
   const a1 = args[1] ?? 0;
   const a2 = args[2] ?? 0;
-  if (rows === null) addon.dispatchRun(kernelId(kernel), a0, a1, a2, tag, interval, forced);
-  else addon.dispatchBatch(kernelId(kernel), a0, a1, a2, tasks, rows, tag, interval, forced);
+  if (rows === null) {
+    // The request goes in the held row (free between calls): the call then passes no arguments.
+    const req = s.heldRow;
+    req[0] = kernelId(kernel);
+    req[1] = a0;
+    req[2] = a1;
+    req[3] = a2;
+    req[4] = tag;
+    req[5] = interval;
+    req[6] = forced;
+    addon.dispatchRun();
+  }
+  if (rows !== null) addon.dispatchBatch(kernelId(kernel), a0, a1, a2, tasks, rows, tag, interval, forced);
   if (!signal) return promise;
   const onAbort = (): void => addon.dispatchCancel(tag);
   signal.addEventListener('abort', onAbort, { once: true });
