@@ -7,46 +7,23 @@
 namespace gilscope::runtime {
 
 size_t Dispatcher::submit(Group* g) {
-  g->nextInbox = inbox_.load(std::memory_order_relaxed);
-  while (!inbox_.compare_exchange_weak(g->nextInbox, g)) {
-  }
-  liveCount_.fetch_add(1);
-  const size_t unclaimed = unclaimed_.fetch_add(g->count) + g->count;
-  // A parked drainer re-checks the inbox under mutex_ after counting itself parked: with both
-  // sides sequentially consistent, either it sees this push or this sees it parked and wakes it.
-  if (parked_.load() > 0) {
-    std::lock_guard<std::mutex> guard(mutex_);
-    workCv_.notify_one();
-  }
-  // Idle drainers (spinning or parked) take tasks first; each task beyond them wants a drainer.
-  const size_t drainers = drainers_.load();
-  const size_t busy = busy_.load();
-  const size_t idle = drainers > busy ? drainers - busy : 0;
-  if (unclaimed <= idle || drainers >= maxDrainers_) return 0;
-  const size_t room = maxDrainers_ - drainers;
+  std::lock_guard<std::mutex> guard(mutex_);
+  queue_.push_back(g);
+  g->nextLive = live_;
+  if (live_ != nullptr) live_->prevLive = g;
+  live_ = g;
+  ++liveCount_;
+  const size_t unclaimed = unclaimed_.load(std::memory_order_relaxed) + g->count;
+  unclaimed_.store(unclaimed, std::memory_order_release);
+  // Idle drainers (spinning for work) take tasks first; each task beyond them wants a drainer of its own.
+  const size_t idle = drainers_ - busy_;
+  if (parked_ > 0) workCv_.notify_one();
+  if (unclaimed <= idle || drainers_ >= maxDrainers_) return 0;
+  const size_t room = maxDrainers_ - drainers_;
   const size_t start = unclaimed - idle < room ? unclaimed - idle : room;
-  drainers_.fetch_add(start);  // only the JS thread adds drainers
-  drainersStarted_.fetch_add(start, std::memory_order_relaxed);
+  drainers_ += start;
+  counters_.drainers += start;
   return start;
-}
-
-void Dispatcher::absorbLocked() {
-  Group* list = inbox_.exchange(nullptr);
-  if (list == nullptr) return;
-  Group* fifo = nullptr;  // the stack is newest first: reverse it
-  while (list != nullptr) {
-    Group* next = list->nextInbox;
-    list->nextInbox = fifo;
-    fifo = list;
-    list = next;
-  }
-  for (Group* g = fifo; g != nullptr; g = g->nextInbox) {
-    queue_.push_back(g);
-    g->prevLive = nullptr;
-    g->nextLive = live_;
-    if (live_ != nullptr) live_->prevLive = g;
-    live_ = g;
-  }
 }
 
 bool Dispatcher::claim(Claim& c) {
@@ -55,14 +32,13 @@ bool Dispatcher::claim(Claim& c) {
 }
 
 bool Dispatcher::claimLocked(Claim& c) {
-  if (queue_.empty()) absorbLocked();
   if (queue_.empty()) return false;
   Group* g = queue_.front();
   c.group = g;
   c.index = g->next++;
   if (g->next == g->count) queue_.pop_front();
-  busy_.fetch_add(1);
-  unclaimed_.fetch_sub(1);
+  ++busy_;
+  unclaimed_.store(unclaimed_.load(std::memory_order_relaxed) - 1, std::memory_order_release);
   return true;
 }
 
@@ -83,28 +59,22 @@ bool Dispatcher::spinForWork() {
 
 bool Dispatcher::exitIfIdle() {
   std::unique_lock<std::mutex> lock(mutex_);
-  absorbLocked();
   if (queue_.empty()) {
     // Parked, not spinning: submit() wakes it (the one syscall a task then costs); past kParkNs
     // with nothing to do, the drainer gives its pool thread back.
-    parked_.fetch_add(1);
-    workCv_.wait_for(lock, std::chrono::nanoseconds(kParkNs), [this] {
-      absorbLocked();
-      return !queue_.empty();
-    });
-    parked_.fetch_sub(1);
+    ++parked_;
+    workCv_.wait_for(lock, std::chrono::nanoseconds(kParkNs), [this] { return !queue_.empty(); });
+    --parked_;
   }
   if (!queue_.empty()) return false;
-  drainers_.fetch_sub(1);
-  // A submission between the check and the decrement may have counted on this drainer: stay.
-  if (inbox_.load() != nullptr) {
-    drainers_.fetch_add(1);
-    return false;
-  }
+  --drainers_;
   return true;
 }
 
-void Dispatcher::drainerLost() { drainers_.fetch_sub(1); }
+void Dispatcher::drainerLost() {
+  std::lock_guard<std::mutex> guard(mutex_);
+  --drainers_;
+}
 
 bool Dispatcher::finish(Group* g, uint32_t index, const TaskRecord& r, Claim& next) {
   writeRow_(r, *g, index);
@@ -118,7 +88,7 @@ bool Dispatcher::finish(Group* g, uint32_t index, const TaskRecord& r, Claim& ne
 }
 
 bool Dispatcher::finishLocked(Group* g, uint32_t index, const TaskRecord& r) {
-  busy_.fetch_sub(1);
+  --busy_;
   ++counters_.tasks;
   if (!r.error.empty() && g->errorIndex < 0) {
     g->errorIndex = index;
@@ -128,7 +98,7 @@ bool Dispatcher::finishLocked(Group* g, uint32_t index, const TaskRecord& r) {
   if (g->prevLive != nullptr) g->prevLive->nextLive = g->nextLive;
   if (g->nextLive != nullptr) g->nextLive->prevLive = g->prevLive;
   if (live_ == g) live_ = g->nextLive;
-  liveCount_.fetch_sub(1);
+  --liveCount_;
   done_.push_back(g);
   if (woken_) return false;
   woken_ = true;
@@ -168,7 +138,6 @@ std::vector<Group*> Dispatcher::takeDone() {
 
 void Dispatcher::cancel(double tag) {
   std::lock_guard<std::mutex> guard(mutex_);
-  absorbLocked();
   for (Group* g = live_; g != nullptr; g = g->nextLive) {
     if (g->tag == tag) g->token.cancel();
   }
@@ -176,7 +145,6 @@ void Dispatcher::cancel(double tag) {
 
 void Dispatcher::cancelAll() {
   std::lock_guard<std::mutex> guard(mutex_);
-  absorbLocked();
   for (Group* g = live_; g != nullptr; g = g->nextLive) g->token.cancel();
 }
 
@@ -184,7 +152,6 @@ Dispatcher::Counters Dispatcher::counters() {
   std::lock_guard<std::mutex> guard(mutex_);
   Counters c = counters_;
   c.sharedReadings = sharedReadings_.load(std::memory_order_relaxed);
-  c.drainers = drainersStarted_.load(std::memory_order_relaxed);
   return c;
 }
 

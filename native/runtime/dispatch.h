@@ -57,7 +57,6 @@ struct Group {
   std::string error;  // the first task's error, if any threw
   Group* prevLive = nullptr;
   Group* nextLive = nullptr;
-  Group* nextInbox = nullptr;  // the inbox's link (submit() to absorbLocked())
 };
 
 class Dispatcher {
@@ -69,8 +68,8 @@ class Dispatcher {
   Dispatcher(size_t maxDrainers, Wake wake, WriteRow writeRow, void* ctx)
       : maxDrainers_(maxDrainers == 0 ? 1 : maxDrainers), wake_(wake), writeRow_(writeRow), ctx_(ctx) {}
 
-  // JS thread (one submitter: lock-free). Queues g (the dispatcher holds it until takeDone()
-  // returns it); returns how many drainers the caller must start now.
+  // JS thread. Queues g (the dispatcher holds it until takeDone() returns it); returns how many
+  // drainers the caller must start now.
   size_t submit(Group* g);
   // Pool thread: runs tasks until none came within kSpinNs and then kParkNs.
   void drain();
@@ -100,7 +99,6 @@ class Dispatcher {
   };
   bool claim(Claim& c);
   bool claimLocked(Claim& c);  // under mutex_
-  void absorbLocked();         // under mutex_: the inbox's groups join queue_ and the live list, in order
   bool spinForWork();
   bool exitIfIdle();
   // Records the finished task and claims the next one into `next` (group nullptr: none); true when
@@ -114,20 +112,16 @@ class Dispatcher {
   void* const ctx_;
   std::mutex mutex_;
   std::deque<Group*> queue_;
-  // Submissions not yet absorbed: a lock-free stack the JS thread pushes onto, so that submitting
-  // never waits for the lock the drainers take once per task.
-  std::atomic<Group*> inbox_{nullptr};
-  std::atomic<size_t> unclaimed_{0};  // tasks submitted and not claimed
-  std::atomic<size_t> drainers_{0};   // started and not yet exited
-  std::atomic<size_t> busy_{0};       // drainers running a task
-  std::atomic<size_t> parked_{0};     // drainers waiting on workCv_
-  std::atomic<uint64_t> drainersStarted_{0};
+  std::atomic<size_t> unclaimed_{0};  // written under mutex_; read outside it as a hint
+  size_t drainers_ = 0;               // started and not yet exited
+  size_t busy_ = 0;                   // drainers running a task
+  size_t parked_ = 0;                 // drainers waiting on workCv_
   std::condition_variable workCv_;
   std::vector<Group*> done_;
-  bool woken_ = false;                // wake() called since the last takeDone()
-  Group* live_ = nullptr;             // absorbed groups not finished (under mutex_)
-  std::atomic<size_t> liveCount_{0};  // groups submitted and not finished
-  Counters counters_;                 // sharedReadings aside: counted lock-free in sharedReadings_
+  bool woken_ = false;  // wake() called since the last takeDone()
+  Group* live_ = nullptr;
+  size_t liveCount_ = 0;
+  Counters counters_;  // sharedReadings aside: counted lock-free in sharedReadings_
   std::atomic<uint64_t> sharedReadings_{0};
 };
 
