@@ -86,6 +86,15 @@ function rounds(raw: RawBenchOptions, repeat: number): number {
   return n;
 }
 
+/** One --experiments entry: a number of EXPERIMENT_IDS. */
+function experimentId(e: string): ExperimentId {
+  const n = int(e, '--experiments', 1, Math.max(...EXPERIMENT_IDS));
+  if (!(EXPERIMENT_IDS as readonly number[]).includes(n)) {
+    throw new RangeError(`--experiments must be one of ${EXPERIMENT_IDS.join(', ')}, received "${e}"`);
+  }
+  return n as ExperimentId;
+}
+
 /** Flood sizes from the released one: the slower runners get proportionally fewer tasks. */
 export function floodSizes(asyncWork: number): BenchPlan['flood'] {
   return {
@@ -156,9 +165,7 @@ export function resolvePlan(raw: RawBenchOptions, cores = availableParallelism()
   const experiments =
     raw.experiments === undefined
       ? base.experiments
-      : [
-          ...new Set(list(raw.experiments, '--experiments').map((e) => int(e, '--experiments', 1, 9) as ExperimentId)),
-        ].sort();
+      : [...new Set(list(raw.experiments, '--experiments').map(experimentId))].sort((a, b) => a - b);
   const switchIntervalUs =
     raw.interval === undefined ? base.switchIntervalUs : int(raw.interval, '--interval', 1, 1_000_000);
   return {

@@ -1,8 +1,9 @@
 /**
  * Runs one configuration: warm-up runs (discarded), then `repeat` measured runs. Four kinds:
  * `batch` (a gilscope batch, sample = its wall time), `flood` (many empty tasks at once, sample =
- * wall / tasks), `micro` (a synchronous call timed by benchmark.js, sample = ns per call) and
- * `startup` (startupCost(), sample = creation time).
+ * wall / tasks), `micro` (a synchronous call timed by benchmark.js, sample = ns per call),
+ * `startup` (startupCost(), sample = creation time) and `latency` (one awaited run() at a time,
+ * sample = ns per round trip).
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -10,9 +11,9 @@ import { fileURLToPath } from 'node:url';
 
 import Benchmark from 'benchmark';
 
-import { batch, reference, runSync, startupCost } from '../src/index.js';
+import { batch, reference, run, runSync, startupCost } from '../src/index.js';
 import type { BatchOptions, BatchReport, KernelName, KernelParams, StartupCostReport } from '../src/index.js';
-import { dispatchBaselines, throwIfAborted } from '../src/internal.js';
+import { dispatchBaselines, readingCosts, throwIfAborted } from '../src/internal.js';
 import { traceable } from './model/traceable.js';
 import { nodeWorkRuns, resetNodeWork } from './extras/node-work.js';
 import { starvationSample } from './extras/starvation.js';
@@ -23,6 +24,7 @@ import type {
   ConfigSpec,
   FloodSpec,
   KernelSpec,
+  LatencySpec,
   Metric,
   MicroSpec,
   NodeWorkSpec,
@@ -165,6 +167,27 @@ interface FloodRunner {
   readonly run: Flood;
   readonly close: () => Promise<void>;
   readonly traced?: () => Promise<BatchReport>;
+  /** Figures beside the `measured` last samples (the paired baseline's median over them). */
+  readonly extra?: (measured: number) => Record<string, number | null>;
+}
+
+/**
+ * Floods of single run('noop', {}, { mode: 'released' }) calls, each right after a bare
+ * napi_async_work flood of the same size: the two see the same load, and extra.pairedBareNs is the
+ * bare floods' median (ns per task), the baseline of the run() flood goal.
+ */
+function pairedRunFlood(tasks: number): FloodRunner {
+  const { bareAsyncWork } = dispatchBaselines();
+  const one = (): Promise<unknown> => run('noop', {}, { mode: 'released' });
+  const bare: number[] = [];
+  return {
+    run: async () => {
+      bare.push(await flood(tasks, bareAsyncWork));
+      return flood(tasks, one);
+    },
+    close: none,
+    extra: (measured) => ({ pairedBareNs: median(bare.slice(-measured)) }),
+  };
 }
 
 const none = async (): Promise<void> => {};
@@ -176,6 +199,7 @@ async function floodRunner(spec: FloodSpec): Promise<FloodRunner> {
     const pool = new Piscina({ filename: piscinaTaskFile(), minThreads: threads, maxThreads: threads });
     return { run: () => flood(spec.tasks, () => pool.run(null)), close: () => pool.destroy() };
   }
+  if (spec.kernel === null && spec.mode === 'run-released') return pairedRunFlood(spec.tasks);
   if (spec.kernel === null) {
     const { bareAsyncWork } = dispatchBaselines();
     return { run: () => flood(spec.tasks, bareAsyncWork), close: none };
@@ -191,7 +215,7 @@ async function floodRunner(spec: FloodSpec): Promise<FloodRunner> {
 }
 
 async function runFlood(spec: FloodSpec, plan: BenchPlan, tick: Tick, opts: RunOptions): Promise<Measured> {
-  const { run, close, traced: traceRun } = await floodRunner(spec);
+  const { run, close, traced: traceRun, extra } = await floodRunner(spec);
   const samples: number[] = [];
   let traced: BatchReport | undefined;
   try {
@@ -217,7 +241,7 @@ async function runFlood(spec: FloodSpec, plan: BenchPlan, tick: Tick, opts: RunO
     metric: { name: 'nsPerTask', unit: 'ns', lowerIsBetter: true },
     samples,
     reports: [],
-    extra: {},
+    extra: extra?.(samples.length) ?? {},
     ...(traced ? { traced } : {}),
   };
 }
@@ -233,11 +257,70 @@ function microFn(mode: MicroSpec['mode']): () => void {
       return () => addon.noop();
     case 'run-sync':
       return () => void runSync('noop', {});
+    case 'raw-readings':
+      throw new Error('raw-readings is timed natively (runReadings)');
   }
+}
+
+/** Calls per sample of the raw readings, and samples: enough to smooth a loaded machine's noise. */
+const READING_CALLS = 2000;
+const READING_SAMPLES = 25;
+
+/**
+ * The raw readings a held task makes, each timed alone in a native loop on the JS thread: sample =
+ * 2 x (2 x monotonic clock + thread CPU clock + getrusage + schedstat), two readings per task;
+ * extra = each one's median ns per call, and pairedRunSyncNs: runSync('noop') timed the same way
+ * (a loop of as many calls) right after each sample, its median.
+ */
+function runReadings(spec: MicroSpec, tick: Tick): Measured {
+  const samples: number[] = [];
+  const parts: Record<string, number[]> = { monotonicNs: [], threadCpuNs: [], rusageNs: [], schedstatNs: [] };
+  const held: number[] = [];
+  for (let i = 0; i < READING_SAMPLES; i++) {
+    const c = readingCosts(READING_CALLS);
+    samples.push(2 * (2 * c.monotonicNs + c.threadCpuNs + c.rusageNs + c.schedstatNs));
+    for (const k of Object.keys(parts)) parts[k]!.push(c[k as keyof typeof c]);
+    // runSync('noop') timed the same way right after: the pair sees the same load.
+    const t0 = process.hrtime.bigint();
+    for (let j = 0; j < READING_CALLS; j++) runSync('noop', {});
+    held.push(NS(t0) / READING_CALLS);
+  }
+  tick(spec.label);
+  const extra: Record<string, number | null> = Object.fromEntries(
+    Object.entries(parts).map(([k, xs]) => [k, median(xs)]),
+  );
+  extra['pairedRunSyncNs'] = median(held);
+  return { spec, metric: { name: 'nsPerCall', unit: 'ns', lowerIsBetter: true }, samples, reports: [], extra };
+}
+
+/** Awaited round trips per latency sample. */
+const LATENCY_TRIPS = 20;
+
+/** One awaited run() at a time (after warm-up, so that worker and process hosts are running). */
+async function runLatency(spec: LatencySpec, plan: BenchPlan, tick: Tick, signal?: AbortSignal): Promise<Measured> {
+  const { kernel, params } = kernelTask(spec.kernel, spec.params);
+  const once = async (): Promise<number> => {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < LATENCY_TRIPS; i++) await run(kernel, params, { mode: spec.mode });
+    return NS(t0) / LATENCY_TRIPS;
+  };
+  for (let i = 0; i < plan.warmup; i++) {
+    throwIfAborted(signal);
+    await once();
+    tick(`${spec.label} (warm-up)`);
+  }
+  const samples: number[] = [];
+  for (let i = 0; i < plan.repeat; i++) {
+    throwIfAborted(signal);
+    samples.push(await once());
+    tick(spec.label);
+  }
+  return { spec, metric: { name: 'nsPerTask', unit: 'ns', lowerIsBetter: true }, samples, reports: [], extra: {} };
 }
 
 /** benchmark.js: its per-cycle samples (s per call) become ns per call. */
 function runMicro(spec: MicroSpec, plan: BenchPlan, tick: Tick): Measured {
+  if (spec.mode === 'raw-readings') return runReadings(spec, tick);
   const fn = microFn(spec.mode);
   const bench = new Benchmark(spec.label, fn, { maxTime: plan.microMaxTimeS, minSamples: 5 });
   bench.run({ async: false });
@@ -418,6 +501,8 @@ export async function runConfig(
       return runNodeWork(spec, plan, tick, opts.signal);
     case 'starvation':
       return runStarvation(spec, plan, tick, opts.signal);
+    case 'latency':
+      return runLatency(spec, plan, tick, opts.signal);
   }
 }
 

@@ -413,6 +413,7 @@ function analyseExperiments(
       table: a.table,
       reading: a.reading,
       charts: drawn.map((c) => ({ file: c.file, title: c.title, marks: c.marks })),
+      ...(a.crossovers ? { crossovers: [...a.crossovers] } : {}),
     });
     fits.push(...(a.fits ?? []));
     for (const chart of drawn) charts.push({ chart, experiment: e.id });

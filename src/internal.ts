@@ -31,6 +31,33 @@ export function threadCpuNs(): bigint {
   return native().threadCpuNs();
 }
 
+/**
+ * Each raw reading a task's accounting makes, timed alone in a native loop of `calls` calls on
+ * this thread (ns per call): the baseline of the goal "runSync('noop') costs no more than its
+ * readings". A reading (readingNs) is CLOCK_MONOTONIC, the thread CPU clock, getrusage and
+ * schedstat, then CLOCK_MONOTONIC again; a task takes two.
+ */
+export function readingCosts(calls: number): {
+  monotonicNs: number;
+  threadCpuNs: number;
+  rusageNs: number;
+  schedstatNs: number;
+  readingNs: number;
+} {
+  return native().readingCosts(calls);
+}
+
+/** What this environment's dispatcher did so far (tests check that completions are coalesced). */
+export function dispatchCounters(): {
+  tasks: number;
+  wakeups: number;
+  drainers: number;
+  sharedReadings: number;
+  live: number;
+} {
+  return native().dispatchCounters();
+}
+
 /** What recording `events` trace events costs, per event, on and off (the bench's trace-cost row). */
 export function traceCost(events: number): { nsPerEvent: number; nsPerEventOff: number } {
   return native().traceCost(events);

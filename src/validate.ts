@@ -86,20 +86,36 @@ export function expectKernel(value: unknown, name = 'kernel'): KernelName {
  */
 export function kernelArgs(kernel: KernelName, params: unknown, name = 'params'): number[] {
   const info = kernels[kernel];
-  const names = Object.keys(info.params);
+  const names = paramNames(kernel);
   const obj = params === undefined && names.length === 0 ? {} : expectObject(params, name);
-  for (const key of Object.keys(obj)) {
-    if (!names.includes(key)) {
+  // for-in rather than Object.keys: this runs on every task, and allocates nothing when all is well.
+  for (const key in obj) {
+    if (Object.hasOwn(obj, key) && !names.includes(key)) {
       throw new TypeError(
         `${name}.${key} is not a parameter of kernel '${kernel}' (accepted: ${names.join(', ') || 'none'})`,
       );
     }
   }
-  return names.map((key) => {
+  const args: number[] = new Array<number>(names.length);
+  for (let i = 0; i < names.length; i++) {
+    const key = names[i]!;
     const spec = info.params[key]!;
     if (!(key in obj)) {
       throw new TypeError(`${name}.${key} is required: an integer in [${spec.min}, ${spec.max}] (${spec.description})`);
     }
-    return expectInteger(obj[key], `${name}.${key}`, spec.min, spec.max);
-  });
+    const v = obj[key];
+    // The message (and its name) is built only for a bad value.
+    const ok = typeof v === 'number' && Number.isInteger(v) && v >= spec.min && v <= spec.max;
+    args[i] = ok ? v : expectInteger(v, `${name}.${key}`, spec.min, spec.max);
+  }
+  return args;
+}
+
+const PARAM_NAMES = new Map<KernelName, readonly string[]>();
+
+/** A kernel's parameter names in native order, computed once per kernel. */
+function paramNames(kernel: KernelName): readonly string[] {
+  let names = PARAM_NAMES.get(kernel);
+  if (names === undefined) PARAM_NAMES.set(kernel, (names = Object.keys(kernels[kernel].params)));
+  return names;
 }

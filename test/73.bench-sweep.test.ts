@@ -80,8 +80,10 @@ test('every configuration ran, and its breakdown adds up to its wall time', () =
   }
   const goals = results.goals.map((g) => g.id);
   assert.deepEqual(goals, [
-    'held-overhead',
-    'released-vs-async-work',
+    'run-flood-vs-async-work',
+    'batch-vs-async-work',
+    'held-vs-readings',
+    'gil-vs-released',
     'released-vs-piscina',
     'released-vs-native-speedup',
     'native-vs-reference',

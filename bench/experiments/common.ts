@@ -4,6 +4,7 @@ import type { ChartSpec } from '../report/charts.js';
 import { ms, round } from '../report/format.js';
 import type {
   BatchSpec,
+  Crossover,
   BenchPlan,
   Cell,
   ConfigResult,
@@ -25,6 +26,8 @@ export interface Analysis {
   readonly reading: string;
   readonly charts: readonly ChartSpec[];
   readonly fits?: readonly FitResult[];
+  /** Crossover sizes the experiment names (experiment 10). */
+  readonly crossovers?: readonly Crossover[];
 }
 
 export type { Lookup, WhyUnavailable } from '../model/keys.js';

@@ -33,7 +33,11 @@ function micro(runner: MicroSpec['mode'], label: string): MicroSpec {
   };
 }
 
-function baselineFlood(runner: 'bare-async-work' | 'piscina', tasks: number, threads: number | null): FloodSpec {
+function baselineFlood(
+  runner: 'bare-async-work' | 'piscina' | 'run-released',
+  tasks: number,
+  threads: number | null,
+): FloodSpec {
   return {
     key: dispatchKey(runner),
     label: `${runner} flood of ${tasks}`,
@@ -54,10 +58,11 @@ function modeFlood(
   mode: Mode & DispatchRunner,
   tasks: number,
   threads: number | null,
+  runner: DispatchRunner = mode,
 ): FloodSpec | null {
   if (!ctx.plan.modes.includes(mode)) return null;
   const spec = batchSpec({
-    key: dispatchKey(mode),
+    key: dispatchKey(runner),
     label: `${mode} flood of ${tasks}`,
     kernel: 'noop',
     params: {},
@@ -68,6 +73,9 @@ function modeFlood(
   });
   return { ...spec, kind: 'flood' };
 }
+
+/** The batch size of the goal "a batch of 10000 empty tasks reaches 1.5x the bare flood". */
+export const GOAL_BATCH_TASKS = 10_000;
 
 /** Worker and process pools, and piscina's, get one thread per core unless --threads says otherwise. */
 const perCore = (c: ExpContext): number => c.plan.threads ?? availableParallelism();
@@ -87,9 +95,25 @@ export const RUNNERS: readonly Runner[] = [
     spec: () => micro('run-sync', 'runSync noop'),
   },
   {
+    runner: 'raw-readings',
+    what: "the raw readings runSync('noop') makes, each timed alone natively (baseline)",
+    spec: () => micro('raw-readings', 'raw readings of one task'),
+  },
+  {
     runner: 'bare-async-work',
     what: 'bare napi_async_work round trip (baseline)',
     spec: (c) => baselineFlood('bare-async-work', c.plan.flood.asyncWork, null),
+  },
+  {
+    runner: 'run-released',
+    what: "concurrent run('noop', {}, { mode: 'released' }) calls",
+    spec: (c) =>
+      c.plan.modes.includes('released') ? baselineFlood('run-released', c.plan.flood.asyncWork, null) : null,
+  },
+  {
+    runner: 'batch-10000',
+    what: `batch({ mode: 'released', tasks: ${GOAL_BATCH_TASKS} }) of empty tasks`,
+    spec: (c) => modeFlood(c, 'released', GOAL_BATCH_TASKS, null, 'batch-10000'),
   },
   {
     runner: 'released',
@@ -125,7 +149,7 @@ function tableRow({ runner, what }: Runner, r: ConfigResult, raw: number | undef
   return [
     runner,
     what,
-    r.kind === 'micro' ? 'benchmark.js' : `flood of ${r.tasks}`,
+    r.kind === 'micro' ? (r.mode === 'raw-readings' ? 'native loop' : 'benchmark.js') : `flood of ${r.tasks}`,
     round(s.median),
     `${round(s.ci.lo)}–${round(s.ci.hi)}`,
     round(s.mad),

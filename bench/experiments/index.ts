@@ -6,6 +6,7 @@ import { eventLoop } from './event-loop.js';
 import { mixedWait } from './mixed-wait.js';
 import { nodeWork } from './node-work.js';
 import { poolStarvation } from './pool-starvation.js';
+import { payoff } from './payoff.js';
 import { sleepModes } from './sleep-modes.js';
 import { startup } from './startup.js';
 import { switchInterval } from './switch-interval.js';
@@ -20,5 +21,6 @@ export const EXPERIMENTS: readonly Experiment[] = [
   startup,
   nodeWork,
   poolStarvation,
+  payoff,
 ];
 export type { Experiment, ExpContext } from './common.js';

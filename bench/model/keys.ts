@@ -22,10 +22,22 @@ export const intervalKey = (us: number, forced: boolean): string =>
 
 /** The runners of experiment 6: synchronous calls, baselines and gilscope's pooled modes. */
 export type DispatchRunner =
-  MicroSpec['mode'] | 'bare-async-work' | 'piscina' | 'released' | 'gil' | 'worker' | 'process';
+  | MicroSpec['mode']
+  | 'bare-async-work'
+  | 'piscina'
+  | 'run-released'
+  | 'batch-10000'
+  | 'released'
+  | 'gil'
+  | 'worker'
+  | 'process';
 
 /** Experiment 6. */
 export const dispatchKey = (runner: DispatchRunner): string => `dispatch/${runner}`;
+
+/** Experiment 10: a batch of `mode` tasks of `kernel` sized to `us` microseconds; and its latency. */
+export const payoffKey = (kernel: KernelName, mode: Mode, us: number): string => `payoff/${kernel}/${mode}/${us}us`;
+export const latencyKey = (mode: Mode): string => `payoff/latency/${mode}`;
 
 /** Experiment 7. */
 export const startupKey = (unit: StartupSpec['mode']): string => `startup/${unit}`;

@@ -24,8 +24,8 @@ export const SCHEMA_NAME = 'gilscope-bench-results';
 export const SCHEMA_VERSION = 4;
 export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2, 3, 4];
 
-export type ExperimentId = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
-export const EXPERIMENT_IDS: readonly ExperimentId[] = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+export type ExperimentId = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10;
+export const EXPERIMENT_IDS: readonly ExperimentId[] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 
 // ---- How the parts are written
 
@@ -71,7 +71,7 @@ const StrOrNull = Nullable(Type.String());
 const Bool = Type.Boolean();
 const Count = Type.Integer({ minimum: 0 });
 const Positive = Type.Integer({ minimum: 1 });
-const Experiment = Type.Unsafe<ExperimentId>(Type.Integer({ minimum: 1, maximum: 9 }));
+const Experiment = Type.Unsafe<ExperimentId>(Type.Integer({ minimum: 1, maximum: 10 }));
 
 // ---- Statistics and fits
 
@@ -227,26 +227,40 @@ export type BatchSpec = Of<typeof BatchSpec>;
 /** `tasks` empty tasks of a gilscope mode submitted at once (sample: wall / tasks). */
 const ModeFloodSpec = Strict({ ...BatchSpec.properties, kind: Type.Literal('flood') });
 
-/** A baseline flood: bare napi_async_work round trips, or piscina running the JS empty kernel. */
+/**
+ * A flood that is not one batch: bare napi_async_work round trips, piscina running the JS empty
+ * kernel, or (v4) 'run-released': `tasks` concurrent run('noop', {}, { mode: 'released' }) calls.
+ */
 const BaselineFloodSpec = Strict({
   ...identity,
   kind: Type.Literal('flood'),
   ...NONE,
-  mode: Name<'bare-async-work' | 'piscina'>(),
+  mode: Name<'bare-async-work' | 'piscina' | 'run-released'>(),
   tasks: Positive,
   threads: Threads,
 });
 export type FloodSpec = Of<typeof ModeFloodSpec> | Of<typeof BaselineFloodSpec>;
 
-/** A synchronous call timed by benchmark.js (sample: ns per call). */
+/**
+ * A synchronous call timed by benchmark.js (sample: ns per call); or (v4) 'raw-readings': the raw
+ * readings runSync makes (thread CPU clock, getrusage, schedstat, CLOCK_MONOTONIC, twice each),
+ * each timed alone in a native loop (sample: their sum in ns; `extra` holds each one's ns).
+ */
 const MicroSpec = Strict({
   ...identity,
   kind: Type.Literal('micro'),
   ...NONE,
-  mode: Name<'js-call' | 'raw-napi' | 'napi-noop' | 'run-sync'>(),
+  mode: Name<'js-call' | 'raw-napi' | 'napi-noop' | 'run-sync' | 'raw-readings'>(),
   tasks: Positive,
 });
 export type MicroSpec = Of<typeof MicroSpec>;
+
+/**
+ * v4: one awaited run() at a time in `mode` (hosts warm), sample: ns of one round trip (the mean
+ * of a short sequence). Experiment 10's latency.
+ */
+const LatencySpec = Strict({ ...BatchSpec.properties, kind: Type.Literal('latency') });
+export type LatencySpec = Of<typeof LatencySpec>;
 
 /** startupCost() for one kind of unit (sample: its creation time). */
 const StartupSpec = Strict({
@@ -315,7 +329,8 @@ export type StarvationSpec = Of<typeof StarvationSpec>;
  * same ten fields (null where it has none); `kind` tells them apart, and within `flood` the
  * kernel: null for a baseline (bare-async-work, piscina), the empty kernel for a gilscope mode.
  */
-export type ConfigSpec = BatchSpec | FloodSpec | MicroSpec | StartupSpec | KernelSpec | NodeWorkSpec | StarvationSpec;
+export type ConfigSpec =
+  BatchSpec | FloodSpec | MicroSpec | StartupSpec | KernelSpec | NodeWorkSpec | StarvationSpec | LatencySpec;
 
 const Metric = Strict({
   /** latencyNs: v4, experiment 9. */
@@ -429,6 +444,7 @@ const ConfigResult = Type.Union([
   measured(KernelSpec),
   measured(NodeWorkSpec),
   measured(StarvationSpec),
+  measured(LatencySpec),
 ]);
 /** A configuration's spec and figures, in one object (the spec's fields first). */
 export type ConfigResult = Of<typeof ConfigResult>;
@@ -449,6 +465,19 @@ const ChartRef = Strict({
 });
 export type ChartRef = Of<typeof ChartRef>;
 
+/**
+ * v4, experiment 10: from what task size `mode` beats `over` by `factor` (and keeps doing so at
+ * every larger size measured), for `kernel`; fromUs null where no measured size did.
+ */
+const Crossover = Strict({
+  kernel: Name<KernelName>(),
+  mode: Name<Mode>(),
+  over: Name<Mode>(),
+  factor: Num,
+  fromUs: NumOrNull,
+});
+export type Crossover = Of<typeof Crossover>;
+
 const ExperimentResult = Strict({
   id: Experiment,
   slug: Str,
@@ -458,6 +487,8 @@ const ExperimentResult = Strict({
   table: Table,
   reading: Str,
   charts: Type.Array(ChartRef),
+  /** v4: the crossover sizes an experiment names (experiment 10); absent elsewhere. */
+  crossovers: Type.Optional(Type.Array(Crossover)),
 });
 export type ExperimentResult = Of<typeof ExperimentResult>;
 

@@ -1,7 +1,7 @@
 /**
- * report.html: self-contained (inline CSS and SVG, no script, no external URL): the goals, the
- * machine and run, each experiment with its charts and table, the timelines, the hazards, the fits,
- * the notes.
+ * report.html: self-contained (inline CSS and SVG, no script, no external URL). It leads with
+ * findings: the machine and run, each experiment with its charts and table, the timelines, the
+ * hazards, the fits, the notes; then, closing it, "gilscope's own overhead" (the goals).
  */
 import { goalFigure } from './goal-figure.js';
 import { fmtDuration, sig } from './format.js';
@@ -68,7 +68,9 @@ function goalsSection(goals: readonly GoalResult[]): string {
   const unmeasured = goals.filter((g) => g.met === null).length;
   const head = ['goal', 'target', 'measured', 'verdict', 'detail'].map((c) => `<th>${c}</th>`).join('');
   return (
-    `<section id="goals"><h2>Goals</h2><p>${goals.length - missed - unmeasured} of ${goals.length} met` +
+    `<section id="goals"><h2>gilscope's own overhead</h2>` +
+    '<p>How small a task gilscope can study is set by its own cost: these goals compare it with baselines ' +
+    `measured in the same run. ${goals.length - missed - unmeasured} of ${goals.length} met` +
     (missed ? `, <span class="missed">${missed} missed</span>` : '') +
     (unmeasured ? `, <span class="unmeasured">${unmeasured} not measured</span>` : '') +
     '. Each is checked against a baseline measured in the same run.</p>' +
@@ -177,7 +179,6 @@ export function htmlReport(results: BenchResults, charts: readonly RenderedChart
     partialHtml(results),
     '<p>What a global lock does to parallel speed-up, measured on this machine. ' +
       'Every figure below was measured in this run; predictions are labelled as such.</p>',
-    goalsSection(results.goals),
     contextSection(results),
     results.experiments.map((e) => experimentSection(e, charts)).join('\n'),
     realGilHtml(results, charts, svgOf),
@@ -185,6 +186,7 @@ export function htmlReport(results: BenchResults, charts: readonly RenderedChart
     hazardsHtml(results),
     fitsSection(results),
     notesSection(results.notes),
+    goalsSection(results.goals),
     footer(results, charts),
     '</body></html>',
     '',

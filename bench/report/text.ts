@@ -1,4 +1,7 @@
-/** The terminal report: each experiment's table and reading, the fits, the extras, the goals, the notes. */
+/**
+ * The terminal report leads with findings: each experiment's table and reading, the fits, the
+ * extras, the notes; then, closing it, "gilscope's own overhead": the goals.
+ */
 import { goalFigure } from './goal-figure.js';
 import { sig } from './format.js';
 import { realGilText } from './realgil.js';
@@ -43,7 +46,7 @@ function goalsText(results: BenchResults): string[] {
   const missed = goals.filter((g) => g.met === false);
   const unmeasured = goals.filter((g) => g.met === null);
   return [
-    '\n== Goals (against baselines from this run)',
+    "\n== gilscope's own overhead (its goals, each against a baseline measured in this run)",
     '',
     textTable(goalsTable(goals)),
     '',
@@ -74,8 +77,8 @@ export function textReport(results: BenchResults, files: readonly string[]): str
   out.push(...experimentsText(results), ...realGilText(results), ...extrasText(results));
   const check = wallTimeCheck(results);
   if (check) out.push('', check);
-  out.push(...goalsText(results));
   if (results.notes.length) out.push('', 'Notes:', ...results.notes.map((n) => `- ${n}`));
+  out.push(...goalsText(results));
   out.push('', `Took ${sig(results.durationS)} s.`);
   if (results.partial) out.push(partialText(results.partial));
   if (files.length) out.push('Wrote:', ...files.map((f) => `  ${f}`));

@@ -26,6 +26,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   registerThreads(env, exports);
   registerHazards(env, exports);
   registerObserve(env, exports);
+  registerDispatch(env, exports);
   exports.Set("napiVersion", Napi::Number::New(env, NAPI_VERSION));
   return exports;
 }

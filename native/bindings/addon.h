@@ -24,6 +24,7 @@ struct ProbeTask {
   uint64_t submitNs = 0;
   std::atomic<uint64_t> startNs{0};
 };
+struct DispatchState;  // bindings/dispatch.cc
 
 struct AddonState {
   // This environment's emulated interpreter lock. Shared with in-flight tasks so it outlives the
@@ -38,6 +39,9 @@ struct AddonState {
   std::unique_ptr<runtime::ThreadRoleScope> workerRole;
   // The latest pool-probe task this environment queued, or null.
   std::shared_ptr<ProbeTask> lastProbe;
+  // The dispatcher of released and gil tasks (runtime/dispatch.h) and what it needs of N-API; made
+  // by dispatchInit(), once per environment.
+  std::shared_ptr<DispatchState> dispatch;
 };
 
 // This environment's state; valid from init() until the environment is torn down.
@@ -62,5 +66,9 @@ void registerProbes(Napi::Env env, Napi::Object exports);
 void registerThreads(Napi::Env env, Napi::Object exports);
 void registerHazards(Napi::Env env, Napi::Object exports);
 void registerObserve(Napi::Env env, Napi::Object exports);
+void registerDispatch(Napi::Env env, Napi::Object exports);
+
+// Cancels every task of this environment's dispatcher still unfinished (no-op before dispatchInit).
+void cancelAllDispatched(Napi::Env env);
 
 }  // namespace gilscope::bindings

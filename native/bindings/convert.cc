@@ -8,14 +8,15 @@
 namespace gilscope::bindings {
 
 uint64_t toUint(const Napi::Value& v, const char* name, uint64_t min, uint64_t max) {
-  const std::string range = "[" + std::to_string(min) + ", " + std::to_string(max) + "]";
+  // The message is built only on failure: formatting it costs more than the check.
+  auto range = [min, max] { return "[" + std::to_string(min) + ", " + std::to_string(max) + "]"; };
   if (!v.IsNumber()) {
-    throw Napi::TypeError::New(v.Env(), std::string(name) + " must be an integer in " + range);
+    throw Napi::TypeError::New(v.Env(), std::string(name) + " must be an integer in " + range());
   }
   const double d = v.As<Napi::Number>().DoubleValue();
   if (!std::isfinite(d) || d != std::floor(d) || d < static_cast<double>(min) || d > static_cast<double>(max)) {
     throw Napi::RangeError::New(
-        v.Env(), std::string(name) + " must be an integer in " + range + ", received " + v.ToString().Utf8Value());
+        v.Env(), std::string(name) + " must be an integer in " + range() + ", received " + v.ToString().Utf8Value());
   }
   return static_cast<uint64_t>(d);
 }

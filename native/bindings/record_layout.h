@@ -31,6 +31,15 @@ enum class RecordField : size_t {
 // How many slots a record has.
 constexpr size_t kRecordFields = static_cast<size_t>(RecordField::DropRequests) + 1;
 
+// The dispatcher's rows (dispatch.cc): one row of kRowStride 8-byte slots per task, read as a
+// Float64Array: the RecordField slots in order, except that SubmitNs, StartNs and EndNs hold int64
+// bit patterns (CLOCK_MONOTONIC ns, read through a BigInt64Array over the same buffer); then the
+// tag of the run() or batch the task belongs to; then the task's wall and queue ns as doubles.
+constexpr size_t kRowTag = kRecordFields;
+constexpr size_t kRowWallNs = kRecordFields + 1;
+constexpr size_t kRowQueueNs = kRecordFields + 2;
+constexpr size_t kRowStride = kRecordFields + 3;
+
 // Each slot's JS name (camelCase), by slot: what recordLayout() returns.
 inline constexpr const char* kRecordFieldNames[] = {
     "kernel",               // Kernel

@@ -81,6 +81,7 @@ Napi::Value cancelAll(const Napi::CallbackInfo& info) {
   for (auto& [id, weak] : state(info.Env()).cancellable) {
     if (auto token = weak.lock()) token->cancel();
   }
+  cancelAllDispatched(info.Env());
   return info.Env().Undefined();
 }
 

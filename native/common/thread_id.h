@@ -10,6 +10,11 @@
 namespace gilscope::common {
 
 // The calling thread's OS thread id (gettid), as shown in /proc/<pid>/task; never 0.
-inline int64_t osThreadId() { return static_cast<int64_t>(syscall(SYS_gettid)); }
+// Asked of the kernel once per thread (gettid is a syscall, as costly as a reading), then kept: a
+// thread's id never changes (Node never forks without exec, the one case that would change it).
+inline int64_t osThreadId() {
+  thread_local const int64_t tid = static_cast<int64_t>(syscall(SYS_gettid));
+  return tid;
+}
 
 }  // namespace gilscope::common

@@ -7,7 +7,7 @@
 #include "common/thread_id.h"
 #include "runtime/block.h"
 #include "runtime/gil.h"
-#include "runtime/usage.h"
+#include "runtime/reading.h"
 
 namespace gilscope::runtime {
 namespace {
@@ -24,24 +24,8 @@ class PlainContext final : public kernels::Context {
   TraceBuffer& trace_;
 };
 
-}  // namespace
-
-TaskRecord executeTask(const kernels::Call& call, CancelToken& token, uint64_t submitNs, const GilUse* gil,
-                       size_t traceCapacity) {
-  TaskRecord r;
-  r.kernel = call.id;
-  r.submitNs = submitNs;
-  r.threadId = common::osThreadId();
-  r.startNs = common::monotonicNs();
-  if (token.cancelled()) {
-    r.cancelled = true;
-    r.endNs = r.startNs;
-    return r;
-  }
-  r.started = true;
-  if (traceCapacity > 0) r.trace = TraceBuffer(traceCapacity);
-  const ThreadUsage before = sampleThread();
-  r.trace.record(EventKind::TaskStart);
+// The kernel itself, its exceptions caught into r.error.
+void runKernel(const kernels::Call& call, CancelToken& token, const GilUse* gil, TaskRecord& r) {
   try {
     if (gil == nullptr) {
       PlainContext ctx(token, r.trace);
@@ -54,16 +38,64 @@ TaskRecord executeTask(const kernels::Call& call, CancelToken& token, uint64_t s
   } catch (const std::exception& e) {
     r.error = e.what();
   }
-  r.trace.record(EventKind::TaskEnd);
-  const ThreadUsage after = sampleThread();
-  r.endNs = common::monotonicNs();
-  r.cancelled = token.cancelled();
+}
+
+// The record's figures from the task's two readings.
+void account(const Reading& start, const Reading& end, TaskRecord& r) {
+  const ThreadUsage& before = start.usage;
+  const ThreadUsage& after = end.usage;
+  r.startNs = start.beforeNs;
+  r.endNs = end.afterNs;
   r.cpuNs = after.cpuNs - before.cpuNs;
   r.userUs = after.userUs - before.userUs;
   r.systemUs = after.systemUs - before.systemUs;
   r.voluntarySwitches = after.voluntarySwitches - before.voluntarySwitches;
   r.involuntarySwitches = after.involuntarySwitches - before.involuntarySwitches;
   r.runQueueNs = (before.runQueueNs >= 0 && after.runQueueNs >= 0) ? after.runQueueNs - before.runQueueNs : -1;
+}
+
+}  // namespace
+
+TaskRecord executeTask(const kernels::Call& call, CancelToken& token, uint64_t submitNs, const GilUse* gil,
+                       size_t traceCapacity) {
+  TaskRecord r;
+  r.kernel = call.id;
+  r.submitNs = submitNs;
+  r.threadId = common::osThreadId();
+  if (token.cancelled()) {
+    r.cancelled = true;
+    r.startNs = r.endNs = common::monotonicNs();
+    return r;
+  }
+  r.started = true;
+  if (traceCapacity > 0) r.trace = TraceBuffer(traceCapacity);
+  const Reading start = readThread();
+  r.trace.record(EventKind::TaskStart);
+  runKernel(call, token, gil, r);
+  r.trace.record(EventKind::TaskEnd);
+  const Reading end = readThread();
+  r.cancelled = token.cancelled();
+  account(start, end, r);
+  return r;
+}
+
+TaskRecord executeBetween(const kernels::Call& call, CancelToken& token, uint64_t submitNs, const GilUse* gil,
+                          const Reading& start, Reading& end) {
+  TaskRecord r;
+  r.kernel = call.id;
+  r.submitNs = submitNs;
+  r.threadId = common::osThreadId();
+  if (token.cancelled()) {
+    r.cancelled = true;
+    r.startNs = r.endNs = start.afterNs;
+    end = start;
+    return r;
+  }
+  r.started = true;
+  runKernel(call, token, gil, r);
+  end = readThread();
+  r.cancelled = token.cancelled();
+  account(start, end, r);
   return r;
 }
 

@@ -7,6 +7,7 @@
 #include "kernels/kernels.h"
 #include "runtime/cancel.h"
 #include "runtime/gil.h"
+#include "runtime/reading.h"
 #include "runtime/trace.h"
 
 namespace gilscope::runtime {
@@ -41,5 +42,12 @@ struct TaskRecord {
 // (bindings toCall); nothing here checks again.
 TaskRecord executeTask(const kernels::Call& call, CancelToken& token, uint64_t submitNs, const GilUse* gil,
                        size_t traceCapacity = 0);
+
+// executeTask without tracing, between a reading given and one it takes: `start` may be the end
+// reading of the task this thread ran just before (one reading shared as the end of one task and
+// the start of the next), and `end` receives this task's end reading, to be shared in turn. A task
+// cancelled before it started takes no reading: `end` is then `start`.
+TaskRecord executeBetween(const kernels::Call& call, CancelToken& token, uint64_t submitNs, const GilUse* gil,
+                          const Reading& start, Reading& end);
 
 }  // namespace gilscope::runtime

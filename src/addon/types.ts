@@ -102,6 +102,43 @@ export interface NativeAddon {
     cancelId?: number,
   ): Promise<NativeRecord>;
   cancel(cancelId: number): void;
+  /** Makes this environment's dispatcher (src/modes/dispatcher.ts); once per environment. */
+  dispatchInit(
+    onSettled: (rows: Float64Array, batchTags: Float64Array, errors: [number, number, string][] | undefined) => void,
+    poolSize: number,
+    heldRow: Float64Array,
+  ): void;
+  /**
+   * One held task, asked for in heldRow's first four slots (kernel id, arguments), its record then
+   * written there; throws the kernel's error.
+   */
+  runHeld(): void;
+  /** One released or gil task, asked for in heldRow: kernel id, a0, a1, a2, tag, switchIntervalUs (0: none), forced. */
+  dispatchRun(): void;
+  dispatchBatch(
+    kernelId: number,
+    a0: number,
+    a1: number,
+    a2: number,
+    tasks: number,
+    rows: Float64Array,
+    tag: number,
+    switchIntervalUs: number,
+    forcedSwitching: number,
+  ): void;
+  dispatchCancel(tag: number): void;
+  /** What this environment's dispatcher did since it was made (all 0 before its first task). */
+  dispatchCounters(): { tasks: number; wakeups: number; drainers: number; sharedReadings: number; live: number };
+  /** Doubles per dispatcher row (ROW_STRIDE must equal it). */
+  readonly recordRowStride: number;
+  /** Each raw reading's cost on this thread, ns per call, over `calls` calls. */
+  readingCosts(calls: number): {
+    monotonicNs: number;
+    threadCpuNs: number;
+    rusageNs: number;
+    schedstatNs: number;
+    readingNs: number;
+  };
   /** Cancels every task of this environment submitted with a cancel id and still in flight. */
   cancelAll(): void;
   kernelTable(): { name: string; params: { name: string; min: number; max: number }[] }[];

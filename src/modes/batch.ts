@@ -21,6 +21,7 @@ import { hostedTasks, type HostedOutcome } from './hosted/tasks.js';
 import { checkMemory } from './memory-budget.js';
 import { checkBatch, type BatchPlan } from './options.js';
 import { poolSize } from './pool-size.js';
+import { dispatchMany, rowReports } from './dispatcher.js';
 import { runOnRawThreads } from './raw-threads.js';
 import { checkThreads } from './thread-budget.js';
 import { pooledTasks } from './released.js';
@@ -44,8 +45,37 @@ function threadsInForce(plan: BatchPlan): number {
   }
 }
 
-/** The tasks' outcomes, however the mode ran them. */
-async function runTasks(plan: BatchPlan, hosts: HostPool | undefined): Promise<HostedOutcome> {
+/**
+ * The tasks' outcomes, however the mode ran them. An untraced released or gil batch is one
+ * submission to the dispatcher, settled once; its reports are built from its rows by `reports()`,
+ * after the meter stopped (building them is gilscope's bookkeeping, not the batch's run).
+ */
+async function runTasks(plan: BatchPlan, hosts: HostPool | undefined): Promise<Outcome> {
+  const pooled = plan.mode === 'released' || plan.mode === 'gil';
+  if (pooled && plan.traceCapacity === 0) {
+    // A failed task (its kernel threw) rejects the batch, but only after the meter stopped.
+    const rows = await dispatchMany(plan.kernel, plan.args, plan.tasks, plan.gil, plan.signal).catch(
+      (err: unknown) => err as Error,
+    );
+    const reports = (): TaskReport[] => {
+      if (rows instanceof Error) throw rows;
+      return rowReports(rows, plan.mode);
+    };
+    return { reports, childUserUs: 0, childSystemUs: 0 };
+  }
+  const outcome = await settledTasks(plan, hosts);
+  return { ...outcome, reports: () => fulfilledReports(outcome.settled) };
+}
+
+/** What runTasks gives back: the children's CPU, and the reports (throwing the first failure). */
+interface Outcome {
+  readonly reports: () => TaskReport[];
+  readonly childUserUs: number;
+  readonly childSystemUs: number;
+}
+
+/** The tasks' outcomes, one promise per task. */
+async function settledTasks(plan: BatchPlan, hosts: HostPool | undefined): Promise<HostedOutcome> {
   const none = { childUserUs: 0, childSystemUs: 0 };
   const fulfilled = (reports: TaskReport[]): PromiseSettledResult<TaskReport>[] =>
     reports.map((value) => ({ status: 'fulfilled', value }));
@@ -146,7 +176,7 @@ async function measureBatch(plan: BatchPlan): Promise<BatchReport> {
   const gilBefore = gilCounters();
   const meter = startMeter(plan.traceCapacity > 0);
   const convoyRun = startConvoy(plan);
-  let outcome: HostedOutcome;
+  let outcome: Outcome;
   let convoy: ConvoyResult | undefined;
   try {
     outcome = await runTasks(plan, hosts);
@@ -155,7 +185,7 @@ async function measureBatch(plan: BatchPlan): Promise<BatchReport> {
   }
   const measurement = meter.stop(outcome.childUserUs, outcome.childSystemUs);
   throwIfAborted(plan.signal);
-  const taskReports = fulfilledReports(outcome.settled);
+  const taskReports = outcome.reports();
   const { pings } = meter.probe;
   return assembleReport({
     plan,

@@ -7,6 +7,7 @@ import { native } from '../addon/loader.js';
 import { abortError } from '../errors.js';
 import { atExit } from '../lifecycle.js';
 import type { KernelName, TaskReport } from '../types.js';
+import { dispatchOne } from './dispatcher.js';
 import type { ModeChoice } from './options.js';
 import { toReport } from './task-report.js';
 
@@ -16,12 +17,14 @@ export function cancelAllInFlight(): void {
 }
 
 /**
- * Submits one task to the pool. Every task gets a cancel id, so that the process's exit can stop
- * it; an abort of `choice.signal` cancels it (the kernel sees it within about 1 ms) and rejects.
+ * Submits one task to the pool: untraced through the dispatcher (dispatcher.ts), traced as its own
+ * pool work item. Either way the process's exit can stop it, and an abort of `choice.signal`
+ * cancels it (the kernel sees it within about 1 ms) and rejects.
  */
 export function submitToPool(kernel: KernelName, args: number[], choice: ModeChoice): Promise<TaskReport> {
   const { signal, mode } = choice;
   if (signal?.aborted) return Promise.reject(abortError(signal));
+  if (choice.traceCapacity === 0) return dispatchOne(kernel, args, mode, choice.gil, signal);
   const addon = native();
   const cancelId = nextCancelId();
   atExit(cancelAllInFlight);

@@ -9,7 +9,7 @@ import type { KernelName, KernelParams, RunOptions, TaskReport } from '../types.
 import { expectKernel, kernelArgs } from '../validate.js';
 import { runHeld } from './held.js';
 import { runHosted } from './hosted/tasks.js';
-import { checkRunOptions } from './options.js';
+import { checkRunOptions, type ModeChoice } from './options.js';
 import { runOnRawThreads } from './raw-threads.js';
 import { submitToPool } from './released.js';
 
@@ -23,15 +23,29 @@ export function runSync<K extends KernelName>(kernel: K, params: KernelParams[K]
  * Runs one task in `options.mode` (default 'released': on the libuv threadpool while JS keeps
  * running). Rejects with an AbortError when `options.signal` aborts first.
  */
-export async function run<K extends KernelName>(
+export function run<K extends KernelName>(
   kernel: K,
   params: KernelParams[K],
   options: RunOptions = {},
 ): Promise<TaskReport> {
-  const name = expectKernel(kernel);
-  const args = kernelArgs(name, params);
-  const choice = checkRunOptions(options);
-  throwIfAborted(choice.signal);
+  let name: KernelName;
+  let args: number[];
+  let choice: ModeChoice;
+  try {
+    name = expectKernel(kernel);
+    args = kernelArgs(name, params);
+    choice = checkRunOptions(options);
+    throwIfAborted(choice.signal);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  // released and gil return the dispatcher's own promise: no async wrapper, one settlement per task.
+  if (choice.mode === 'released' || choice.mode === 'gil') return submitToPool(name, args, choice);
+  return runElsewhere(name, args, choice);
+}
+
+/** run() in the modes other than released and gil. */
+async function runElsewhere(name: KernelName, args: number[], choice: ModeChoice): Promise<TaskReport> {
   switch (choice.mode) {
     case 'held':
       return runHeld(name, args, choice.traceCapacity);

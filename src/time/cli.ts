@@ -17,6 +17,7 @@ import {
   type TimedCommand,
 } from './command.js';
 import { writeAtomic } from '../util/atomic-write.js';
+import { helpAfter } from '../util/help-wrap.js';
 import { formatTimeReport } from './report.js';
 import { FORWARDED_SIGNALS, readSelfStat, shouldForward } from './signals.js';
 import { describe } from '../validate.js';
@@ -85,9 +86,9 @@ export function registerTime(program: Command): void {
     .command('time')
     .summary('run a command and say what its CPU time means, thread by thread')
     .description(
-      'Runs a command (stdin, stdout and stderr passed through; SIGINT and SIGTERM forwarded) and reports\n' +
-        'real, user and sys, CPU-seconds per second read in plain words, max RSS, context switches, and\n' +
-        'which threads of it and of its child processes did the work, sampled from /proc. Exits with the\n' +
+      'Runs a command (stdin, stdout and stderr passed through; SIGINT and SIGTERM forwarded) and reports ' +
+        'real, user and sys, CPU-seconds per second read in plain words, max RSS, context switches, and ' +
+        'which threads of it and of its child processes did the work, sampled from /proc. Exits with the ' +
         "command's status (128 + signal when a signal ended it; 127 when it is not found).",
     )
     .usage('[--json] [--interval <ms>] [-o <file>] -- <command> [args...]')
@@ -103,9 +104,11 @@ export function registerTime(program: Command): void {
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : USAGE_EXIT))
     .addHelpText(
       'after',
-      "\nThe report goes to stderr so that the command's stdout stays its own. Threads or processes that\n" +
-        'live shorter than the interval are not seen; the report says how much of user + sys the table\n' +
-        'accounts for.\n\nExample:\n  gilscope time -- python3 -c "sum(i * i for i in range(10**7))"',
+      helpAfter(
+        "\nThe report goes to stderr so that the command's stdout stays its own. Threads or processes that " +
+          'live shorter than the interval are not seen; the report says how much of user + sys the table ' +
+          'accounts for.\n\nExample:\n  gilscope time -- python3 -c "sum(i * i for i in range(10**7))"',
+      ),
     )
     .action(action);
 }
