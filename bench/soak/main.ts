@@ -76,7 +76,12 @@ async function randomBatch(random: () => number, tally: Tally): Promise<void> {
   } catch (err) {
     const e = err as Error;
     if (e.name === 'AbortError') tally.aborted++;
-    else if (!/failed: its (worker|process) (exited|was killed)/.test(e.message)) throw err;
+    // A host killed mid-task, or (the kill landed on a replacement still starting) before it was ready.
+    else if (
+      !/failed: its (worker|process) (exited|was killed|could not start)|could not start .*SIGKILL/.test(e.message)
+    ) {
+      throw err;
+    }
   }
 }
 

@@ -392,9 +392,18 @@ export class HostPool {
 
   /** A host that never said it was ready has ended: it is dropped, not replaced (that could loop). */
   private onStartFailure(h: Host, cause: HostStartCause | undefined): void {
-    if (cause) this.startFailures.push(cause);
     const i = this.hosts.indexOf(h);
-    if (i < 0) return;
+    if (i < 0) return; // ended by the pool itself (replace, resize, close): not a failure to start
+    if (cause) this.startFailures.push(cause);
+    const job = h.job; // a task handed to it before it was ready fails with it
+    h.job = undefined;
+    if (job) {
+      const why = cause ? `${cause.code} (${cause.detail})` : 'it ended';
+      this.settle(
+        job,
+        new Error(`${this.kind} task ${job.id} (${job.kernel}) failed: its ${this.kind} could not start: ${why}`),
+      );
+    }
     this.hosts.splice(i, 1);
     if (this.hosts.length > 0) return;
     for (const job of this.queue.splice(0)) {
