@@ -29,7 +29,7 @@ function cannotRunUnprivileged(): string | undefined {
 /** `node --import tsx <fixture> <args>` under `ulimit -u LIMIT`, as nobody when this is root. */
 function underLimit(fixture: string, args: string): ReturnType<typeof spawnCollecting> {
   const script =
-    `ulimit -u ${LIMIT}; for i in $(seq ${SIBLINGS}); do sleep 120 & done; ` +
+    `ulimit -u ${LIMIT}; for i in $(seq ${SIBLINGS}); do sleep 120 </dev/null >/dev/null 2>&1 & done; ` +
     `exec ${process.execPath} --import tsx ${fixture} ${args}`;
   const argv =
     process.getuid?.() === 0 ? ['runuser', '-u', 'nobody', '--', 'bash', '-c', script] : ['bash', '-c', script];
@@ -67,7 +67,8 @@ test('under a lowered process limit, start failures reject fast, name EAGAIN and
   try {
     const out = await child.done;
     const result = JSON.parse(out.stdout.trim().split('\n').at(-1)!) as Record<string, Attempt>;
-    const { processFailure: pf, processAfter, nativeFailure: nf, nativeRefused: nr, nativeAfter } = result;
+    const { processFailure: pf, processAfter, workerFailure: wf, workerAfter } = result;
+    const { nativeFailure: nf, nativeRefused: nr, nativeAfter } = result;
     t.diagnostic(`process failure after ${pf!.elapsedMs} ms (load ${loadavg()[0]!.toFixed(1)}): ${pf!.message}`);
     assert.equal(pf!.ok, false, 'the process batch under the limit rejected');
     assert.equal(pf!.code, 'EAGAIN', pf!.message);
@@ -76,6 +77,9 @@ test('under a lowered process limit, start failures reject fast, name EAGAIN and
     assert.ok(pf!.elapsedMs < failureBoundMs(), `rejected after ${pf!.elapsedMs} ms`);
     noHostLeft(pf!, 'after the process failure');
     assert.equal(processAfter!.ok, true, `a normal process batch runs afterwards: ${processAfter!.message}`);
+    assert.equal(wf!.code, 'EAGAIN', wf!.message);
+    assert.match(wf!.message!, /^mode 'worker': could not start 200 worker hosts: EAGAIN \(.*; \d+ had started/);
+    assert.equal(workerAfter!.ok, true, `a normal worker batch runs afterwards: ${workerAfter!.message}`);
     assert.equal(nf!.name, 'RangeError', nf!.message);
     assert.match(
       nf!.message!,

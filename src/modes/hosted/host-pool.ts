@@ -151,6 +151,10 @@ function earlyProcessExitCause(code: number | null, signal: NodeJS.Signals | nul
 /** The errno name of a start error (Node's 'EAGAIN', ...), else its own code, else its name. */
 function errnoCause(err: unknown): HostStartCause {
   const e = err as Partial<NodeJS.ErrnoException> | undefined;
+  // A worker the OS refused a thread: ERR_WORKER_INIT_FAILED with the errno name as its message.
+  if (e?.message && /^E[A-Z0-9]+$/.test(e.message)) {
+    return { code: e.message, detail: `${e.code ?? 'Error'}: the thread could not be created` };
+  }
   return { code: e?.code ?? e?.name ?? 'Error', detail: e?.message ?? String(err) };
 }
 
