@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { ROOT } from './support/cli.js';
+import { LIMIT_TESTS } from './support/once-per-ci.js';
 import { running } from './support/proc.js';
 import { spawnCollecting } from './support/spawn.js';
 
@@ -29,7 +30,7 @@ function cannotRunUnprivileged(): string | undefined {
 /** `node --import tsx <fixture> <args>` under `ulimit -u LIMIT`, as nobody when this is root. */
 function underLimit(fixture: string, args: string): ReturnType<typeof spawnCollecting> {
   const script =
-    `ulimit -u ${LIMIT}; for i in $(seq ${SIBLINGS}); do sleep 120 & done; ` +
+    `ulimit -u ${LIMIT}; for i in $(seq ${SIBLINGS}); do sleep 120 </dev/null >/dev/null 2>&1 & done; ` +
     `exec ${process.execPath} --import tsx ${fixture} ${args}`;
   const argv =
     process.getuid?.() === 0 ? ['runuser', '-u', 'nobody', '--', 'bash', '-c', script] : ['bash', '-c', script];
@@ -60,39 +61,47 @@ function noHostLeft(a: Attempt, what: string): void {
   );
 }
 
-test('under a lowered process limit, start failures reject fast, name EAGAIN and leave nothing behind', async (t) => {
-  const why = cannotRunUnprivileged();
-  if (why) return t.skip(why);
-  const child = underLimit('test/fixtures/start-failure.ts', `40 ${LIMIT}`);
-  try {
-    const out = await child.done;
-    const result = JSON.parse(out.stdout.trim().split('\n').at(-1)!) as Record<string, Attempt>;
-    const { processFailure: pf, processAfter, nativeFailure: nf, nativeRefused: nr, nativeAfter } = result;
-    t.diagnostic(`process failure after ${pf!.elapsedMs} ms (load ${loadavg()[0]!.toFixed(1)}): ${pf!.message}`);
-    assert.equal(pf!.ok, false, 'the process batch under the limit rejected');
-    assert.equal(pf!.code, 'EAGAIN', pf!.message);
-    assert.match(pf!.message!, /^mode 'process': could not start 40 process hosts: EAGAIN \(/);
-    assert.match(pf!.message!, /; \d+ had started and were ended/);
-    assert.ok(pf!.elapsedMs < failureBoundMs(), `rejected after ${pf!.elapsedMs} ms`);
-    noHostLeft(pf!, 'after the process failure');
-    assert.equal(processAfter!.ok, true, `a normal process batch runs afterwards: ${processAfter!.message}`);
-    assert.equal(nf!.name, 'RangeError', nf!.message);
-    assert.match(
-      nf!.message!,
-      /^options\.tasks: mode 'native' starts one thread per task, and 1000 threads will not fit/,
-    );
-    assert.match(nf!.message!, /RLIMIT_NPROC \(ulimit -u\) allows this user 200; nothing was started/);
-    assert.equal(nr!.ok, false, 'threads the OS refused fail the native batch');
-    assert.equal(nr!.code, 'EAGAIN', nr!.message);
-    assert.match(
-      nr!.message!,
-      /^mode 'native': could not start thread \d+ of \d+: EAGAIN .*; the \d+ started were stopped/,
-    );
-    assert.equal(nativeAfter!.ok, true, `a normal native batch runs afterwards: ${nativeAfter!.message}`);
-  } finally {
-    child.killGroup(); // the sibling sleeps
-  }
-});
+test(
+  'under a lowered process limit, start failures reject fast, name EAGAIN and leave nothing behind',
+  { skip: LIMIT_TESTS },
+  async (t) => {
+    const why = cannotRunUnprivileged();
+    if (why) return t.skip(why);
+    const child = underLimit('test/fixtures/start-failure.ts', `40 ${LIMIT}`);
+    try {
+      const out = await child.done;
+      const result = JSON.parse(out.stdout.trim().split('\n').at(-1)!) as Record<string, Attempt>;
+      const { processFailure: pf, processAfter, workerFailure: wf, workerAfter } = result;
+      const { nativeFailure: nf, nativeRefused: nr, nativeAfter } = result;
+      t.diagnostic(`process failure after ${pf!.elapsedMs} ms (load ${loadavg()[0]!.toFixed(1)}): ${pf!.message}`);
+      assert.equal(pf!.ok, false, 'the process batch under the limit rejected');
+      assert.equal(pf!.code, 'EAGAIN', pf!.message);
+      assert.match(pf!.message!, /^mode 'process': could not start 40 process hosts: EAGAIN \(/);
+      assert.match(pf!.message!, /; \d+ had started and were ended/);
+      assert.ok(pf!.elapsedMs < failureBoundMs(), `rejected after ${pf!.elapsedMs} ms`);
+      noHostLeft(pf!, 'after the process failure');
+      assert.equal(processAfter!.ok, true, `a normal process batch runs afterwards: ${processAfter!.message}`);
+      assert.equal(wf!.code, 'EAGAIN', wf!.message);
+      assert.match(wf!.message!, /^mode 'worker': could not start 200 worker hosts: EAGAIN \(.*; \d+ had started/);
+      assert.equal(workerAfter!.ok, true, `a normal worker batch runs afterwards: ${workerAfter!.message}`);
+      assert.equal(nf!.name, 'RangeError', nf!.message);
+      assert.match(
+        nf!.message!,
+        /^options\.tasks: mode 'native' starts one thread per task, and 1000 threads will not fit/,
+      );
+      assert.match(nf!.message!, /RLIMIT_NPROC \(ulimit -u\) allows this user 200; nothing was started/);
+      assert.equal(nr!.ok, false, 'threads the OS refused fail the native batch');
+      assert.equal(nr!.code, 'EAGAIN', nr!.message);
+      assert.match(
+        nr!.message!,
+        /^mode 'native': could not start thread \d+ of \d+: EAGAIN .*; the \d+ started were stopped/,
+      );
+      assert.equal(nativeAfter!.ok, true, `a normal native batch runs afterwards: ${nativeAfter!.message}`);
+    } finally {
+      child.killGroup(); // the sibling sleeps
+    }
+  },
+);
 
 for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
   for (const moment of ['while its hosts start', 'while its hosts run held tasks'] as const) {

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sampleResources, type ResourceSample } from '../bench/soak/sample.js';
 import { batch, shutdownPools } from '../src/index.js';
 import { liveChildPids } from '../src/internal.js';
+import { LIMIT_TESTS } from './support/once-per-ci.js';
 import { endPool, hostPool, type HostKind } from '../src/modes/hosted/host-pool.js';
 import { waitFor } from './support/poll.js';
 
@@ -64,29 +65,34 @@ function settled(base: ResourceSample): ResourceSample | undefined {
   return back && now.children <= base.children && now.zombies === 0 && liveChildPids().length === 0 ? now : undefined;
 }
 
-test('after 200 worker and 200 process hosts come and go, fds and threads are back to baseline', async (t) => {
-  // Warm-up: what a first use opens once (the addon, libuv's pool, a worker's and a child's plumbing).
-  for (const kind of ['worker', 'process'] as const) {
-    await batch({ kernel: 'primes', params: { n: 100 }, mode: kind, tasks: 2, threads: 2, trace: true });
-    await endPool(kind);
-  }
-  await abortedChildBatch();
-  // Children beside gilscope's (tsx's esbuild, when run from the sources) are part of the baseline.
-  const base = await waitFor('no gilscope child left after the warm-up', 10_000, () =>
-    liveChildPids().length === 0 ? sampleResources() : undefined,
-  );
-  const counts = { worker: 0, process: 0 };
-  for (let i = 0; i < ROUNDS; i++) {
-    counts.worker += await round('worker', i);
-    counts.process += await round('process', i);
-    if (i % 5 === 0) await abortedChildBatch();
-  }
-  assert.ok(counts.worker >= 200 && counts.process >= 200, `hosts: ${JSON.stringify(counts)}`);
-  const end = await waitFor(
-    () =>
-      `fds and threads back to ${base.fds}+${SLACK} and ${base.threads}+${SLACK}: ${JSON.stringify(sampleResources())}`,
-    15_000,
-    () => settled(base),
-  );
-  t.diagnostic(`baseline ${JSON.stringify(base)}; after ${JSON.stringify(counts)} hosts ${JSON.stringify(end)}`);
-});
+test(
+  'after 200 worker and 200 process hosts come and go, fds and threads are back to baseline',
+  { skip: LIMIT_TESTS },
+  async (t) => {
+    // Warm-up: what a first use opens once (the addon, libuv's pool, a worker's and a child's plumbing).
+    for (const kind of ['worker', 'process'] as const) {
+      await batch({ kernel: 'primes', params: { n: 100 }, mode: kind, tasks: 2, threads: 2, trace: true });
+      await endPool(kind);
+    }
+    await abortedChildBatch();
+    // Children beside gilscope's (tsx's esbuild, when run from the sources) are part of the baseline.
+    const base = await waitFor('no gilscope child left after the warm-up', 10_000, () =>
+      liveChildPids().length === 0 ? sampleResources() : undefined,
+    );
+    const counts = { worker: 0, process: 0 };
+    for (let i = 0; i < ROUNDS; i++) {
+      counts.worker += await round('worker', i);
+      counts.process += await round('process', i);
+      if (i % 5 === 0) await abortedChildBatch();
+    }
+    assert.ok(counts.worker >= 200 && counts.process >= 200, `hosts: ${JSON.stringify(counts)}`);
+    const end = await waitFor(
+      () =>
+        `fds and threads back to ${base.fds}+${SLACK} and ${base.threads}+${SLACK}: ` +
+        JSON.stringify(sampleResources()),
+      15_000,
+      () => settled(base),
+    );
+    t.diagnostic(`baseline ${JSON.stringify(base)}; after ${JSON.stringify(counts)} hosts ${JSON.stringify(end)}`);
+  },
+);

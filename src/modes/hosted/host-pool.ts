@@ -151,6 +151,10 @@ function earlyProcessExitCause(code: number | null, signal: NodeJS.Signals | nul
 /** The errno name of a start error (Node's 'EAGAIN', ...), else its own code, else its name. */
 function errnoCause(err: unknown): HostStartCause {
   const e = err as Partial<NodeJS.ErrnoException> | undefined;
+  // A worker the OS refused a thread: ERR_WORKER_INIT_FAILED with the errno name as its message.
+  if (e?.message && /^E[A-Z0-9]+$/.test(e.message)) {
+    return { code: e.message, detail: `${e.code ?? 'Error'}: the thread could not be created` };
+  }
   return { code: e?.code ?? e?.name ?? 'Error', detail: e?.message ?? String(err) };
 }
 
@@ -392,9 +396,18 @@ export class HostPool {
 
   /** A host that never said it was ready has ended: it is dropped, not replaced (that could loop). */
   private onStartFailure(h: Host, cause: HostStartCause | undefined): void {
-    if (cause) this.startFailures.push(cause);
     const i = this.hosts.indexOf(h);
-    if (i < 0) return;
+    if (i < 0) return; // ended by the pool itself (replace, resize, close): not a failure to start
+    if (cause) this.startFailures.push(cause);
+    const job = h.job; // a task handed to it before it was ready fails with it
+    h.job = undefined;
+    if (job) {
+      const why = cause ? `${cause.code} (${cause.detail})` : 'it ended';
+      this.settle(
+        job,
+        new Error(`${this.kind} task ${job.id} (${job.kernel}) failed: its ${this.kind} could not start: ${why}`),
+      );
+    }
     this.hosts.splice(i, 1);
     if (this.hosts.length > 0) return;
     for (const job of this.queue.splice(0)) {
