@@ -18,7 +18,11 @@ import type { HazardSuiteReport, KernelName, Mode, StartupCostReport } from '../
  * `hazards`, `traces` and `plan.hazards`, all optional: every v1 file is a valid v2 file. v3 drops
  * `configs[].probe.timerP99Ns` and `timerMaxNs`, copies of `eventLoop.delayP99Ns`/`delayMaxNs`, and
  * adds `configs[].reading` and the fits' `assumes` and `predictions[].cappedAt` (optional, so that
- * the v3 files written before them still read).
+ * the v3 files written before them still read). v4 only adds optional fields, so every v3 file is a
+ * valid v4 file: experiments 8-10 and their configuration kinds (`node-work`, `starvation`,
+ * `latency`), the flood mode `run-released` and micro mode `raw-readings`, `experiments[].crossovers`,
+ * `goals[].shownAs`, the rounds (`plan.rounds`, `configs[].rounds`) and `plan.sizesFrom`, and
+ * `realGil`; each is documented where it is defined below.
  */
 export const SCHEMA_NAME = 'gilscope-bench-results';
 export const SCHEMA_VERSION = 4;
