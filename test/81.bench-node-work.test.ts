@@ -33,12 +33,13 @@ const config = (key: string): ConfigResult => {
   assert.ok(c, `${key} ran (notes: ${results.notes.join(' | ')})`);
   return c;
 };
-const share = (c: ConfigResult, field: string): number => {
-  const js = c.extra['jsCpuNs']!;
-  const pool = c.extra['poolCpuNs']!;
-  const other = c.extra['otherCpuNs']!;
-  return c.extra[field]! / (js + pool + other);
-};
+/**
+ * `field`'s share of the CPU the call itself ran on: the JS thread's and the pool's. V8's own threads
+ * (`otherCpuNs`: GC, compilation) are left out: they run beside either kind of call, and a burst of
+ * compilation in a short run says nothing about where the call ran.
+ */
+const share = (c: ConfigResult, field: 'jsCpuNs' | 'poolCpuNs'): number =>
+  c.extra[field]! / (c.extra['jsCpuNs']! + c.extra['poolCpuNs']!);
 
 test('results.json validates, holds both experiments and every configuration ran', () => {
   const validate = new Ajv({ allErrors: true, allowUnionTypes: true, formats: { 'date-time': true } }).compile(
@@ -61,11 +62,11 @@ test("experiment 8: the synchronous calls' CPU is on the JS thread, pbkdf2 and g
   const here = poolSize();
   for (const call of ['pbkdf2Sync', 'gzipSync']) {
     const c = config(`node/${call}/p${here}/t2`);
-    assert.ok(share(c, 'jsCpuNs') >= 0.8, `${call}: ${JSON.stringify(c.extra)}`);
+    assert.ok(share(c, 'jsCpuNs') >= 0.9, `${call}: ${JSON.stringify(c.extra)}`);
   }
   for (const call of ['pbkdf2', 'gzip']) {
     const c = config(`node/${call}/p${here}/t2`);
-    assert.ok(share(c, 'poolCpuNs') >= 0.5, `${call}: ${JSON.stringify(c.extra)}`);
+    assert.ok(share(c, 'poolCpuNs') >= 0.75, `${call}: ${JSON.stringify(c.extra)}`);
     assert.ok(c.speedup !== null, `${call}: a speed-up against its tasks = 1 twin`);
   }
   // The pool-size sweep ran in child processes, each with its own pool size.
