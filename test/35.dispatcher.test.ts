@@ -103,3 +103,12 @@ test('a worker terminated with dispatched tasks in flight leaves the process and
   const r = await bounded(run('primes', { n: 1000 }), 10_000, 'a task after the worker ended');
   assert.equal(r.result, 168);
 });
+
+test('runHeld and dispatchRun refuse a row without a new request: a repeated call never runs a stale one', () => {
+  runSync('noop', {});
+  const addon = native() as unknown as Record<'runHeld' | 'dispatchRun', () => unknown>;
+  // After a held run the row holds its record, and the run request written before it is spent.
+  assert.throws(() => addon.runHeld(), /runHeld: heldRow holds no request/);
+  assert.throws(() => addon.dispatchRun(), /dispatchRun: heldRow holds no request/);
+  assert.equal(runSync('primes', { n: 100 }).result, 25, 'and the next call runs as usual');
+});

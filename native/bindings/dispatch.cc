@@ -258,12 +258,23 @@ void queueGroup(napi_env env, DispatchState& s, Group* g) {
   startDrainers(env, s, s.dispatcher->submit(g));
 }
 
+// What JS writes in heldRow's tag slot beside a request, for runHeld and for dispatchRun (a record's
+// tag there is 0, and each call clears it): a row without one is refused, so a call repeated
+// without a new request never runs a stale one or settles a tag twice.
+constexpr double kHeldRequest = 1;
+constexpr double kRunRequest = 2;
+
 // dispatchRun(): the request is in heldRow's first seven slots (kernel id, three arguments, tag,
 // switchIntervalUs, forcedSwitching), as runHeld's is: unpacking seven numbers from a call costs
 // more than the rest of a submission's native side.
 napi_value dispatchRun(napi_env env, napi_callback_info) {
   DispatchState* s = dispatchState(env);
   if (s == nullptr) return nullptr;
+  if (s->heldRow[kRowTag] != kRunRequest) {
+    napi_throw_error(env, nullptr, "dispatchRun: heldRow holds no request (write one first, as submit does)");
+    return nullptr;
+  }
+  s->heldRow[kRowTag] = 0;
   const double* v = s->heldRow;
   auto* g = new Group();
   if (!callOf(env, v, g->call) || v[5] < 0 || v[5] > 1'000'000) {
@@ -320,10 +331,18 @@ napi_value dispatchCancel(napi_env env, napi_callback_info info) {
 // runHeld(): the request is in heldRow itself (slots 0-3: kernel id, three arguments), so that
 // the call passes no arguments at all (unpacking four numbers costs about a third of what the
 // call adds to its readings); the record replaces it.
+// The tag slot of heldRow marks a request as written (kHeldRequest): a row that holds the last record
+// instead (runHeld called again without a new request) is refused, never run as a request.
 napi_value runHeld(napi_env env, napi_callback_info) {
   DispatchState* s = dispatchState(env);
+  if (s == nullptr) return nullptr;
+  if (s->heldRow[kRowTag] != kHeldRequest) {
+    napi_throw_error(env, nullptr, "runHeld: heldRow holds no request (write one first, as runHeldRow does)");
+    return nullptr;
+  }
+  s->heldRow[kRowTag] = 0;
   kernels::Call call;
-  if (s == nullptr || !callOf(env, s->heldRow, call)) return nullptr;
+  if (!callOf(env, s->heldRow, call)) return nullptr;
   runtime::CancelToken token;
   Group g;  // only as writeRow's view of the held row
   g.rows = s->heldRow;

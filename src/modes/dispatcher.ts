@@ -22,6 +22,9 @@ export const ROW_STRIDE = RECORD_FIELDS.length + 3;
 const TAG = RECORD_FIELDS.length;
 const WALL = TAG + 1;
 const QUEUE = TAG + 2;
+/** In the held row's tag slot: a request for runHeld / dispatchRun is written (dispatch.cc refuses a row without). */
+const HELD_REQUEST = 1;
+const RUN_REQUEST = 2;
 
 const at = (f: (typeof RECORD_FIELDS)[number]): number => RECORD_FIELDS.indexOf(f);
 // Each field's slot, as a constant (the report is built per task: no lookups by name).
@@ -145,6 +148,7 @@ export function runHeldRow(kernel: KernelName, args: readonly number[]): TaskRep
   row[1] = args[0] ?? 0;
   row[2] = args[1] ?? 0;
   row[3] = args[2] ?? 0;
+  row[TAG] = HELD_REQUEST;
   native().runHeld();
   return reportFromRow(s.heldRow, s.heldNs, 0, 'held');
 }
@@ -183,6 +187,7 @@ function submit<T>(
     req[4] = tag;
     req[5] = interval;
     req[6] = forced;
+    req[TAG] = RUN_REQUEST;
     addon.dispatchRun();
   }
   if (rows !== null) addon.dispatchBatch(kernelId(kernel), a0, a1, a2, tasks, rows, tag, interval, forced);
