@@ -66,7 +66,7 @@ test("experiment 8: the synchronous calls' CPU is on the JS thread, pbkdf2 and g
   }
   for (const call of ['pbkdf2', 'gzip']) {
     const c = config(`node/${call}/p${here}/t2`);
-    assert.ok(share(c, 'poolCpuNs') >= 0.75, `${call}: ${JSON.stringify(c.extra)}`);
+    assert.ok(share(c, 'poolCpuNs') >= 0.5, `${call}: ${JSON.stringify(c.extra)}`);
     assert.ok(c.speedup !== null, `${call}: a speed-up against its tasks = 1 twin`);
   }
   // The pool-size sweep ran in child processes, each with its own pool size.

@@ -357,8 +357,14 @@ napi_value runHeld(napi_env env, napi_callback_info) {
 void closeDispatch(void* arg) {
   // Environment teardown: the drainers have finished (Node waits for their works before cleanup
   // hooks run); what is still unsettled can no longer be, and Node closes the wake-up itself.
+  // The two references dispatchInit made are this environment's to delete (LeakSanitizer sees them
+  // otherwise); the environment is still valid while its cleanup hooks run.
   auto* s = static_cast<DispatchState*>(arg);
   s->dispatcher->cancelAll();
+  if (s->onSettled != nullptr) napi_delete_reference(s->env, s->onSettled);
+  if (s->heldRowRef != nullptr) napi_delete_reference(s->env, s->heldRowRef);
+  s->onSettled = nullptr;
+  s->heldRowRef = nullptr;
 }
 
 // dispatchInit(onSettled, poolSize, heldRow): see the file's header.
