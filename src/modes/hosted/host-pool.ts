@@ -196,8 +196,8 @@ export class HostPool {
   /**
    * Grows the pool to `size` hosts, with at most startsInFlight() starting at once (hosts that
    * start all together starve each other, and this process, of CPU), and stops starting more as
-   * soon as one host could not start. Then waits as ready() does: the whole start is bounded by
-   * startTimeoutMs.
+   * soon as one host could not start, rejecting then without waiting for the hosts still starting.
+   * Otherwise waits as ready() does: the whole start is bounded by startTimeoutMs.
    */
   async grow(size: number): Promise<void> {
     const deadline = Date.now() + startTimeoutMs(size);
@@ -216,9 +216,12 @@ export class HostPool {
         await Promise.race([...[...starting].map((x) => x.ready.catch(() => {})), sleepMs(left)]);
       }
     }
-    await this.ready();
-    // A host that failed has left the pool, so ready() no longer waits for it: the grow failed all the same.
-    if (this.startFailures.length > failuresBefore) throw new HostStartFailure(this.startFailure()!);
+    // A host that failed has left the pool, so ready() would no longer see it, and would wait on the
+    // hosts still starting (one may never be ready: under a process limit, a host can hang in its own
+    // start until the timeout). The grow has failed: say so now; the caller ends the pool.
+    const failed = (): boolean => this.startFailures.length > failuresBefore;
+    if (!failed()) await this.ready();
+    if (failed()) throw new HostStartFailure(this.startFailure()!);
   }
 
   /**
