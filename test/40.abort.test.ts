@@ -77,6 +77,32 @@ test('a batch aborted mid-run rejects after every task stopped, and the pool is 
   assert.equal(r.result, 168);
 });
 
+for (const mode of ['worker', 'process'] as const) {
+  test(`a ${mode} batch of 40 tasks on one signal holds one abort listener, gone when it ends`, async () => {
+    const ac = new AbortController();
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => void warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    try {
+      const p = batch({ kernel: 'sleep', params: { us: 2000 }, mode, tasks: 40, threads: 2, signal: ac.signal });
+      await new Promise((r) => setTimeout(r, 5));
+      const listening = getEventListeners(ac.signal, 'abort').length;
+      const r = await p;
+      assert.equal(r.taskReports.length, 40);
+      // The batch's own listener and the pool's one.
+      assert.ok(listening <= 2, `${listening} abort listeners while 40 tasks were in flight`);
+      assert.equal(getEventListeners(ac.signal, 'abort').length, 0, 'no abort listener left on the signal');
+      await new Promise((r) => setImmediate(r)); // warnings are emitted on a later tick
+      assert.deepEqual(
+        warnings.filter((w) => w.startsWith('MaxListenersExceededWarning')),
+        [],
+      );
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+}
+
 const ABORT_BOUND_MS = 4_000; // the tasks would run for 5 s
 
 for (const mode of ['released', 'gil', 'native', 'worker', 'process'] as const satisfies readonly Mode[]) {

@@ -29,7 +29,6 @@ interface Job {
   traceCapacity: number;
   submitNs: bigint;
   signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
   resolve: (r: HostedRecord) => void;
   reject: (e: unknown) => void;
 }
@@ -166,6 +165,8 @@ export class HostPool {
   private workerBytes: number | undefined;
   /** Why hosts that never became ready ended, in order. */
   private readonly startFailures: HostStartCause[] = [];
+  /** The signals of tasks in flight, each with its one abort listener and its tasks (see watch). */
+  private readonly watched = new Map<AbortSignal, { jobs: Set<Job>; onAbort: () => void }>();
 
   constructor(
     readonly kind: HostKind,
@@ -297,14 +298,10 @@ export class HostPool {
         traceCapacity,
         submitNs: native().monotonicNs(),
         signal,
-        onAbort: undefined,
         resolve,
         reject,
       };
-      if (signal) {
-        job.onAbort = () => this.abort(job);
-        signal.addEventListener('abort', job.onAbort, { once: true });
-      }
+      this.watch(job);
       this.queue.push(job);
       this.pump();
     });
@@ -348,8 +345,37 @@ export class HostPool {
     }
   }
 
+  /**
+   * Aborts `job` when its signal aborts. One listener per signal, however many of its tasks are in
+   * flight (a batch of 200 hosted tasks shares one signal; a listener each would pass Node's
+   * MaxListeners warning); the listener goes once the signal's last task has settled.
+   */
+  private watch(job: Job): void {
+    const signal = job.signal;
+    if (!signal) return;
+    let w = this.watched.get(signal);
+    if (!w) {
+      const jobs = new Set<Job>();
+      const onAbort = (): void => {
+        this.watched.delete(signal);
+        for (const j of [...jobs]) this.abort(j);
+      };
+      w = { jobs, onAbort };
+      this.watched.set(signal, w);
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+    w.jobs.add(job);
+  }
+
+  private unwatch(job: Job): void {
+    const w = job.signal && this.watched.get(job.signal);
+    if (!w || !w.jobs.delete(job) || w.jobs.size > 0) return;
+    this.watched.delete(job.signal!);
+    job.signal!.removeEventListener('abort', w.onAbort);
+  }
+
   private settle(job: Job, outcome: HostedRecord | Error | DOMException): void {
-    if (job.signal && job.onAbort) job.signal.removeEventListener('abort', job.onAbort);
+    this.unwatch(job);
     if (outcome instanceof Error || outcome instanceof DOMException) job.reject(outcome);
     else job.resolve(outcome);
   }
