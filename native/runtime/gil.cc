@@ -52,6 +52,25 @@ bool Gil::timedWait(std::unique_lock<std::mutex>& lock, CondWaiter& self, uint64
   return !self.signalled && !token.cancelled();
 }
 
+void Gil::spinForRelease(std::unique_lock<std::mutex>& lock) {
+  // Not in ceval_gil.c: an arrival that finds the lock held and nobody queued for it watches it
+  // for up to kArrivalSpinNs before it waits on the condition (as glibc's adaptive mutexes spin
+  // before they sleep). A hold of a few us then ends without a sleep and a wake-up, which cost more
+  // than an empty task; a longer hold finds the arrival queued as before, kArrivalSpinNs late.
+  // With someone queued already, the arrival queues behind them at once (take_gil's order).
+  lock.unlock();
+  const uint64_t until = common::monotonicNs() + kArrivalSpinNs;
+  do {
+    for (int i = 0; i < 32; ++i) {
+      if (!lockedHint_.load(std::memory_order_acquire)) break;
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+    }
+  } while (lockedHint_.load(std::memory_order_acquire) && common::monotonicNs() < until);
+  lock.lock();
+}
+
 bool Gil::acquire(uint64_t who, uint64_t switchIntervalUs, CancelToken& token, LockStats& stats, TraceBuffer& trace,
                   bool probe) {
   trace.record(EventKind::LockWaitStart);
@@ -59,6 +78,7 @@ bool Gil::acquire(uint64_t who, uint64_t switchIntervalUs, CancelToken& token, L
   const uint64_t intervalNs = common::usToNs(std::max<uint64_t>(switchIntervalUs, 1));
   CancelWaking waking(token, *this);
   std::unique_lock<std::mutex> lock(mutex_);
+  if (locked_ && waiters_ == 0) spinForRelease(lock);
   if (locked_) {
     ++waiters_;
     CondWaiter self;
@@ -89,6 +109,7 @@ bool Gil::acquire(uint64_t who, uint64_t switchIntervalUs, CancelToken& token, L
     --waiters_;
   }
   locked_ = true;
+  lockedHint_.store(true, std::memory_order_release);
   if (!probe) {
     if (lastTaskHolder_ != 0 && lastTaskHolder_ != who) ++counters_.handoffs;
     lastTaskHolder_ = who;
@@ -118,6 +139,7 @@ void Gil::release(uint64_t who, bool forcedWait, CancelToken& token, LockStats& 
   counters_.holdNs += held;
   // drop_gil: gil->locked = 0; COND_SIGNAL(gil->cond): the longest-waiting waiter wakes.
   locked_ = false;
+  lockedHint_.store(false, std::memory_order_release);
   cond_.signalOne();
   if (!forcedWait) return;
   // drop_gil (FORCE_SWITCHING): released on a drop request and not switched yet: reset the request

@@ -9,6 +9,8 @@
 //  - with forced switching, a holder releasing because of a drop request waits until another thread
 //    has actually taken the lock, so it cannot grab it straight back; without it, the releaser
 //    usually wins again (the pre-3.2 "GIL battle");
+//  - an arrival that finds the lock held and nobody waiting watches it for up to 3 us before it
+//    waits (not CPython's: it spares short holds a sleep and a wake-up; see spinForRelease);
 //  - blocking phases release the lock (as CPython does around I/O) without the forced-switch wait.
 // No wait is sliced or polled: cancelling a task's token wakes it wherever it waits on the lock.
 #pragma once
@@ -35,6 +37,9 @@ struct LockStats {
 
 class Gil final : public CancelToken::Waker {
  public:
+  // How long an arrival watches a held lock that nobody waits for before it waits on the condition.
+  static constexpr uint64_t kArrivalSpinNs = 3'000;
+
   // Blocks until the calling task holds the lock. Returns false (lock not held) when token is
   // cancelled while waiting. `who` identifies the task: an id from newHolderId(), never 0.
   // A probe (the convoy probe) takes part in the protocol like any thread, but its acquisitions
@@ -75,6 +80,9 @@ class Gil final : public CancelToken::Waker {
   void wakeForCancel() override;
 
  private:
+  // An arrival's short watch of a held lock with nobody queued (see gil.cc); returns with lock held.
+  void spinForRelease(std::unique_lock<std::mutex>& lock);
+
   // One timed wait of take_gil's loop; returns true when it timed out (no signal, not cancelled).
   bool timedWait(std::unique_lock<std::mutex>& lock, CondWaiter& self, uint64_t intervalNs, const CancelToken& token);
 
@@ -82,8 +90,9 @@ class Gil final : public CancelToken::Waker {
   CondQueue cond_;                    // gil->cond: the threads waiting for the lock
   std::condition_variable switched_;  // gil->switch_cond: signalled when the lock is taken
   bool locked_ = false;
-  uint64_t lastHolder_ = 0;      // gil->last_holder: forced switching compares against any holder
-  uint64_t lastTaskHolder_ = 0;  // hand-offs are counted between tasks only
+  std::atomic<bool> lockedHint_{false};  // locked_, for spinForRelease to watch without the mutex
+  uint64_t lastHolder_ = 0;              // gil->last_holder: forced switching compares against any holder
+  uint64_t lastTaskHolder_ = 0;          // hand-offs are counted between tasks only
   std::atomic<uint64_t> nextId_{1};
   uint64_t switchNumber_ = 0;  // gil->switch_number: counts changes of holder
   uint64_t acquiredNs_ = 0;
