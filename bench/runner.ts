@@ -267,18 +267,23 @@ const READING_CALLS = 2000;
 const READING_SAMPLES = 25;
 
 /**
- * The raw readings a held task makes, each timed alone in a native loop on the JS thread: sample =
- * 2 x (2 x monotonic clock + thread CPU clock + getrusage + schedstat), two readings per task;
- * extra = each one's median ns per call, and pairedRunSyncNs: runSync('noop') timed the same way
- * (a loop of as many calls) right after each sample, its median.
+ * The raw readings a held task makes, timed in a native loop on the JS thread: sample = 2 x one
+ * whole reading (monotonic clock, thread CPU clock, getrusage, schedstat, monotonic clock, in the
+ * order a task makes them), two readings per task. extra = each call's median ns timed alone in a
+ * loop of its own, partsSumNs the median of 2 x (2 x monotonic + thread CPU + getrusage + schedstat)
+ * (less than a whole reading's: a loop of one syscall runs hotter than the sequence does), and
+ * pairedRunSyncNs: runSync('noop') timed the same way (a loop of as many calls) right after each
+ * sample, its median.
  */
 function runReadings(spec: MicroSpec, tick: Tick): Measured {
   const samples: number[] = [];
   const parts: Record<string, number[]> = { monotonicNs: [], threadCpuNs: [], rusageNs: [], schedstatNs: [] };
   const held: number[] = [];
+  const sums: number[] = [];
   for (let i = 0; i < READING_SAMPLES; i++) {
     const c = readingCosts(READING_CALLS);
-    samples.push(2 * (2 * c.monotonicNs + c.threadCpuNs + c.rusageNs + c.schedstatNs));
+    samples.push(2 * c.readingNs);
+    sums.push(2 * (2 * c.monotonicNs + c.threadCpuNs + c.rusageNs + c.schedstatNs));
     for (const k of Object.keys(parts)) parts[k]!.push(c[k as keyof typeof c]);
     // runSync('noop') timed the same way right after: the pair sees the same load.
     const t0 = process.hrtime.bigint();
@@ -289,6 +294,7 @@ function runReadings(spec: MicroSpec, tick: Tick): Measured {
   const extra: Record<string, number | null> = Object.fromEntries(
     Object.entries(parts).map(([k, xs]) => [k, median(xs)]),
   );
+  extra['partsSumNs'] = median(sums);
   extra['pairedRunSyncNs'] = median(held);
   return { spec, metric: { name: 'nsPerCall', unit: 'ns', lowerIsBetter: true }, samples, reports: [], extra };
 }

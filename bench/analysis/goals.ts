@@ -151,13 +151,18 @@ function heldVsReadings(inputs: GoalInputs): Measurement | { missing: string } {
   const raw = m[1];
   const held = extra['pairedRunSyncNs'] ?? m[0];
   const parts = READINGS_WHY.map(([k, why]) => `${fmtDuration(extra[k] ?? Number.NaN)} ${why}`);
+  const sum = extra['partsSumNs'];
+  const againstSum =
+    sum === undefined || sum === null
+      ? ''
+      : `; against the sum of each call timed alone in a loop of its own, ${fmtDuration(sum)}: ${times(held / sum)}`;
   return {
     ratio: held / raw,
     detail:
       `runSync('noop') ${fmtDuration(held)}` +
       (extra['pairedRunSyncNs'] !== undefined && extra['pairedRunSyncNs'] !== null ? ' (timed beside them)' : '') +
-      ` vs its raw readings ${fmtDuration(raw)} (two readings, each: ` +
-      `${parts.join('; ')}): ${times(held / raw)}`,
+      ` vs its raw readings ${fmtDuration(raw)} (two whole readings timed natively, their calls in a task's ` +
+      `order; each call: ${parts.join('; ')}): ${times(held / raw)}${againstSum}`,
   };
 }
 

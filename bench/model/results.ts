@@ -247,8 +247,9 @@ export type FloodSpec = Of<typeof ModeFloodSpec> | Of<typeof BaselineFloodSpec>;
 
 /**
  * A synchronous call timed by benchmark.js (sample: ns per call); or (v4) 'raw-readings': the raw
- * readings runSync makes (thread CPU clock, getrusage, schedstat, CLOCK_MONOTONIC, twice each),
- * each timed alone in a native loop (sample: their sum in ns; `extra` holds each one's ns).
+ * readings runSync makes (two whole readings: CLOCK_MONOTONIC, thread CPU clock, getrusage,
+ * schedstat, CLOCK_MONOTONIC), timed in a native loop (sample: ns for the two; `extra` holds each
+ * call's ns timed alone and partsSumNs, their sum; until December 2026 the sample was that sum).
  */
 const MicroSpec = Strict({
   ...identity,

@@ -36,6 +36,7 @@ struct DispatchState {
   napi_ref onSettled = nullptr;
   napi_ref heldRowRef = nullptr;
   double* heldRow = nullptr;
+  runtime::CancelToken heldToken;  // runHeld's: a held task is never cancelled (JS waits for it)
   std::unique_ptr<runtime::Dispatcher> dispatcher;
 };
 
@@ -45,8 +46,8 @@ using runtime::Group;
 
 static_assert(kRowStride <= Group::kInlineRow, "a single task's row fits in Group::inlineRow");
 
-void writeRow(const runtime::TaskRecord& r, Group& g, uint32_t index) {
-  double* row = g.rows + static_cast<size_t>(index) * kRowStride;
+// Writes r into one row (kRowStride doubles) with its tag.
+void writeRowAt(const runtime::TaskRecord& r, double* row, double tag) {
   auto set = [row](RecordField f, double v) { row[static_cast<size_t>(f)] = v; };
   auto rel = [row](RecordField f, uint64_t ns) { std::memcpy(&row[static_cast<size_t>(f)], &ns, sizeof ns); };
   set(RecordField::Kernel, static_cast<double>(r.kernel));
@@ -66,9 +67,13 @@ void writeRow(const runtime::TaskRecord& r, Group& g, uint32_t index) {
   set(RecordField::LockHoldNs, static_cast<double>(r.lock.holdNs));
   set(RecordField::LockAcquisitions, static_cast<double>(r.lock.acquisitions));
   set(RecordField::DropRequests, static_cast<double>(r.lock.dropRequests));
-  row[kRowTag] = g.tag;
+  row[kRowTag] = tag;
   row[kRowWallNs] = static_cast<double>(r.endNs - r.startNs);
   row[kRowQueueNs] = static_cast<double>(r.startNs - r.submitNs);
+}
+
+void writeRow(const runtime::TaskRecord& r, Group& g, uint32_t index) {
+  writeRowAt(r, g.rows + static_cast<size_t>(index) * kRowStride, g.tag);
 }
 
 // Pool thread: ask the JS thread to settle (never blocks; fails only while the environment closes).
@@ -343,13 +348,11 @@ napi_value runHeld(napi_env env, napi_callback_info) {
   s->heldRow[kRowTag] = 0;
   kernels::Call call;
   if (!callOf(env, s->heldRow, call)) return nullptr;
-  runtime::CancelToken token;
-  Group g;  // only as writeRow's view of the held row
-  g.rows = s->heldRow;
+  // A held task starts as it is submitted: its start reading's clock is its submitNs (queueNs 0).
+  const runtime::Reading start = runtime::readThread();
   runtime::Reading end;
-  const runtime::TaskRecord r =
-      runtime::executeBetween(call, token, common::monotonicNs(), nullptr, runtime::readThread(), end);
-  writeRow(r, g, 0);
+  const runtime::TaskRecord r = runtime::executeBetween(call, s->heldToken, start.beforeNs, nullptr, start, end);
+  writeRowAt(r, s->heldRow, 0);
   if (!r.error.empty()) napi_throw_error(env, nullptr, r.error.c_str());
   return nullptr;
 }

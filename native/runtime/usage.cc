@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -40,7 +41,9 @@ int64_t readRunQueueNs() {
   thread_local SchedstatFile file;
   if (file.fd < 0) return -1;
   char buf[128];
-  const ssize_t n = pread(file.fd, buf, sizeof(buf), 0);
+  // The raw syscall: glibc's pread is a cancellation point and brackets the call with enabling and
+  // disabling asynchronous cancellation, which gilscope's threads never use.
+  const auto n = static_cast<ssize_t>(syscall(SYS_pread64, file.fd, buf, sizeof(buf), 0));
   if (n <= 0) return -1;
   const char* end = buf + n;
   // Field 1 (on-CPU ns) is skipped unparsed: CPU comes from the thread clock instead.
