@@ -1,9 +1,9 @@
 /**
  * gilscope's side of the comparison, through the library's public entry: the convoy probe beside
  * `spin` tasks in mode 'gil' (the probe alone beside a task that only blocks, for no CPU-bound
- * thread), the lock's hand-off rate, and the threads-vs-processes task list (`spin` sized to the
- * task duration in thread CPU time, and `sleep`) in the mode CPython's threads are compared with and
- * in mode 'process'.
+ * thread), the lock's hand-off rate, and the threads-vs-processes task list (`primes` calibrated
+ * once to the task duration, a fixed amount of work as the Python loop is, and `sleep`) in the mode
+ * CPython's threads are compared with and in mode 'process'.
  */
 import { batch, type BatchReport, type KernelName, type KernelParams, type Mode } from '../../src/index.js';
 import { CONVOY_WAIT_US } from '../../src/internal.js';

@@ -5,6 +5,7 @@
  */
 import type { KernelName, Mode } from '../../src/index.js';
 import { medianOf } from '../analysis/stats.js';
+import { calibrate } from '../calibrate.js';
 import type { BenchPlan, ConvoyCase, PythonInterpreter, RealGilResult, RealGilRow } from '../model/results.js';
 import { convoyRow, minus, rateRow } from './agreement.js';
 import { caseKey, casesArg, convoyCases, REAL_GIL_RUNS, taskCounts, type ConvoyCaseSpec } from './cases.js';
@@ -96,8 +97,10 @@ async function tasksAll(input: RealGilInput, threadsMode: Mode, raw: PythonDocum
     });
   }
   const kinds: [string, KernelName, Record<string, number>][] = [
-    // Sized by thread CPU time, as the Python loop is (calibrate_spin): the same work on a busy machine.
-    ['cpu', 'spin', { cpuUs: Math.round(plan.taskMs * 1000) }],
+    // A fixed amount of work, as the Python loop is (calibrate_spin sizes it once, alone on a core):
+    // where two busy cores slow each other (SMT siblings, a shared host core), both sides see it.
+    // spin, sized by CPU time, could not: it burns its CPU time however little work that time does.
+    ['cpu', 'primes', calibrate('primes', plan.taskMs)],
     ['wait', 'sleep', { us: Math.round(plan.taskMs * 1000) }],
   ];
   for (const [executor, mode] of [
