@@ -2,14 +2,18 @@
 // trace event kinds, the kernel table and the hazard enumerations. The C++ side is their one
 // source; the TypeScript gets them as this checked-in file so that its types stay static, and
 // test/12.addon-layout.test.ts fails when the file and the loaded addon disagree.
-// Run `npm run gen:layout` after changing any of those tables (uses GILSCOPE_ADDON or build/Release).
-import { writeFileSync } from 'node:fs';
+// Run `npm run gen:layout` after changing any of those tables. The addon is the first build the
+// loader would find (src/addon/loader.ts: GILSCOPE_ADDON, then its build directories), loaded raw:
+// the loader's own load() checks the layout this script writes.
+import { existsSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
+import { addonCandidates } from '../src/addon/loader.ts';
+
 const require = createRequire(import.meta.url);
-const addonFile =
-  process.env.GILSCOPE_ADDON ?? fileURLToPath(new URL('../build/Release/gilscope.node', import.meta.url));
+const addonFile = addonCandidates().find((path) => existsSync(path));
+if (!addonFile) throw new Error(`gen-layout: no built addon at any of ${addonCandidates().join(', ')}`);
 const addon = require(addonFile);
 const out = fileURLToPath(new URL('../src/generated/layout.ts', import.meta.url));
 
