@@ -348,7 +348,7 @@ async function realGilPart(sweep: Sweep, choice: SweepOptions['realGil']): Promi
     return null;
   }
   const { plan, cores } = sweep.ctx;
-  const input = { plan, cores, interpreter: choice.interpreter, signal: sweep.signal };
+  const input = { plan, cores, params: sweep.ctx.params, interpreter: choice.interpreter, signal: sweep.signal };
   const { hooks } = sweep;
   const run = (): Promise<RealGilResult> => runRealGil({ ...input, onTick: (label) => hooks.onTick?.(label) });
   return extra(sweep, 'realGil', run, 'The real-GIL comparison failed');

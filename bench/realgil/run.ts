@@ -5,7 +5,6 @@
  */
 import type { KernelName, Mode } from '../../src/index.js';
 import { medianOf } from '../analysis/stats.js';
-import { calibrate } from '../calibrate.js';
 import type { BenchPlan, ConvoyCase, PythonInterpreter, RealGilResult, RealGilRow } from '../model/results.js';
 import { convoyRow, minus, rateRow } from './agreement.js';
 import { caseKey, casesArg, convoyCases, REAL_GIL_RUNS, taskCounts, type ConvoyCaseSpec } from './cases.js';
@@ -16,6 +15,8 @@ import { CONVOY_WAIT_US, CONVOY_WORK_US } from '../../src/internal.js';
 export interface RealGilInput {
   readonly plan: BenchPlan;
   readonly cores: number;
+  /** The run's kernel sizes (calibrated once per run, or from --sizes-from): ExpContext.params. */
+  readonly params: (kernel: KernelName) => Record<string, number>;
   readonly interpreter: PythonInterpreter;
   readonly signal?: AbortSignal | undefined;
   readonly onTick?: (label: string) => void;
@@ -97,10 +98,11 @@ async function tasksAll(input: RealGilInput, threadsMode: Mode, raw: PythonDocum
     });
   }
   const kinds: [string, KernelName, Record<string, number>][] = [
-    // A fixed amount of work, as the Python loop is (calibrate_spin sizes it once, alone on a core):
+    // A fixed amount of work, as the Python loop is (calibrate_spin sizes it once, alone on a core;
+    // primes is the run's own size for it, calibrated once to the task length):
     // where two busy cores slow each other (SMT siblings, a shared host core), both sides see it.
     // spin, sized by CPU time, could not: it burns its CPU time however little work that time does.
-    ['cpu', 'primes', calibrate('primes', plan.taskMs)],
+    ['cpu', 'primes', input.params('primes')],
     ['wait', 'sleep', { us: Math.round(plan.taskMs * 1000) }],
   ];
   for (const [executor, mode] of [

@@ -62,12 +62,12 @@ void Gil::spinForRelease(std::unique_lock<std::mutex>& lock) {
   const uint64_t until = common::monotonicNs() + kArrivalSpinNs;
   do {
     for (int i = 0; i < 32; ++i) {
-      if (!lockedHint_.load(std::memory_order_acquire)) break;
+      if (!locked_.load(std::memory_order_acquire)) break;
 #if defined(__x86_64__) || defined(__i386__)
       __builtin_ia32_pause();
 #endif
     }
-  } while (lockedHint_.load(std::memory_order_acquire) && common::monotonicNs() < until);
+  } while (locked_.load(std::memory_order_acquire) && common::monotonicNs() < until);
   lock.lock();
 }
 
@@ -108,8 +108,7 @@ bool Gil::acquire(uint64_t who, uint64_t switchIntervalUs, CancelToken& token, L
     }
     --waiters_;
   }
-  locked_ = true;
-  lockedHint_.store(true, std::memory_order_release);
+  locked_.store(true, std::memory_order_release);
   if (!probe) {
     if (lastTaskHolder_ != 0 && lastTaskHolder_ != who) ++counters_.handoffs;
     lastTaskHolder_ = who;
@@ -138,8 +137,7 @@ void Gil::release(uint64_t who, bool forcedWait, CancelToken& token, LockStats& 
   stats.holdNs += held;
   counters_.holdNs += held;
   // drop_gil: gil->locked = 0; COND_SIGNAL(gil->cond): the longest-waiting waiter wakes.
-  locked_ = false;
-  lockedHint_.store(false, std::memory_order_release);
+  locked_.store(false, std::memory_order_release);
   cond_.signalOne();
   if (!forcedWait) return;
   // drop_gil (FORCE_SWITCHING): released on a drop request and not switched yet: reset the request

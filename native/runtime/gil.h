@@ -89,10 +89,10 @@ class Gil final : public CancelToken::Waker {
   mutable std::mutex mutex_;
   CondQueue cond_;                    // gil->cond: the threads waiting for the lock
   std::condition_variable switched_;  // gil->switch_cond: signalled when the lock is taken
-  bool locked_ = false;
-  std::atomic<bool> lockedHint_{false};  // locked_, for spinForRelease to watch without the mutex
-  uint64_t lastHolder_ = 0;              // gil->last_holder: forced switching compares against any holder
-  uint64_t lastTaskHolder_ = 0;          // hand-offs are counted between tasks only
+  // gil->locked: written under mutex_; atomic so that spinForRelease can watch it without the mutex.
+  std::atomic<bool> locked_{false};
+  uint64_t lastHolder_ = 0;      // gil->last_holder: forced switching compares against any holder
+  uint64_t lastTaskHolder_ = 0;  // hand-offs are counted between tasks only
   std::atomic<uint64_t> nextId_{1};
   uint64_t switchNumber_ = 0;  // gil->switch_number: counts changes of holder
   uint64_t acquiredNs_ = 0;
