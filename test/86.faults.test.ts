@@ -19,8 +19,7 @@ test('a worker terminated mid-task fails that task with a clear error; the proce
   const pool = hostPool('worker', 1);
   await pool.ready();
   const p = run('spin', { cpuUs: 3_000_000 }, { mode: 'worker' });
-  await sleep(50);
-  assert.equal(pool.killBusyHost(), true);
+  await waitFor('a host running the task', 10_000, () => (pool.killBusyHost() ? true : undefined));
   await assert.rejects(p, /worker task \d+ \(spin\) failed: its worker exited/);
   const again = await run('primes', { n: 1000 }, { mode: 'worker' });
   assert.equal(again.result, 168);
@@ -30,8 +29,7 @@ test('a child process killed mid-task fails that task with a clear error; the po
   const pool = hostPool('process', 1);
   await pool.ready();
   const p = run('spin', { cpuUs: 3_000_000 }, { mode: 'process' });
-  await sleep(50);
-  assert.equal(pool.killBusyHost(), true);
+  await waitFor('a host running the task', 10_000, () => (pool.killBusyHost() ? true : undefined));
   await assert.rejects(p, /process task \d+ \(spin\) failed: its process was killed by SIGKILL/);
   const again = await run('primes', { n: 1000 }, { mode: 'process' });
   assert.equal(again.result, 168);
@@ -43,9 +41,13 @@ test(
     const pool = hostPool('worker', 2);
     await pool.ready();
     for (let i = 0; i < 3; i++) {
+      // The last batch's other task may still run, and its replaced worker still start (under ASan
+      // in CI, 50 ms was not enough for either): begin each round on a started, idle pool, and kill
+      // a worker as soon as one runs this batch's task.
+      await pool.ready();
+      await waitFor(() => `an idle pool (${pool.busy} busy)`, 10_000, () => (pool.busy === 0 ? true : undefined));
       const p = batch({ kernel: 'spin', params: { cpuUs: 300_000 }, mode: 'worker', tasks: 3, threads: 2 });
-      await sleep(50);
-      assert.equal(pool.killBusyHost(), true);
+      await waitFor('a worker running a task of the batch', 10_000, () => (pool.killBusyHost() ? true : undefined));
       await assert.rejects(p, /worker task \d+ \(spin\) failed: its worker exited/);
       assert.equal(pool.size, 2, 'the terminated worker was replaced');
     }

@@ -319,6 +319,11 @@ export class HostPool {
     this.hosts = [];
   }
 
+  /** Hosts running a task right now. */
+  get busy(): number {
+    return this.hosts.filter((h) => h.job).length;
+  }
+
   /** Terminates the host running a task right now (for fault tests). Returns false if none runs. */
   killBusyHost(): boolean {
     const h = this.hosts.find((x) => x.job);
