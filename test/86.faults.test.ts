@@ -45,7 +45,11 @@ test(
       // in CI, 50 ms was not enough for either): begin each round on a started, idle pool, and kill
       // a worker as soon as one runs this batch's task.
       await pool.ready();
-      await waitFor(() => `an idle pool (${pool.busy} busy)`, 10_000, () => (pool.busy === 0 ? true : undefined));
+      await waitFor(
+        () => `an idle pool (${pool.busy} busy)`,
+        10_000,
+        () => (pool.busy === 0 ? true : undefined),
+      );
       const p = batch({ kernel: 'spin', params: { cpuUs: 300_000 }, mode: 'worker', tasks: 3, threads: 2 });
       await waitFor('a worker running a task of the batch', 10_000, () => (pool.killBusyHost() ? true : undefined));
       await assert.rejects(p, /worker task \d+ \(spin\) failed: its worker exited/);
