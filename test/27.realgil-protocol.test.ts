@@ -11,7 +11,7 @@ import { after, test } from 'node:test';
 
 import { realGilChoice } from '../bench/cli/bench.js';
 import { detectPython, interpreterLabel, onPath } from '../bench/realgil/interpreter.js';
-import { convoyRows, speedupRows, threadsModeFor } from '../bench/realgil/run.js';
+import { convoyRows, roundSpeedup, speedupRows, threadsModeFor } from '../bench/realgil/run.js';
 import { parseDocument, runScript } from '../bench/realgil/scripts.js';
 import type { BenchResults, ConvoyCase } from '../bench/model/results.js';
 import { cliResult, ROOT } from './support/cli.js';
@@ -119,8 +119,8 @@ test('a free-threaded build (its self-description as a fixture) is labelled so a
   assert.equal(threadsModeFor({ ...ft, gilEnabled: true }), 'gil');
   assert.match(interpreterLabel({ ...ft, gilEnabled: true }), /free-threaded build, GIL enabled/);
   const walls = new Map([
-    ['threads/cpu/1', { cpython: 0.02, gilscope: 0.02 }],
-    ['threads/cpu/2', { cpython: 0.02, gilscope: 0.021 }],
+    ['threads/cpu/1', { cpython: [0.02], gilscope: [0.02] }],
+    ['threads/cpu/2', { cpython: [0.02], gilscope: [0.021] }],
   ]);
   const rows = speedupRows(walls, [1, 2], threadsModeFor(ft));
   assert.equal(rows[0]!.label, 'threads vs released, CPU-bound, 2 tasks');
@@ -154,4 +154,16 @@ test('a free-threaded build (its self-description as a fixture) is labelled so a
     gilRows.map((x) => x.verdict),
     ['agree', 'agree', 'agree', 'agree', 'differ'],
   );
+});
+
+test('a speed-up is taken within each round, then the median over rounds: a slow round does not skew it', () => {
+  // Round 1's one-task run was slow (the machine drifted); its two-task run was slow with it.
+  const one = [0.03, 0.02, 0.02];
+  const two = [0.06, 0.04, 0.04];
+  assert.equal(roundSpeedup(one, 2, two), 1);
+  // Medians of each side (0.02 and 0.04) would agree here, but not when the drift falls on one
+  // count's slow round only: per round 1, 1 and 1.48, median 1 (the medians would give 1.25).
+  assert.equal(roundSpeedup([0.016, 0.02, 0.02], 2, [0.032, 0.04, 0.027]), 1);
+  assert.equal(roundSpeedup(undefined, 2, two), null);
+  assert.equal(roundSpeedup([0.02], 2, []), null);
 });

@@ -1,8 +1,8 @@
 // The convoy rule CPython shows with two or more CPU-bound threads, and the rules by which the
-// bench says CPython and gilscope agree. A drop wakes the waiter that (re-)entered its wait longest
-// ago (glibc's condition variable under take_gil/drop_gil); a CPU-bound waiter whose timed wait
-// expires waits again as a new arrival, so the I/O thread is often first at the next drop instead of
-// queued behind every CPU-bound thread.
+// bench says CPython and gilscope agree. A drop wakes a waiter of the OS's condition variable
+// (glibc's, under take_gil/drop_gil, as in CPython): roughly the one that (re-)entered its wait
+// longest ago; a CPU-bound waiter whose timed wait expires waits again as a new arrival, so the I/O
+// thread is often first at the next drop instead of queued behind every CPU-bound thread.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 

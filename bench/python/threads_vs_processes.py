@@ -70,9 +70,14 @@ def main():
             list(pool.map(time.sleep, [0.05] * workers))
             pool.submit(task, "cpu", sizes["cpu"]).result()  # one warm-up task
             for kind in ("cpu", "wait"):
+                # Rounds outermost: round i's runs of 1..N tasks follow one another, so that a
+                # speed-up is taken within a round (the machine's speed drifts between rounds).
+                runs = {n: [] for n in counts}
+                for _ in range(args.runs):
+                    for n in counts:
+                        runs[n].append(run_once(pool, executor, kind, sizes[kind], n))
                 for n in counts:
-                    runs = [run_once(pool, executor, kind, sizes[kind], n) for _ in range(args.runs)]
-                    results.append({"executor": executor, "kind": kind, "tasks": n, "runs": runs})
+                    results.append({"executor": executor, "kind": kind, "tasks": n, "runs": runs[n]})
     finally:
         for pool in pools.values():
             pool.shutdown(wait=True)

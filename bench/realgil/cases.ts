@@ -8,7 +8,12 @@
  */
 import type { BenchPlan } from '../model/results.js';
 
-/** Runs of each case on each side; the compared figure is their median. */
+/**
+ * Runs of each case on each side; the compared figure is their median. The threads-vs-processes
+ * task list runs in rounds (each round runs 1..N tasks one after another): a speed-up is taken
+ * within a round, and the median is over rounds, since a 20 ms task's wall time drifts by up to
+ * 25% between rounds on a shared VM.
+ */
 export const REAL_GIL_RUNS = 3;
 /** The hand-off rate is counted over at least this many switch intervals. */
 export const MIN_INTERVALS = 100;

@@ -72,8 +72,8 @@ async function convoyAll(input: RealGilInput, raw: PythonDocument[]): Promise<Ca
   return runs;
 }
 
-/** Median wall time (s) per `executor/kind/tasks`, per side. */
-type Walls = Map<string, { cpython: number | null; gilscope: number | null }>;
+/** Wall time (s) per `executor/kind/tasks`, per side: one per round, in round order. */
+type Walls = Map<string, { cpython: number[]; gilscope: number[] }>;
 const wallKey = (executor: string, kind: string, tasks: number): string => `${executor}/${kind}/${tasks}`;
 
 async function tasksAll(input: RealGilInput, threadsMode: Mode, raw: PythonDocument[]): Promise<Walls> {
@@ -92,10 +92,7 @@ async function tasksAll(input: RealGilInput, threadsMode: Mode, raw: PythonDocum
   const walls: Walls = new Map();
   for (const r of doc.results) {
     const reals = (r['runs'] as { realS: number }[]).map((x) => x.realS);
-    walls.set(wallKey(String(r['executor']), String(r['kind']), Number(r['tasks'])), {
-      cpython: medianOf(reals),
-      gilscope: null,
-    });
+    walls.set(wallKey(String(r['executor']), String(r['kind']), Number(r['tasks'])), { cpython: reals, gilscope: [] });
   }
   const kinds: [string, KernelName, Record<string, number>][] = [
     // A fixed amount of work, as the Python loop is (calibrate_spin sizes it once, alone on a core;
@@ -111,11 +108,14 @@ async function tasksAll(input: RealGilInput, threadsMode: Mode, raw: PythonDocum
   ] as const) {
     await gilscopeTasks('sleep', { us: 1000 }, mode, Math.max(...counts), signal); // pools up before the clock
     for (const [kind, kernel, params] of kinds) {
-      for (const n of counts) {
-        const samples: number[] = [];
-        for (let i = 0; i < REAL_GIL_RUNS; i++) samples.push(await gilscopeTasks(kernel, params, mode, n, signal));
-        const k = wallKey(executor, kind, n);
-        walls.set(k, { cpython: walls.get(k)?.cpython ?? null, gilscope: medianOf(samples) });
+      // Rounds outermost, as the Python script runs them.
+      for (let i = 0; i < REAL_GIL_RUNS; i++) {
+        for (const n of counts) {
+          const k = wallKey(executor, kind, n);
+          const w = walls.get(k) ?? { cpython: [], gilscope: [] };
+          w.gilscope.push(await gilscopeTasks(kernel, params, mode, n, signal));
+          walls.set(k, w);
+        }
       }
     }
   }
@@ -123,10 +123,25 @@ async function tasksAll(input: RealGilInput, threadsMode: Mode, raw: PythonDocum
   return walls;
 }
 
+/**
+ * n tasks' speed-up over one, taken within each round (n x the round's one-task wall / its n-task
+ * wall), then the median over rounds; null without a complete round.
+ */
+export function roundSpeedup(
+  one: readonly number[] | undefined,
+  n: number,
+  walls: readonly number[] | undefined,
+): number | null {
+  if (!one || !walls) return null;
+  const per: number[] = [];
+  for (let i = 0; i < Math.min(one.length, walls.length); i++) {
+    if (walls[i]! > 0) per.push((n * one[i]!) / walls[i]!);
+  }
+  return medianOf(per);
+}
+
 export function speedupRows(walls: Walls, counts: readonly number[], threadsMode: Mode): RealGilRow[] {
   const rows: RealGilRow[] = [];
-  const speedup = (one: number | null | undefined, n: number, wall: number | null | undefined): number | null =>
-    one == null || wall == null || wall <= 0 ? null : (n * one) / wall;
   for (const executor of ['threads', 'processes']) {
     const mode = executor === 'threads' ? threadsMode : 'process';
     for (const kind of ['cpu', 'wait']) {
@@ -138,8 +153,8 @@ export function speedupRows(walls: Walls, counts: readonly number[], threadsMode
             'speed-up',
             `${executor} vs ${mode}, ${kind === 'cpu' ? 'CPU-bound' : 'waiting'}, ${n} tasks`,
             'x',
-            speedup(one?.cpython, n, w?.cpython),
-            speedup(one?.gilscope, n, w?.gilscope),
+            roundSpeedup(one?.cpython, n, w?.cpython),
+            roundSpeedup(one?.gilscope, n, w?.gilscope),
           ),
         );
       }

@@ -9,8 +9,8 @@
 namespace gilscope::runtime {
 namespace {
 
-// The longest single wait when the token has an external flag, which cannot wake a wait. Slicing
-// a wait does not move the waiter in the queue (runtime/cond_queue.h), so it changes nothing else.
+// The longest single wait when the token has an external flag, which cannot wake a wait (only
+// runSync's tokens have one, and held tasks never wait on the lock).
 constexpr uint64_t kExternalSliceNs = 1'000'000;
 
 // Registers the lock as the token's waker for the life of a wait (taken before the lock's mutex,
@@ -26,30 +26,22 @@ class CancelWaking {
   CancelToken& token_;
 };
 
-// Waits on cv until pred() holds or deadline passes; returns pred(). Sliced only for an external flag.
-template <typename Pred>
-bool waitUntil(std::condition_variable& cv, std::unique_lock<std::mutex>& lock,
-               std::chrono::steady_clock::time_point deadline, const CancelToken& token, Pred pred) {
-  if (token.cancelWakes()) return cv.wait_until(lock, deadline, pred);
-  while (!pred()) {
-    const auto now = std::chrono::steady_clock::now();
-    if (now >= deadline) return false;
-    cv.wait_until(lock, std::min(deadline, now + std::chrono::nanoseconds(kExternalSliceNs)), pred);
-  }
-  return true;
-}
-
 }  // namespace
 
-bool Gil::timedWait(std::unique_lock<std::mutex>& lock, CondWaiter& self, uint64_t intervalNs,
-                    const CancelToken& token) {
-  // take_gil: COND_TIMED_WAIT(gil->cond, gil->mutex, interval, timed_out). Each wait is a fresh
-  // arrival on the condition, and its interval runs from entering it.
-  cond_.enter(self);
+bool Gil::timedWait(std::unique_lock<std::mutex>& lock, uint64_t intervalNs, const CancelToken& token) {
+  // take_gil: COND_TIMED_WAIT(gil->cond, gil->mutex, interval, timed_out): one timed wait on the
+  // OS's condition variable (glibc's pthread_cond_t, as CPython's), its interval counted from
+  // entering it. Which waiter a signal wakes is the OS's choice, as it is for CPython; a signal
+  // can also be taken by a waiter that has only just entered (see the header).
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::nanoseconds(intervalNs);
-  waitUntil(self.cv, lock, deadline, token, [&] { return self.signalled || token.cancelled(); });
-  cond_.leave(self);  // no-op when a signal took it off
-  return !self.signalled && !token.cancelled();
+  if (token.cancelWakes()) return cond_.wait_until(lock, deadline) == std::cv_status::timeout && !token.cancelled();
+  // An external flag cannot wake the wait: wait in slices (each a new wait on the condition).
+  for (;;) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) return true;
+    const auto until = std::min(deadline, now + std::chrono::nanoseconds(kExternalSliceNs));
+    if (cond_.wait_until(lock, until) == std::cv_status::no_timeout || token.cancelled()) return false;
+  }
 }
 
 void Gil::spinForRelease(std::unique_lock<std::mutex>& lock) {
@@ -81,23 +73,23 @@ bool Gil::acquire(uint64_t who, uint64_t switchIntervalUs, CancelToken& token, L
   if (locked_ && waiters_ == 0) spinForRelease(lock);
   if (locked_) {
     ++waiters_;
-    CondWaiter self;
     // take_gil: while (gil->locked) { saved_switchnum = gil->switch_number; timed wait; ... }
     while (locked_) {
       if (token.cancelled()) {
         --waiters_;
-        // A signal this waiter consumed is passed on, as a thread leaving the wait would have
-        // left it to the next (else the lock would stay free until someone's wait expires).
-        if (self.signalled && !locked_) cond_.signalOne();
+        // A signal this waiter may have consumed is passed on (else the lock could stay free
+        // until someone's wait expires); a spare wake-up only makes a waiter look again.
+        if (!locked_) cond_.notify_one();
         stats.waitNs += common::monotonicNs() - waitStartNs;
         trace.record(EventKind::LockWaitCancelled);
         switched_.notify_all();  // a forced releaser may be waiting for us
         return false;
       }
       const uint64_t savedSwitch = switchNumber_;
-      const bool timedOut = timedWait(lock, self, intervalNs, token);
+      const bool timedOut = timedWait(lock, intervalNs, token);
       // take_gil: timed out, still locked and no switch meanwhile: SET_GIL_DROP_REQUEST. A woken
-      // waiter that finds the lock taken again (the GIL battle) just waits again.
+      // waiter that finds the lock taken again (the GIL battle, or another waiter was first) just
+      // waits again, as does one woken spuriously or to look at its cancellation.
       // A request already pending is not set (nor counted) again.
       if (timedOut && locked_ && switchNumber_ == savedSwitch && !dropRequest_.load(std::memory_order_relaxed)) {
         dropRequest_.store(true, std::memory_order_relaxed);
@@ -136,9 +128,9 @@ void Gil::release(uint64_t who, bool forcedWait, CancelToken& token, LockStats& 
   const uint64_t held = common::monotonicNs() - acquiredNs_;
   stats.holdNs += held;
   counters_.holdNs += held;
-  // drop_gil: gil->locked = 0; COND_SIGNAL(gil->cond): the longest-waiting waiter wakes.
+  // drop_gil: gil->locked = 0; COND_SIGNAL(gil->cond), under gil->mutex: one waiter wakes.
   locked_.store(false, std::memory_order_release);
-  cond_.signalOne();
+  cond_.notify_one();
   if (!forcedWait) return;
   // drop_gil (FORCE_SWITCHING): released on a drop request and not switched yet: reset the request
   // and wait on switch_cond until another thread has taken the lock (or nobody waits any more: a
@@ -155,7 +147,7 @@ void Gil::release(uint64_t who, bool forcedWait, CancelToken& token, LockStats& 
 
 void Gil::wakeForCancel() {
   std::lock_guard<std::mutex> lock(mutex_);
-  cond_.wakeAll();
+  cond_.notify_all();
   switched_.notify_all();
 }
 

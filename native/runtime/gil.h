@@ -1,18 +1,29 @@
-// The emulated interpreter lock, following CPython 3.2+ (Python/ceval_gil.c, take_gil/drop_gil)
-// and the glibc condition variable it waits on (runtime/cond_queue.h):
+// The emulated interpreter lock, following CPython 3.2+ (Python/ceval_gil.c, take_gil/drop_gil),
+// on the same OS primitives CPython waits on (a mutex and a condition variable, pthread's on Linux):
 //  - a thread that wants the lock waits on the lock's condition in timed waits of one switch
 //    interval each, counted from entering the wait; if one expires with the lock still held and no
-//    switch meanwhile, it sets the drop request, then waits again as a new arrival;
-//  - a release signals the condition: the waiter that (re-)entered its wait longest ago wakes;
-//  - the holder polls the drop request at its kernel checkpoints (every ~10 us of work at most) and
-//    then releases and re-requests the lock;
+//    switch meanwhile, it sets the drop request, then waits again;
+//  - a release signals the condition (pthread_cond_signal) and one waiter wakes. Which one is the
+//    OS's choice, and part of what CPython does: glibc's condition variable wakes, roughly, the
+//    waiter in the oldest group, but a waiter that is only on its way into the wait when the signal
+//    comes (the one that has just set the drop request, while the holder answers it within a few
+//    microseconds) can take the signal first. On a machine whose syscalls are slow that is common
+//    (a C copy of take_gil/drop_gil on this project's 2-core VM, glibc 2.36: the thread that set
+//    the request took the lock at 38-47% of drops, beside an I/O thread), and the I/O thread then
+//    often waits more than one interval; on a faster machine, rarely. An explicit FIFO model of
+//    the condition variable matched the second kind of machine only, so the emulation waits on the
+//    real thing and inherits whichever the machine is;
+//  - the holder polls the drop request at its kernel checkpoints (every ~10 us of work at most;
+//    spin: every ~1-2 us) and then releases and re-requests the lock;
 //  - with forced switching, a holder releasing because of a drop request waits until another thread
 //    has actually taken the lock, so it cannot grab it straight back; without it, the releaser
 //    usually wins again (the pre-3.2 "GIL battle");
 //  - an arrival that finds the lock held and nobody waiting watches it for up to 3 us before it
 //    waits (not CPython's: it spares short holds a sleep and a wake-up; see spinForRelease);
 //  - blocking phases release the lock (as CPython does around I/O) without the forced-switch wait.
-// No wait is sliced or polled: cancelling a task's token wakes it wherever it waits on the lock.
+// Simplified: switch_cond waits under the lock's own mutex (CPython has a second one). Cancelling a
+// task's token wakes every waiter (each looks at its token; the others wait again, as CPython's
+// loop does after a spurious wake-up); no wait is sliced or polled.
 #pragma once
 
 #include <atomic>
@@ -22,7 +33,6 @@
 
 #include "kernels/kernels.h"
 #include "runtime/cancel.h"
-#include "runtime/cond_queue.h"
 #include "runtime/trace.h"
 
 namespace gilscope::runtime {
@@ -83,11 +93,11 @@ class Gil final : public CancelToken::Waker {
   // An arrival's short watch of a held lock with nobody queued (see gil.cc); returns with lock held.
   void spinForRelease(std::unique_lock<std::mutex>& lock);
 
-  // One timed wait of take_gil's loop; returns true when it timed out (no signal, not cancelled).
-  bool timedWait(std::unique_lock<std::mutex>& lock, CondWaiter& self, uint64_t intervalNs, const CancelToken& token);
+  // One timed wait of take_gil's loop; returns true when it timed out (not woken, not cancelled).
+  bool timedWait(std::unique_lock<std::mutex>& lock, uint64_t intervalNs, const CancelToken& token);
 
   mutable std::mutex mutex_;
-  CondQueue cond_;                    // gil->cond: the threads waiting for the lock
+  std::condition_variable cond_;      // gil->cond: the threads waiting for the lock
   std::condition_variable switched_;  // gil->switch_cond: signalled when the lock is taken
   // gil->locked: written under mutex_; atomic so that spinForRelease can watch it without the mutex.
   std::atomic<bool> locked_{false};

@@ -1,8 +1,8 @@
-// The model of glibc's condition variable that the emulated GIL waits on (runtime/cond_queue.h):
-// a signal wakes the waiter that (re-)entered the wait longest ago; a waiter that leaves and
-// re-enters goes to the back; a signal with nobody waiting is lost. Then the same rule seen through
-// the lock: at a drop the freshly arrived waiter goes before a CPU-bound waiter whose timed wait
-// has just expired (the convoy with two CPU-bound threads, as CPython shows it).
+// Which waiter gets the emulated GIL at a drop. The lock waits on the OS's condition variable, as
+// CPython's take_gil does (runtime/gil.h), so these are glibc's pthread_cond_t rules seen through
+// the lock: with nobody racing into the wait, a release wakes the waiter that (re-)entered its wait
+// longest ago; a waiter whose timed wait expired waits again as a new arrival, behind one that came
+// meanwhile (the convoy with two CPU-bound threads, as CPython shows it on a fast machine).
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -13,7 +13,6 @@
 #include "common/clock.h"
 #include "helpers.h"
 #include "runtime/cancel.h"
-#include "runtime/cond_queue.h"
 #include "runtime/gil.h"
 #include "runtime/trace.h"
 
@@ -23,52 +22,6 @@ namespace {
 using tests::burnCpuUs;
 using tests::kHangGuardNs;
 using tests::waitUntil;
-
-TEST(CondQueue, SignalWakesTheLongestWaitingFirst) {
-  CondQueue q;
-  CondWaiter a, b, c;
-  q.enter(a);
-  q.enter(b);
-  q.enter(c);
-  EXPECT_EQ(q.front(), &a);
-  ASSERT_TRUE(q.signalOne());
-  EXPECT_TRUE(a.signalled);
-  EXPECT_FALSE(b.signalled);
-  EXPECT_EQ(q.front(), &b);
-  ASSERT_TRUE(q.signalOne());
-  EXPECT_TRUE(b.signalled);
-  EXPECT_EQ(q.size(), 1u);
-}
-
-// take_gil's timed wait expires: the waiter leaves and waits again as a new arrival, behind
-// everyone who was already waiting.
-TEST(CondQueue, AWaiterThatReentersGoesToTheBack) {
-  CondQueue q;
-  CondWaiter cpu, io;
-  q.enter(cpu);
-  q.enter(io);
-  q.leave(cpu);  // its timed wait expired
-  q.enter(cpu);  // back in the loop
-  ASSERT_TRUE(q.signalOne());
-  EXPECT_TRUE(io.signalled);
-  EXPECT_FALSE(cpu.signalled);
-  EXPECT_EQ(q.front(), &cpu);
-}
-
-TEST(CondQueue, LeaveAfterASignalAndASignalWithNobodyWaiting) {
-  CondQueue q;
-  CondWaiter a;
-  EXPECT_FALSE(q.signalOne());  // lost: nobody waits
-  q.enter(a);
-  ASSERT_TRUE(q.signalOne());
-  q.leave(a);  // the signal already took it off: no-op
-  EXPECT_EQ(q.size(), 0u);
-  q.enter(a);
-  EXPECT_FALSE(a.signalled) << "re-entering clears an old signal";
-  q.wakeAll();  // wakes without signalling, keeps the place
-  EXPECT_FALSE(a.signalled);
-  EXPECT_EQ(q.front(), &a);
-}
 
 struct Party {
   explicit Party(Gil& gil) : id(gil.newHolderId()) {}
