@@ -43,8 +43,20 @@ export async function gilscopeConvoy(c: ConvoyCaseSpec, signal?: AbortSignal): P
     p99Ns: withWait(convoy?.p99Ns),
     maxNs: withWait(convoy?.maxNs),
     rounds: convoy?.samples ?? 0,
-    handoffsPerSecond: c.cpuThreads >= 2 ? (r.lock?.handoffsPerSecond ?? 0) : 0,
+    handoffsPerSecond: c.cpuThreads >= 2 ? overlapRate(r) : 0,
   };
+}
+
+/**
+ * The lock's hand-offs per second while every task ran: from the last task's start to the first
+ * one's end, as CPython's count starts once its threads run and stops before they end (the batch's
+ * own lock.handoffsPerSecond divides by its whole wall, start-up and the last task alone included).
+ */
+function overlapRate(r: BatchReport): number {
+  const startNs = Math.max(...r.taskReports.map((t) => Number(t.startNs)));
+  const endNs = Math.min(...r.taskReports.map((t) => Number(t.endNs)));
+  const handoffs = r.lock?.handoffs ?? 0;
+  return endNs > startNs ? handoffs / ((endNs - startNs) / 1e9) : (r.lock?.handoffsPerSecond ?? 0);
 }
 
 /** One run of the task list: wall time of `tasks` tasks of `kernel` in `mode` (s). */
