@@ -38,11 +38,22 @@ test("spin's cpuNs is close to what was asked", async () => {
 });
 
 test('task CPU plus JS-thread CPU is within a few percent of RUSAGE_SELF over a batch', async () => {
+  // V8's own threads (GC, compilation) are the rest of the process: each measured by its own CPU
+  // clock in the batch's attribution and added, since on Node 24 in CI they took 21 ms (6%) of the
+  // first such batch. A warm-up batch of the same shape first leaves them less to compile.
+  await batch({ kernel: 'spin', params: { cpuUs: 20_000 }, mode: 'released', tasks: 2 });
   const r = await batch({ kernel: 'spin', params: { cpuUs: 150_000 }, mode: 'released', tasks: 2 });
   const taskCpuNs = r.taskReports.reduce((s, t) => s + t.cpuNs, 0);
   const processNs = (r.processUserUs + r.processSystemUs) * 1000;
-  const sum = taskCpuNs + r.jsThreadCpuNs;
-  assert.ok(Math.abs(processNs - sum) <= 0.05 * processNs, `process ${processNs} ns vs tasks+JS ${sum} ns`);
+  const otherNs = (r.attribution?.threads ?? [])
+    .filter((t) => t.role !== 'js' && t.role !== 'pool')
+    .reduce((s, t) => s + t.cpuNs, 0);
+  const sum = taskCpuNs + r.jsThreadCpuNs + otherNs;
+  assert.ok(
+    Math.abs(processNs - sum) <= 0.05 * processNs,
+    `process ${processNs} ns vs tasks ${taskCpuNs} + JS ${r.jsThreadCpuNs} + other threads ${otherNs} ns`,
+  );
+  assert.ok(otherNs < 0.25 * processNs, `the tasks are most of the process (other threads ${otherNs} ns)`);
   assert.ok(r.parallelism > 0 && r.cpuPerWall > 0);
 });
 
