@@ -8,11 +8,11 @@
 //    waiter in the oldest group, but a waiter that is only on its way into the wait when the signal
 //    comes (the one that has just set the drop request, while the holder answers it within a few
 //    microseconds) can take the signal first. On a machine whose syscalls are slow that is common
-//    (a C copy of take_gil/drop_gil on this project's 2-core VM, glibc 2.36: the thread that set
-//    the request took the lock at 38-48% of drops, beside an I/O thread), and the I/O thread then
-//    often waits more than one interval; on a faster machine, rarely. An explicit FIFO model of
-//    the condition variable matched the second kind of machine only, so the emulation waits on the
-//    real thing and inherits whichever the machine is;
+//    (tools/gil-replica.c, a C copy of take_gil/drop_gil, on this project's 2-core VM, glibc 2.36:
+//    the thread that set the request took the lock at 38-64% of drops, beside an I/O thread), and
+//    the I/O thread then often waits more than one interval; on a faster machine, rarely. An
+//    explicit FIFO model of the condition variable matched the second kind of machine only, so the
+//    emulation waits on the real thing and inherits whichever the machine is;
 //  - the holder polls the drop request at its kernel checkpoints (every ~10 us of work at most;
 //    spin: every ~1-2 us) and then releases and re-requests the lock;
 //  - with forced switching, a holder releasing because of a drop request waits until another thread
