@@ -38,6 +38,8 @@ package() {
 
 check_major() { [[ "$1" =~ ^[1-9][0-9]*$ ]] || die "not a Node major version: '$1'"; }
 dir_of() { echo "$root/build-node$1"; }
+# The addon a build directory holds, as the loader names it (src/addon/loader.ts, addonIn).
+addon_of() { node --import tsx "$root/tools/addon-path.ts" "$(dir_of "$1")"; }
 nodedir_of() { echo "$(dir_of "$1")/node/node_modules/$(package)"; }
 bin_of() { echo "$(nodedir_of "$1")/bin"; }
 
@@ -92,7 +94,7 @@ build_one() {
   grep -q -- "-I$nodedir/include/node" "$stage/build/gilscope.target.mk" ||
     die "the addon was not compiled against $nodedir/include/node"
   cp "$stage/build/Release/gilscope.node" "$stage/build/Release/gilscope-wait" "$stage/build/Release/gilscope-host" "$dir/Release/"
-  "$node" -e 'require(process.argv[1])' "$dir/Release/gilscope.node"
+  "$node" -e 'require(process.argv[1])' "$(addon_of "$major")"
   echo "built $dir/Release/{gilscope.node,gilscope-wait,gilscope-host} with Node $("$node" -v)'s headers"
 }
 
@@ -100,7 +102,7 @@ test_one() {
   local major="$1" node addon
   shift
   node="$(node_of "$major")"
-  addon="$(dir_of "$major")/Release/gilscope.node"
+  addon="$(addon_of "$major")"
   [ -f "$addon" ] || die "no $addon: run $0 build $major"
   export GILSCOPE_ADDON="$addon"
   PATH="$(dirname "$node"):$PATH"

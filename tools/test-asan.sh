@@ -10,7 +10,7 @@
 # hold. Its parsing and reporting parts run here all the same, in test/61.time-parts.test.ts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-addon="$PWD/build-asan/Release/gilscope.node"
+addon="$(node --import tsx tools/addon-path.ts build-asan)"  # as the loader names it
 test -f "$addon" || { echo "no $addon: run npm run build:asan" >&2; exit 2; }
 logs="$(mktemp -d)"
 shims="$(mktemp -d)"

@@ -15,16 +15,21 @@ import { checkNodeVersion } from './node-version.js';
 import { checkLayout, wrapAddon } from './record.js';
 import type { NativeAddon } from './types.js';
 
+/**
+ * The addon a build directory holds (node-gyp's and cmake-js's layout: `<dir>/<config>/gilscope.node`),
+ * relative paths taken from the package root. The scripts that build into their own directories
+ * (.ci/run, tools/test-asan.sh, tools/node-versions.sh) ask tools/addon-path.ts, which calls this.
+ */
+export function addonIn(buildDir: string, config: 'Release' | 'Debug' = 'Release'): string {
+  return resolve(packageRoot, buildDir, config, 'gilscope.node');
+}
+
 /** Where the addon may be, in lookup order. */
 export function addonCandidates(): string[] {
   const list: string[] = [];
   const explicit = process.env['GILSCOPE_ADDON'];
   if (explicit) list.push(resolve(explicit));
-  list.push(
-    join(packageRoot, 'build', 'Release', 'gilscope.node'),
-    join(packageRoot, 'build-cmake', 'Release', 'gilscope.node'),
-    join(packageRoot, 'build', 'Debug', 'gilscope.node'),
-  );
+  list.push(addonIn('build'), addonIn('build-cmake'), addonIn('build', 'Debug'));
   return list;
 }
 
