@@ -14,7 +14,7 @@
 //    explicit FIFO model of the condition variable matched the second kind of machine only, so the
 //    emulation waits on the real thing and inherits whichever the machine is;
 //  - the holder polls the drop request at its kernel checkpoints (every ~10 us of work at most;
-//    spin: every ~1-2 us) and then releases and re-requests the lock;
+//    spin: every ~130 ns) and then releases and re-requests the lock;
 //  - with forced switching, a holder releasing because of a drop request waits until another thread
 //    has actually taken the lock, so it cannot grab it straight back; without it, the releaser
 //    usually wins again (the pre-3.2 "GIL battle");
