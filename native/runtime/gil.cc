@@ -31,16 +31,17 @@ class CancelWaking {
 bool Gil::timedWait(std::unique_lock<std::mutex>& lock, uint64_t intervalNs, const CancelToken& token) {
   // take_gil: COND_TIMED_WAIT(gil->cond, gil->mutex, interval, timed_out): one timed wait on the
   // OS's condition variable (glibc's pthread_cond_t, as CPython's), its interval counted from
-  // entering it. Which waiter a signal wakes is the OS's choice, as it is for CPython; a signal
-  // can also be taken by a waiter that has only just entered (see the header).
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::nanoseconds(intervalNs);
-  if (token.cancelWakes()) return cond_.wait_until(lock, deadline) == std::cv_status::timeout && !token.cancelled();
+  // entering it, timed out only when the OS says so (see os_cond.h). Which waiter a signal wakes is
+  // the OS's choice, as it is for CPython; a signal can also be taken by a waiter that has only just
+  // entered (see the header).
+  const uint64_t deadlineNs = common::monotonicNs() + intervalNs;
+  if (token.cancelWakes()) return cond_.waitUntil(lock, deadlineNs) && !token.cancelled();
   // An external flag cannot wake the wait: wait in slices (each a new wait on the condition).
   for (;;) {
-    const auto now = std::chrono::steady_clock::now();
-    if (now >= deadline) return true;
-    const auto until = std::min(deadline, now + std::chrono::nanoseconds(kExternalSliceNs));
-    if (cond_.wait_until(lock, until) == std::cv_status::no_timeout || token.cancelled()) return false;
+    const uint64_t untilNs = std::min(deadlineNs, common::monotonicNs() + kExternalSliceNs);
+    const bool timedOut = cond_.waitUntil(lock, untilNs);
+    if (!timedOut || token.cancelled()) return false;
+    if (untilNs == deadlineNs) return true;
   }
 }
 
@@ -79,7 +80,7 @@ bool Gil::acquire(uint64_t who, uint64_t switchIntervalUs, CancelToken& token, L
         --waiters_;
         // A signal this waiter may have consumed is passed on (else the lock could stay free
         // until someone's wait expires); a spare wake-up only makes a waiter look again.
-        if (!locked_) cond_.notify_one();
+        if (!locked_) cond_.notifyOne();
         stats.waitNs += common::monotonicNs() - waitStartNs;
         trace.record(EventKind::LockWaitCancelled);
         switched_.notify_all();  // a forced releaser may be waiting for us
@@ -130,7 +131,7 @@ void Gil::release(uint64_t who, bool forcedWait, CancelToken& token, LockStats& 
   counters_.holdNs += held;
   // drop_gil: gil->locked = 0; COND_SIGNAL(gil->cond), under gil->mutex: one waiter wakes.
   locked_.store(false, std::memory_order_release);
-  cond_.notify_one();
+  cond_.notifyOne();
   if (!forcedWait) return;
   // drop_gil (FORCE_SWITCHING): released on a drop request and not switched yet: reset the request
   // and wait on switch_cond until another thread has taken the lock (or nobody waits any more: a
@@ -147,7 +148,7 @@ void Gil::release(uint64_t who, bool forcedWait, CancelToken& token, LockStats& 
 
 void Gil::wakeForCancel() {
   std::lock_guard<std::mutex> lock(mutex_);
-  cond_.notify_all();
+  cond_.notifyAll();
   switched_.notify_all();
 }
 

@@ -1,8 +1,9 @@
 // The emulated interpreter lock, following CPython 3.2+ (Python/ceval_gil.c, take_gil/drop_gil),
 // on the same OS primitives CPython waits on (a mutex and a condition variable, pthread's on Linux):
 //  - a thread that wants the lock waits on the lock's condition in timed waits of one switch
-//    interval each, counted from entering the wait; if one expires with the lock still held and no
-//    switch meanwhile, it sets the drop request, then waits again;
+//    interval each, counted from entering the wait; if one expires (the OS says ETIMEDOUT, as for
+//    CPython's PyCOND_TIMEDWAIT; runtime/os_cond.h) with the lock still held and no switch
+//    meanwhile, it sets the drop request, then waits again;
 //  - a release signals the condition (pthread_cond_signal) and one waiter wakes. Which one is the
 //    OS's choice, and part of what CPython does: glibc's condition variable wakes, roughly, the
 //    waiter in the oldest group, but a waiter that is only on its way into the wait when the signal
@@ -14,7 +15,8 @@
 //    explicit FIFO model of the condition variable matched the second kind of machine only, so the
 //    emulation waits on the real thing and inherits whichever the machine is;
 //  - the holder polls the drop request at its kernel checkpoints (every ~10 us of work at most;
-//    spin: every ~130 ns) and then releases and re-requests the lock;
+//    spin: every ~130 ns, with hardly a system call between them, as the eval loop;
+//    common/cpu_budget.h) and then releases and re-requests the lock;
 //  - with forced switching, a holder releasing because of a drop request waits until another thread
 //    has actually taken the lock, so it cannot grab it straight back; without it, the releaser
 //    usually wins again (the pre-3.2 "GIL battle");
@@ -35,6 +37,7 @@
 
 #include "kernels/kernels.h"
 #include "runtime/cancel.h"
+#include "runtime/os_cond.h"
 #include "runtime/trace.h"
 
 namespace gilscope::runtime {
@@ -99,7 +102,7 @@ class Gil final : public CancelToken::Waker {
   bool timedWait(std::unique_lock<std::mutex>& lock, uint64_t intervalNs, const CancelToken& token);
 
   mutable std::mutex mutex_;
-  std::condition_variable cond_;      // gil->cond: the threads waiting for the lock
+  OsCond cond_;                       // gil->cond: the threads waiting for the lock
   std::condition_variable switched_;  // gil->switch_cond: signalled when the lock is taken
   // gil->locked: written under mutex_; atomic so that spinForRelease can watch it without the mutex.
   std::atomic<bool> locked_{false};
