@@ -4,23 +4,25 @@
 #include <thread>
 
 #include "common/clock.h"
+#include "common/cpu_budget.h"
 #include "kernels/kernels.h"
 
 namespace gilscope::kernels {
 namespace {
 
-// Burns cpuUs of this thread's CPU; false when cancelled. The thread CPU clock is read about every
-// microsecond of work (it costs 0.2-0.9 us), so the burn overshoots by at most a few microseconds.
+// Burns cpuUs of this thread's CPU; false when cancelled. Whether the budget is spent is looked at
+// about every microsecond of work, mostly on the monotonic clock (common/cpu_budget.h: the thread
+// CPU clock, a system call, is read only when the budget could be spent), so the burn overshoots
+// by a few microseconds at most and, like CPython's eval loop, hardly enters the kernel.
 // The checkpoint comes eight times as often, every ~130 ns of work (131-132 ns of CPU per 64 rounds,
 // measured on the 2-core VM at load 0.3): under the emulated GIL that is
 // how soon a drop request is answered, as CPython's eval loop answers it within a few bytecodes
 // (and how soon matters: a waiter that has just set the request and is not yet asleep in its wait
 // can take the lock at once; runtime/gil.h).
 bool burn(uint64_t cpuUs, Context& ctx) {
-  const uint64_t targetNs = common::usToNs(cpuUs);
-  const uint64_t startNs = common::threadCpuNs();
+  common::CpuBudget budget(common::usToNs(cpuUs));
   uint32_t x = 2463534242u;
-  while (common::threadCpuNs() - startNs < targetNs) {
+  while (!budget.spent()) {
     for (int chunk = 0; chunk < 8; ++chunk) {
       for (int i = 0; i < 64; ++i) {
         x ^= x << 13;

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "common/clock.h"
+#include "common/cpu_budget.h"
 #include "common/thread_id.h"
 #include "runtime/block.h"
 
@@ -31,8 +32,9 @@ void ConvoyProbe::loop() {
   while (!token_.cancelled()) {
     const uint64_t wantNs = common::monotonicNs();
     if (!gil_->acquire(id, switchIntervalUs_, token_, stats, trace_, /*probe=*/true)) break;
-    const uint64_t workStart = common::threadCpuNs();
-    while (common::threadCpuNs() - workStart < workNs && !token_.cancelled()) {
+    // workUs of CPU, as the Python I/O thread's 20 us of work, without a system call per check.
+    common::CpuBudget work(workNs);
+    while (!work.spent() && !token_.cancelled()) {
     }
     gil_->release(id, false, token_, stats, trace_);
     if (token_.cancelled()) break;  // an unfinished round is not a latency
