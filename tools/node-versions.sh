@@ -38,8 +38,10 @@ package() {
 
 check_major() { [[ "$1" =~ ^[1-9][0-9]*$ ]] || die "not a Node major version: '$1'"; }
 dir_of() { echo "$root/build-node$1"; }
-# The addon a build directory holds, as the loader names it (src/addon/loader.ts, addonIn).
-addon_of() { node --import tsx "$root/tools/addon-path.ts" "$(dir_of "$1")"; }
+# The addon a build directory holds, as the loader names it (src/addon/loader.ts, addonIn); the
+# helpers are built beside it.
+addon_in() { node --import tsx "$root/tools/addon-path.ts" "$1"; }
+addon_of() { addon_in "$(dir_of "$1")"; }
 nodedir_of() { echo "$(dir_of "$1")/node/node_modules/$(package)"; }
 bin_of() { echo "$(nodedir_of "$1")/bin"; }
 
@@ -69,13 +71,15 @@ install_one() {
 }
 
 build_one() {
-  local major="$1" node nodedir dir stage
+  local major="$1" node nodedir dir stage built out
   node="$(node_of "$major")"
   nodedir="$(nodedir_of "$major")"
   dir="$(dir_of "$major")"
   stage="$dir/gyp"
-  rm -rf "$stage" "$dir/Release"
-  mkdir -p "$stage/tools" "$dir/Release"
+  built="$(dirname "$(addon_in "$stage/build")")"
+  out="$(dirname "$(addon_of "$major")")"
+  rm -rf "$stage" "$out"
+  mkdir -p "$stage/tools" "$out"
   cp binding.gyp "$stage/"
   cp -R native "$stage/"
   cp tools/native-sources.cjs "$stage/tools/"
@@ -93,9 +97,9 @@ build_one() {
   # The compile lines name the headers: they must be the target's, not /usr/include/node.
   grep -q -- "-I$nodedir/include/node" "$stage/build/gilscope.target.mk" ||
     die "the addon was not compiled against $nodedir/include/node"
-  cp "$stage/build/Release/gilscope.node" "$stage/build/Release/gilscope-wait" "$stage/build/Release/gilscope-host" "$dir/Release/"
+  cp "$(addon_in "$stage/build")" "$built/gilscope-wait" "$built/gilscope-host" "$out/"
   "$node" -e 'require(process.argv[1])' "$(addon_of "$major")"
-  echo "built $dir/Release/{gilscope.node,gilscope-wait,gilscope-host} with Node $("$node" -v)'s headers"
+  echo "built the addon, gilscope-wait and gilscope-host in $out with Node $("$node" -v)'s headers"
 }
 
 test_one() {
